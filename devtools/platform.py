@@ -1,0 +1,79 @@
+"""`manage.py start`: migrate every service's database, load the plan, run every service and the gateway
+until Ctrl-C. The embedded default is one SQLite file per service under var/ (TPP_DATA_DIR)."""
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from devtools.processes import DEFAULT_PORTS, ROOT, SERVICES, Platform
+from servicekit.migrations import upgrade
+
+RESTART_LIMIT = 3
+
+
+def service_dir(name: str) -> Path:
+    return ROOT / "services" / name
+
+
+def database_url(name: str) -> str:
+    """What the service itself would use: NAME_DATABASE_URL, else its SQLite file."""
+    module = __import__(f"{name}.config", fromlist=["get_settings"])
+    return module.get_settings().resolved_database_url()
+
+
+def migrate_all() -> None:
+    for name in SERVICES:
+        print(f"· migrating {name} (数据库迁移)", flush=True)
+        upgrade(service_dir(name), database_url(name))
+
+
+def main() -> int:
+    ports = {name: int(os.environ.get(f"{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()}
+    ports["gateway"] = int(os.environ.get("GATEWAY_PORT", ports["gateway"]))
+    log_dir = Path(os.environ.get("TPP_DATA_DIR", ROOT / "var")) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    migrate_all()
+    platform = Platform(ports=ports, log_dir=log_dir)
+
+    stopping = False
+
+    def request_stop(signum: int, _frame) -> None:  # noqa: ANN001
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    platform.start()
+    try:
+        platform.wait_ready(timeout=60)
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"✗ {exc} (logs: {log_dir})", file=sys.stderr, flush=True)
+        platform.stop()
+        return 1
+    print(f"\n人才计划平台已启动 / Talent Plan Platform is up:  {platform.gateway_url}/\n"
+          f"  API docs: {platform.gateway_url}/api/docs   health: {platform.gateway_url}/api/health\n"
+          f"  logs: {log_dir}   按 Ctrl-C 停止 / Ctrl-C stops it", flush=True)
+    restarts = {name: 0 for name in platform.processes}
+    while not stopping:
+        time.sleep(0.5)
+        for name, process in platform.processes.items():
+            if stopping or process.alive():
+                continue
+            if restarts[name] >= RESTART_LIMIT:
+                print(f"✗ {name} keeps exiting; stopping everything (logs: {log_dir})", file=sys.stderr, flush=True)
+                stopping = True
+                break
+            restarts[name] += 1
+            print(f"! {name} exited with {process.popen.returncode}; restarting ({restarts[name]}/{RESTART_LIMIT})",
+                  file=sys.stderr, flush=True)
+            process.start()
+    print("\n正在停止 / stopping…", flush=True)
+    platform.stop()
+    print("已停止 / stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

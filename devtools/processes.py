@@ -1,0 +1,135 @@
+"""Starting and stopping the platform's processes: used by `manage.py start` and by cross-service tests."""
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("agencies", "applications", "funding")
+DEFAULT_PORTS = {"gateway": 8000, "agencies": 8101, "applications": 8102, "funding": 8103}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if this process dies, even by SIGKILL, so nothing is left behind."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+@dataclass
+class Process:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    popen: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    def start(self) -> None:
+        stdout = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - lives with the process
+        self.popen = subprocess.Popen(self.command, env=self.env, cwd=ROOT, stdout=stdout, stderr=subprocess.STDOUT
+                                      if stdout else None, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+                                      start_new_session=True)
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.alive():
+            self.popen.send_signal(sig)
+
+
+@dataclass
+class Platform:
+    """Every service and the gateway, each a uvicorn process on loopback."""
+
+    ports: dict[str, int]
+    database_urls: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None
+    workers: int = 1
+    processes: dict[str, Process] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def service_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def environment(self) -> dict[str, str]:
+        env = {**os.environ, **self.extra_env}
+        for name in SERVICES:
+            env[f"GATEWAY_{name.upper()}_URL"] = self.service_url(name)
+            if name in self.database_urls:
+                env[f"{name.upper()}_DATABASE_URL"] = self.database_urls[name]
+        return env
+
+    def command(self, name: str) -> list[str]:
+        module = "gateway.main:app" if name == "gateway" else f"{name}.main:app"
+        cmd = [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(self.ports[name]),
+               "--no-access-log", "--timeout-graceful-shutdown", "5"]
+        if self.workers > 1:
+            cmd += ["--workers", str(self.workers)]
+        return cmd
+
+    def start(self, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
+        env = self.environment()
+        for name in names:
+            log_path = self.log_dir / f"{name}.log" if self.log_dir else None
+            process = Process(name, self.command(name), env, log_path=log_path)
+            process.start()
+            self.processes[name] = process
+
+    def stop(self, names: tuple[str, ...] | None = None, timeout: float = 10.0) -> None:
+        chosen = [self.processes[n] for n in (names or tuple(self.processes)) if n in self.processes]
+        for process in chosen:
+            process.stop(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in chosen:
+            if process.popen is None:
+                continue
+            try:
+                process.popen.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.popen.kill()
+                process.popen.wait()
+
+    def wait_ready(self, timeout: float = 60.0, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
+        """Until each named process answers its readiness URL; raises if one exits or time runs out."""
+        deadline = time.monotonic() + timeout
+        pending = list(names)
+        while pending:
+            name = pending[0]
+            process = self.processes.get(name)
+            if process is not None and not process.alive():
+                raise RuntimeError(f"{name} exited with code {process.popen.returncode}; see its log")
+            url = f"{self.gateway_url}/api/health" if name == "gateway" else f"{self.service_url(name)}/readyz"
+            if _answers_200(url):
+                pending.pop(0)
+                continue
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} was not ready at {url} within {timeout:g} s")
+            time.sleep(0.1)
+
+
+def _answers_200(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False

@@ -1,0 +1,59 @@
+"""One OpenAPI document for the whole platform: each service's paths under /api/<service>, its component
+names prefixed with the service's name so that equal names from two services cannot collide."""
+
+import asyncio
+import copy
+from typing import Any
+
+import aiohttp
+
+
+def _rewrite_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/components/schemas/"):
+                out[key] = "#/components/schemas/" + prefix + value.rsplit("/", 1)[1]
+            else:
+                out[key] = _rewrite_refs(value, prefix)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(item, prefix) for item in node]
+    return node
+
+
+def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    merged = copy.deepcopy(gateway_doc)
+    merged.setdefault("paths", {})
+    schemas = merged.setdefault("components", {}).setdefault("schemas", {})
+    tags = merged.setdefault("tags", [])
+    for service, doc in service_docs.items():
+        prefix = service.capitalize()
+        doc = _rewrite_refs(doc, prefix)
+        for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            schemas[prefix + name] = schema
+        for path, item in doc.get("paths", {}).items():
+            for operation in item.values():
+                if not isinstance(operation, dict):
+                    continue
+                operation["tags"] = [f"{service}.{tag}" for tag in operation.get("tags", ["default"])]
+                if "operationId" in operation:
+                    operation["operationId"] = f"{service}-{operation['operationId']}"
+            merged["paths"][f"/api/{service}{path}"] = item
+        tags.append({"name": service, "description": doc.get("info", {}).get("title", service)})
+    return merged
+
+
+async def fetch_service_documents(session: aiohttp.ClientSession, service_urls: dict[str, str],
+                                  timeout: float) -> dict[str, dict[str, Any]]:
+    async def fetch(name: str, url: str) -> tuple[str, dict[str, Any] | None]:
+        try:
+            async with session.get(f"{url}/openapi.json", timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+                if response.status == 200:
+                    return name, await response.json()
+        except (aiohttp.ClientError, TimeoutError, asyncio.TimeoutError, ValueError):
+            pass
+        return name, None
+
+    results = await asyncio.gather(*(fetch(name, url) for name, url in service_urls.items()))
+    return {name: doc for name, doc in results if doc is not None}

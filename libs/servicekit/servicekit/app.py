@@ -1,0 +1,97 @@
+"""create_service_app(): what every service's main.py builds on."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from servicekit.database import Database
+from servicekit.health import health_router
+from servicekit.logging import RequestContextMiddleware, configure_logging
+from servicekit.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from servicekit.settings import ServiceSettings
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable `{tag}-{name}` ids, so generated clients keep their names."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}".replace("_", "-")
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    service_dir: Path,
+    title: str,
+    description: str,
+    version: str,
+    routers: Sequence[APIRouter],
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
+) -> FastAPI:
+    configure_logging(settings.service_name, settings.log_level, settings.log_format)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.database = Database(settings.resolved_database_url(), pool_size=settings.database_pool_size)
+        for hook in on_startup:
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in on_shutdown:
+                await hook(app)
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(health_router(settings.service_name, version, service_dir))
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(RequestContextMiddleware)
+    app.openapi = _problem_aware_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _problem_aware_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI documents errors as application/json with its own 422 shape; ours are problem+json
+    everywhere, so rewrite every error response to say so (schemathesis checks this against reality)."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in problem_schema.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas["Problem"] = problem_schema
+        problem_content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                if any(str(code).startswith("2") for code in responses) and "4XX" not in responses:
+                    responses["4XX"] = {"description": "Client error"}
+                responses.setdefault("5XX", {"description": "Server error"})
+                for code, response in responses.items():
+                    if str(code)[0] in "45" and operation.get("operationId") != "health-ready":
+                        response["content"] = problem_content
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    return openapi

@@ -1,0 +1,105 @@
+"""Idempotency-Key for creating POSTs: the first request's response is stored with the key in the same
+transaction as its effects; a retry with the same body gets that response back, another body gets 409.
+
+The key row is inserted *before* the work, so a concurrent duplicate waits on the unique index (PostgreSQL)
+or on the write lock (SQLite) until the first commits, then replays its outcome."""
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Header
+from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from servicekit.problems import Conflict, Unprocessable
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Client-chosen key (1–200 characters); a retry with the same key and body returns the "
+        "first response instead of acting twice.",
+    ),
+]
+
+
+class IdempotencyRecordMixin:
+    """Each service declares `class IdempotencyRecord(IdempotencyRecordMixin, Base)`."""
+
+    __tablename__ = "idempotency_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    @declared_attr
+    def response_body(cls) -> Mapped[Any | None]:  # noqa: N805
+        return mapped_column(JSON)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:  # noqa: N805
+        return (UniqueConstraint("scope", "key"),)
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message_zh = "该幂等键已用于另一个不同内容的请求。"
+    message_en = "This Idempotency-Key was already used with a different request."
+
+
+class InvalidIdempotencyKey(Unprocessable):
+    code = "invalid_idempotency_key"
+    message_zh = "幂等键须为 1–200 个字符。"
+    message_en = "The Idempotency-Key must be 1 to 200 characters."
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    canonical = json.dumps([method.upper(), path, body], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Replay:
+    def __init__(self, status_code: int, body: Any) -> None:
+        self.status_code = status_code
+        self.body = body
+
+
+async def claim_key(
+    session: AsyncSession, model: type[IdempotencyRecordMixin], *, scope: str, key: str, request_fingerprint: str
+) -> tuple[IdempotencyRecordMixin | None, Replay | None]:
+    """Claim `key` for this request. Returns (record to complete, None) for a first request, or
+    (None, replay) when the key already holds a stored response for the same request."""
+    if not 1 <= len(key) <= 200:
+        raise InvalidIdempotencyKey()
+    existing = await _find(session, model, scope, key)
+    if existing is None:
+        record = model(scope=scope, key=key, fingerprint=request_fingerprint)  # type: ignore[call-arg]
+        try:
+            async with session.begin_nested():
+                session.add(record)
+                await session.flush()
+            return record, None
+        except IntegrityError:
+            existing = await _find(session, model, scope, key)
+            if existing is None:
+                raise
+    if existing.fingerprint != request_fingerprint:
+        raise IdempotencyKeyReused()
+    return None, Replay(existing.status_code or 200, existing.response_body)
+
+
+async def complete_key(session: AsyncSession, record: IdempotencyRecordMixin, status_code: int, body: Any) -> None:
+    record.status_code = status_code
+    record.response_body = body
+    await session.flush()
+
+
+async def _find(session: AsyncSession, model: type[IdempotencyRecordMixin], scope: str, key: str):  # noqa: ANN202
+    return await session.scalar(select(model).where(model.scope == scope, model.key == key))  # type: ignore[attr-defined]

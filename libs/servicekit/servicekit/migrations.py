@@ -1,0 +1,106 @@
+"""Alembic, driven the same way for every service: `services/<name>/migrations` is the script tree."""
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+
+def alembic_config(service_dir: Path, database_url: str) -> Config:
+    config = Config(str(service_dir / "alembic.ini"))
+    config.set_main_option("script_location", str(service_dir / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(service_dir: Path, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(service_dir, database_url), revision)
+
+
+def downgrade(service_dir: Path, database_url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(service_dir, database_url), revision)
+
+
+def head_revisions(service_dir: Path) -> set[str]:
+    script = ScriptDirectory(str(service_dir / "migrations"))
+    return set(script.get_heads())
+
+
+async def current_revisions(connection: AsyncConnection) -> set[str]:
+    def _read(sync_connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(sync_connection).get_current_heads())
+
+    return await connection.run_sync(_read)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
+                          render_as_batch=url.startswith("sqlite"))
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def _migrate(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def _run() -> None:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        async with engine.connect() as connection:
+            await connection.run_sync(_migrate)
+            await connection.commit()
+        await engine.dispose()
+
+    existing = context.config.attributes.get("connection")
+    if existing is not None:
+        _migrate(existing)
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(_run())
+        return
+    raise RuntimeError("run Alembic from a thread without an event loop (use asyncio.to_thread)")
+
+
+def make_append_only(table: str) -> None:
+    """Inside a revision's upgrade(): the database itself refuses UPDATE and DELETE on `table`."""
+    from alembic import op
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE OR REPLACE FUNCTION tpp_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION tpp_refuse_change()"
+        )
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
+
+
+def drop_append_only(table: str) -> None:
+    """The downgrade() counterpart of make_append_only()."""
+    from alembic import op
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+    else:
+        for verb in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")

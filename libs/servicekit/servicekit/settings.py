@@ -1,0 +1,46 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_DATA_DIR = REPO_ROOT / "var"
+
+
+def default_sqlite_url(service_name: str) -> str:
+    """The embedded default: one SQLite file per service under var/ (TPP_DATA_DIR overrides)."""
+    import os
+
+    data_dir = Path(os.environ.get("TPP_DATA_DIR", DEFAULT_DATA_DIR))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{data_dir / f'{service_name}.sqlite3'}"
+
+
+class ServiceSettings(BaseSettings):
+    """Subclass with `model_config = SettingsConfigDict(env_prefix="FUNDING_")`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "service"
+    database_url: str = ""
+    database_pool_size: int = 10
+    log_level: str = "INFO"
+    # Logs as JSON lines by default; TPP_LOG_FORMAT=text is kinder to a developer's terminal.
+    log_format: str = "json"
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_driver(cls, url: str) -> str:
+        # Accept the URLs people paste (postgresql://, sqlite:///) and pick the async drivers we ship.
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://") :]
+        if url.startswith("postgresql://"):
+            return "postgresql+asyncpg://" + url[len("postgresql://") :]
+        if url.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+        return url
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_sqlite_url(self.service_name)

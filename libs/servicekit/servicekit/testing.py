@@ -1,0 +1,105 @@
+"""Test support shared by every service: a real database built by the migrations (SQLite file or a fresh
+PostgreSQL database), and an app whose requests run inside one outer transaction rolled back per test."""
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from servicekit.database import Database
+from servicekit.migrations import upgrade
+
+DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def test_backend() -> str:
+    """`sqlite` (default) or `postgresql`, chosen by TPP_TEST_BACKEND for the whole run."""
+    return os.environ.get("TPP_TEST_BACKEND", "sqlite")
+
+
+def pg_admin_url() -> str:
+    return os.environ.get("TPP_TEST_PG_URL", DEFAULT_PG_ADMIN_URL)
+
+
+async def _pg_admin(statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(pg_admin_url())
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def postgres_available() -> bool:
+    async def probe() -> bool:
+        try:
+            await asyncio.wait_for(_pg_admin("SELECT 1"), 3)
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "not available"
+            return False
+
+    return asyncio.run(probe())
+
+
+@contextmanager
+def scratch_database(label: str) -> Iterator[str]:
+    """An empty database for one test run, dropped afterwards. Yields its async SQLAlchemy URL."""
+    if test_backend() == "postgresql":
+        name = f"tpp_test_{label}_{uuid.uuid4().hex[:8]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        try:
+            url = make_url(pg_admin_url()).set(drivername="postgresql+asyncpg", database=name)
+            yield url.render_as_string(hide_password=False)
+        finally:
+            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        with tempfile.TemporaryDirectory(prefix=f"tpp-{label}-") as folder:
+            yield f"sqlite+aiosqlite:///{Path(folder) / f'{label}.sqlite3'}"
+
+
+@contextmanager
+def migrated_database(service_dir: Path, label: str) -> Iterator[str]:
+    with scratch_database(label) as url:
+        upgrade(service_dir, url)
+        yield url
+
+
+@asynccontextmanager
+async def rolled_back_app(app: FastAPI, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan, then point its sessions at one connection whose outer transaction is rolled
+    back at the end: every commit inside the test only releases a SAVEPOINT."""
+    async with app.router.lifespan_context(app):
+        real: Database = app.state.database
+        test_database = Database(database_url)
+        async with test_database.engine.connect() as connection:
+            transaction = await connection.begin()
+            test_database.sessionmaker = async_sessionmaker(
+                bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            )
+            app.state.database = test_database
+            try:
+                transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+                async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                    yield client
+            finally:
+                app.state.database = real
+                await transaction.rollback()
+        await test_database.dispose()
+
+
+@asynccontextmanager
+async def committing_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app as it runs for real (every commit is a commit), for tests about commits and concurrency."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client

@@ -1,0 +1,19 @@
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.settings import ServiceSettings
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+
+
+class AgenciesSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="AGENCIES_", extra="ignore")
+
+    service_name: str = "agencies"
+
+
+@lru_cache
+def get_settings() -> AgenciesSettings:
+    return AgenciesSettings()

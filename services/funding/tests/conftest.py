@@ -1,0 +1,7 @@
+from funding.config import SERVICE_DIR, FundingSettings
+from funding.main import create_app
+from servicekit.pytest_fixtures import service_fixtures
+
+database_url, app, client, committing_client = service_fixtures(
+    SERVICE_DIR, lambda database_url: create_app(FundingSettings(database_url=database_url))
+)
