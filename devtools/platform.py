@@ -23,10 +23,14 @@ def database_url(name: str) -> str:
     return module.get_settings().resolved_database_url()
 
 
+def migrate_service(name: str) -> None:
+    print(f"· migrating {name} (数据库迁移)", flush=True)
+    upgrade(service_dir(name), database_url(name))
+
+
 def migrate_all() -> None:
     for name in SERVICES:
-        print(f"· migrating {name} (数据库迁移)", flush=True)
-        upgrade(service_dir(name), database_url(name))
+        migrate_service(name)
 
 
 def main() -> int:

@@ -1,0 +1,90 @@
+"""docker-compose.yml is not run here (no Docker engine), so it is checked against the code it starts:
+every command, port, health check and environment variable must name something real."""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = ["agencies", "applications", "funding"]
+APP_PROCESSES = [*SERVICES, "gateway"]
+
+
+def command_of(name: str) -> str:
+    command = COMPOSE["services"][name]["command"]
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def uvicorn_target(name: str) -> tuple[str, str, int]:
+    match = re.search(r"uvicorn (\S+):(\S+) .*--port (\d+)", command_of(name))
+    assert match, f"{name}: command does not start uvicorn with a port"
+    return match.group(1), match.group(2), int(match.group(3))
+
+
+def routes_of(module_name: str, attribute: str) -> set[str]:
+    app = getattr(importlib.import_module(module_name), attribute)
+    api = getattr(getattr(app, "app", None), "api", app)  # the gateway wraps its FastAPI app
+    return set(api.openapi()["paths"])
+
+
+@pytest.mark.parametrize("name", APP_PROCESSES)
+def test_command_starts_the_real_entry_point(name):
+    module_name, attribute, _ = uvicorn_target(name)
+    assert module_name == ("gateway.main" if name == "gateway" else f"{name}.main")
+    assert callable(getattr(importlib.import_module(module_name), attribute))
+
+
+@pytest.mark.parametrize("name", APP_PROCESSES)
+def test_health_check_calls_a_real_route_on_the_served_port(name):
+    module_name, attribute, port = uvicorn_target(name)
+    check = " ".join(COMPOSE["services"][name]["healthcheck"]["test"])
+    match = re.search(r"http://127\.0\.0\.1:(\d+)(/[\w/]*)", check)
+    assert match, f"{name}: health check has no local URL"
+    assert int(match.group(1)) == port
+    assert match.group(2) in routes_of(module_name, attribute)
+    published = COMPOSE["services"][name].get("expose", []) + [
+        p.split(":")[-1] for p in COMPOSE["services"][name].get("ports", [])
+    ]
+    assert str(port) in published
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_has_its_own_database_and_runs_its_migrations(name):
+    environment = COMPOSE["services"][name]["environment"]
+    settings_class = next(v for k, v in vars(importlib.import_module(f"{name}.config")).items()
+                          if k.endswith("Settings") and k != "ServiceSettings")
+    variable = f"{settings_class.model_config['env_prefix']}DATABASE_URL"
+    assert variable in environment
+    assert environment[variable].endswith(f"@postgres:5432/{name}")
+    assert f"python -m devtools.migrate {name} &&" in command_of(name)
+    assert importlib.util.find_spec("devtools.migrate") is not None
+    assert f"CREATE DATABASE {name};" in (ROOT / "docker" / "postgres-init.sql").read_text()
+
+
+def test_gateway_points_at_each_service_port():
+    from gateway.config import GatewaySettings
+
+    environment = COMPOSE["services"]["gateway"]["environment"]
+    for name in SERVICES:
+        variable = f"GATEWAY_{name.upper()}_URL"
+        assert variable.removeprefix("GATEWAY_").lower() in GatewaySettings.model_fields
+        assert environment[variable] == f"http://{name}:{uvicorn_target(name)[2]}"
+
+
+def test_restart_policies_volume_and_no_committed_secrets():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for name in [*APP_PROCESSES, "postgres"]:
+        assert COMPOSE["services"][name]["restart"] == "unless-stopped"
+        assert "healthcheck" in COMPOSE["services"][name]
+    assert "pgdata:/var/lib/postgresql/data" in COMPOSE["services"]["postgres"]["volumes"]
+    # Every password comes from the environment (.env), and .env.example names each variable used.
+    for password in re.findall(r"postgres:([^@\s]+)@", text):
+        assert password == "${POSTGRES_PASSWORD}"
+    example = (ROOT / ".env.example").read_text()
+    for variable in set(re.findall(r"\$\{(\w+)", text)):
+        assert f"{variable}=" in example
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
