@@ -10,9 +10,10 @@ from fastapi.routing import APIRoute
 
 from servicekit.database import Database
 from servicekit.health import health_router
+from servicekit.identity import TokenSigner, load_verifier
 from servicekit.logging import RequestContextMiddleware, configure_logging
 from servicekit.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
-from servicekit.settings import ServiceSettings
+from servicekit.settings import ServiceSettings, keys_dir
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 
@@ -39,6 +40,14 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings.resolved_database_url(), pool_size=settings.database_pool_size)
+        keys = keys_dir()
+        app.state.token_verifier = load_verifier(
+            keys / "gateway.pub", {name: keys / f"service-{name}.pub" for name in settings.trusted_services}
+        )
+        own_key = keys / f"service-{settings.service_name}.pem"
+        app.state.service_signer = (
+            TokenSigner(own_key.read_bytes(), key_id=f"service:{settings.service_name}") if own_key.is_file() else None
+        )
         for hook in on_startup:
             await hook(app)
         try:

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
@@ -33,10 +33,13 @@ def head_revisions(service_dir: Path) -> set[str]:
 
 
 async def current_revisions(connection: AsyncConnection) -> set[str]:
-    def _read(sync_connection: Connection) -> set[str]:
-        return set(MigrationContext.configure(sync_connection).get_current_heads())
-
-    return await connection.run_sync(_read)
+    """The revisions the database is at; empty when it was never migrated. One plain query, because
+    /readyz runs it on every probe (Alembic's MigrationContext costs ~20x more)."""
+    try:
+        rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:
+        return set()
+    return {row[0] for row in rows}
 
 
 def run_env(target_metadata: MetaData) -> None:

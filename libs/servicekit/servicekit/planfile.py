@@ -7,6 +7,7 @@ module only parses and cross-checks the file; it holds no domain logic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -538,4 +539,15 @@ def load_plan_file(path: str | Path) -> PlanFile:
                     problems.append((joined, message))
             else:
                 problems.append((loc, err["msg"]))
-        raise PlanFileError(path, problems) from exc
+        raise PlanFileError(path, [(field, _with_task_number(data, field, msg)) for field, msg in problems]) from exc
+
+
+def _with_task_number(data: dict, field: str, message: str) -> str:
+    """Field paths count tasks from 0; say which numbered task a tasks[i] problem is about."""
+    m = re.match(r"tasks\[(\d+)\]", field)
+    tasks = data.get("tasks")
+    if m and isinstance(tasks, list) and int(m.group(1)) < len(tasks) and isinstance(tasks[int(m.group(1))], dict):
+        number = tasks[int(m.group(1))].get("number")
+        if number is not None:
+            return f"{message} (task {number})"
+    return message

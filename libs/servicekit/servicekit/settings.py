@@ -1,5 +1,6 @@
 """Settings every service shares; each service subclasses with its own env prefix."""
 
+import os
 from pathlib import Path
 
 from pydantic import field_validator
@@ -9,13 +10,21 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA_DIR = REPO_ROOT / "var"
 
 
-def default_sqlite_url(service_name: str) -> str:
-    """The embedded default: one SQLite file per service under var/ (TPP_DATA_DIR overrides)."""
-    import os
+def data_dir() -> Path:
+    """Where the embedded default keeps its files: var/ in the repository, or TPP_DATA_DIR."""
+    return Path(os.environ.get("TPP_DATA_DIR", DEFAULT_DATA_DIR))
 
-    data_dir = Path(os.environ.get("TPP_DATA_DIR", DEFAULT_DATA_DIR))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{data_dir / f'{service_name}.sqlite3'}"
+
+def keys_dir() -> Path:
+    """Identity keys: `gateway.pem`/`.pub` and `service-<name>.pem`/`.pub` (TPP_KEYS_DIR overrides)."""
+    return Path(os.environ.get("TPP_KEYS_DIR", data_dir() / "keys"))
+
+
+def default_sqlite_url(service_name: str) -> str:
+    """The embedded default: one SQLite file per service under the data directory."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{folder / f'{service_name}.sqlite3'}"
 
 
 class ServiceSettings(BaseSettings):
@@ -41,6 +50,9 @@ class ServiceSettings(BaseSettings):
         if url.startswith("sqlite:///"):
             return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
         return url
+
+    # Services whose service-to-service tokens this service accepts (their public keys in keys_dir()).
+    trusted_services: tuple[str, ...] = ("agencies", "applications", "funding")
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_sqlite_url(self.service_name)

@@ -103,3 +103,26 @@ async def committing_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
+
+
+def prepare_identity_keys(folder: Path, services: tuple[str, ...] = ("agencies", "applications", "funding")) -> None:
+    """A gateway key pair and one per service in `folder`, as `manage.py start` makes under var/keys."""
+    from servicekit.identity import ensure_key_pair
+
+    ensure_key_pair(folder / "gateway.pem")
+    for name in services:
+        ensure_key_pair(folder / f"service-{name}.pem")
+
+
+def identity_headers(role: str, subject: str = "tester", agency: str | None = None,
+                     scopes: tuple[str, ...] = ()) -> dict[str, str]:
+    """Headers as the gateway would send them for such a caller (signed with the test keys in TPP_KEYS_DIR)."""
+    from servicekit.identity import INTERNAL_TOKEN_HEADER, Principal, TokenSigner
+    from servicekit.settings import keys_dir
+
+    principal = Principal(subject=subject, role=role, agency=agency, scopes=frozenset(scopes))
+    if role == "service":
+        signer = TokenSigner((keys_dir() / f"service-{subject}.pem").read_bytes(), key_id=f"service:{subject}")
+    else:
+        signer = TokenSigner((keys_dir() / "gateway.pem").read_bytes())
+    return {INTERNAL_TOKEN_HEADER: signer.sign(principal)}

@@ -1,0 +1,80 @@
+"""Load generation for the benchmarks: wrk when installed (apt-get install wrk), which costs the machine
+least; a small aiohttp loop otherwise. Both report requests/s and p50/p99 latency in milliseconds."""
+
+import asyncio
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+
+import aiohttp
+
+
+@dataclass
+class Result:
+    label: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    tool: str
+
+    def line(self) -> str:
+        return (f"{self.label:<42} {self.requests_per_s:>9.0f} req/s   p50 {self.p50_ms:>7.2f} ms   "
+                f"p99 {self.p99_ms:>7.2f} ms   errors {self.errors}   ({self.tool})")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(label: str, url: str, connections: int, seconds: int, threads: int = 2) -> Result:
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    total_errors = int(errors.group(1)) if errors else 0
+    if socket_errors:
+        total_errors += sum(int(g) for g in socket_errors.groups())
+    return Result(label, rps, _ms(*p50.groups()), _ms(*p99.groups()), total_errors, "wrk")
+
+
+async def _python_load(url: str, connections: int, seconds: float) -> tuple[int, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections)) as session:
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                async with session.get(url) as response:
+                    await response.read()
+                    if response.status >= 400:
+                        errors += 1
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        await asyncio.gather(*(worker() for _ in range(connections)))
+    return len(latencies), latencies, errors
+
+
+def run_python(label: str, url: str, connections: int, seconds: int) -> Result:
+    count, latencies, errors = asyncio.run(_python_load(url, connections, seconds))
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    return Result(label, count / seconds, pick(0.50), pick(0.99), errors, "python")
+
+
+def measure(label: str, url: str, connections: int = 50, seconds: int = 10) -> Result:
+    # A short warm-up first, so connection set-up and first-request caches are not measured.
+    if shutil.which("wrk"):
+        run_wrk(label, url, connections, 2)
+        return run_wrk(label, url, connections, seconds)
+    run_python(label, url, connections, 2)
+    return run_python(label, url, connections, seconds)
