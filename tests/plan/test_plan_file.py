@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 from pydantic import ValidationError
-
 from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,7 +34,7 @@ def norm(text: str) -> str:
 _MONEY = re.compile(r"(\d+(?:\.\d+)?)\s*(万)?\s*元")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_CN_COUNT = re.compile(r"([百千])(?=名|人)")
+_CN_COUNT = re.compile(r"([百千])(?=名|人(?!计划))")  # 千名专家, not 千人计划 (a programme's name)
 _CN_VALUE = {"百": 100, "千": 1000}
 
 
@@ -99,12 +98,17 @@ def owners_in(clause: str) -> tuple[list[str], list[str]]:
 def source_clauses(source: str) -> dict[int, str]:
     """The numbered clauses of the source, whitespace and ** removed (independent of the YAML)."""
     body = norm(source.split("二、重点任务", 1)[1])
-    parts = re.split(r"(?:(?<=。)|(?<=）)|(?<=\))|(?<=〕)|^)(\d{1,2})\.(?=[^\d])", body)
+    starts, pos = [], 0
+    for n in range(1, 100):
+        m = re.compile(rf"(?:(?<=[。）)〕])|(?<=组织领导)|^){n}\.(?!\d)").search(body, pos)
+        if not m:
+            break
+        starts.append((n, m.start()))
+        pos = m.end()
     clauses = {}
-    for number, text in zip(parts[1::2], parts[2::2]):
+    for (n, start), (_, end) in zip(starts, starts[1:] + [(None, len(body))]):
         # cut the group headings （二）… and the 三、组织领导 heading off the end
-        text = re.split(r"（[一二三四]）|三、组织领导", text)[0]
-        clauses[int(number)] = f"{number}.{text}"
+        clauses[n] = re.split(r"（[一二三四]）|三、组织领导", body[start:end])[0]
     return clauses
 
 
@@ -281,7 +285,12 @@ def test_task_13_contribution_rate(plan):
 
 def test_yearly_deliverables(plan):
     yearly = {d.code for _, d in plan.all_deliverables() if d.recurrence == "yearly"}
-    assert yearly == {"t09-special-post-teachers", "t09-selected-graduates", "t09-grassroots-recruits", "t23-secretary-key-projects"}
+    assert yearly == {
+        "t09-special-post-teachers",
+        "t09-selected-graduates",
+        "t09-grassroots-recruits",
+        "t23-secretary-key-projects",
+    }
     for _, d in plan.all_deliverables():
         assert (d.recurrence == "yearly") == ("每年" in d.quote), d.code
 
@@ -320,7 +329,12 @@ def test_every_rule_amount_appears_in_its_quote(plan):
 def test_every_amount_of_money_in_the_text_is_a_rule(plan):
     for task in plan.tasks:
         for value, start, end in money_in(task.clause):
-            covering = [r for r in task.funding_rules for s, e in spans(task.clause, r.quote) if s <= start and end <= e and value in rule_yuan(r)]
+            covering = [
+                r
+                for r in task.funding_rules
+                for s, e in spans(task.clause, r.quote)
+                if s <= start and end <= e and value in rule_yuan(r)
+            ]
             assert covering, f"task {task.number}: {task.clause[start:end]!r} is not covered by a funding rule"
 
 
@@ -352,8 +366,10 @@ NOT_TARGETS = {
     (10, "到 2020 年"): "due date",
     (13, "到 2020 年"): "due date",
     (18, "“中国制造2025·国家千人计划”"): "event name",
-    (1, "中科院百人计划"): "name of a national programme (its entrants are matched, no count)",
-    (23, "百名书记抓重点人才项目计划"): "programme name; the 100 are all city and county secretaries, the target is 1–2 projects each",
+    (
+        23,
+        "百名书记抓重点人才项目计划",
+    ): "programme name; the 100 are all city and county secretaries, the target is 1–2 projects each",
 }
 
 
@@ -373,10 +389,12 @@ def test_every_number_in_the_text_is_a_target_or_explained(plan):
                 for r in task.funding_rules
                 for s, e in spans(clause, r.quote)
             )
-            for (n, context) in NOT_TARGETS:
+            for n, context in NOT_TARGETS:
                 if n == task.number and any(s <= start and end <= e for s, e in spans(clause, context)):
                     ok, _ = True, used.add((n, context))
-            assert ok, f"task {task.number}: number {clause[max(0, start - 12) : end + 6]!r} is neither a target nor explained"
+            assert ok, (
+                f"task {task.number}: number {clause[max(0, start - 12) : end + 6]!r} is neither a target nor explained"
+            )
     assert used == set(NOT_TARGETS), f"stale entries: {set(NOT_TARGETS) - used}"
 
 
@@ -384,7 +402,10 @@ _FUNDING_WORDS = re.compile(r"资助|奖补|补贴|重奖|津贴|贴息|奖励|�
 
 # Mentions of money that are not funding rules of the plan; each with the reason. (task, text around it)
 NOT_RULES = {
-    (1, "有计划、有重点地遴选支持 10 名左右杰出人才、500 名左右领军人才和 500 名左右青年拔尖人才，由省财政给予经费资助"): "summary; the 其中 sentence splits it into the five rules",
+    (
+        1,
+        "有计划、有重点地遴选支持 10 名左右杰出人才、500 名左右领军人才和 500 名左右青年拔尖人才，由省财政给予经费资助",
+    ): "summary; the 其中 sentence splits it into the five rules",
     (2, "由省财政给予经费资助。其中"): "summary; the 其中 sentence splits it into the rules",
     (7, "享受国务院政府特殊津贴"): "a national honour the province only recommends for",
     (16, "专项资金，用于支持科研人员出国参加学术交流"): "permission for institutions to set up their own fund",
@@ -409,7 +430,7 @@ def test_every_promise_of_money_in_the_text_is_a_rule(plan):
         clause = task.clause
         for m in _FUNDING_WORDS.finditer(clause):
             ok = any(s <= m.start() and m.end() <= e for r in task.funding_rules for s, e in spans(clause, r.quote))
-            for (n, context) in NOT_RULES:
+            for n, context in NOT_RULES:
                 if n == task.number and any(s <= m.start() and m.end() <= e for s, e in spans(clause, context)):
                     ok, _ = True, used.add((n, context))
             assert ok, f"task {task.number}: {clause[max(0, m.start() - 20) : m.end() + 5]!r} is not a funding rule"
@@ -577,14 +598,19 @@ def test_unknown_field_and_kind_are_refused(tmp_path, example_data):
 
 def test_amount_must_be_integer_yuan(tmp_path, example_data):
     task, rule = next(
-        (i, j) for i, t in enumerate(example_data["tasks"]) for j, r in enumerate(t.get("funding_rules", ())) if "amount_yuan" in r
+        (i, j)
+        for i, t in enumerate(example_data["tasks"])
+        for j, r in enumerate(t.get("funding_rules", ()))
+        if "amount_yuan" in r
     )
     example_data["tasks"][task]["funding_rules"][rule]["amount_yuan"] = 12.5
     _refused(tmp_path, example_data, f"tasks[{task}].funding_rules[{rule}]", "amount_yuan")
 
 
 def test_duplicate_yaml_key_is_refused(tmp_path):
-    text = EXAMPLE.read_text(encoding="utf-8").replace("format_version: 1\n", "format_version: 1\nformat_version: 1\n", 1)
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "format_version: 1\n", "format_version: 1\nformat_version: 1\n", 1
+    )
     path = tmp_path / "dup.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(PlanFileError, match="duplicate key 'format_version'"):

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
@@ -44,7 +44,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", m
 Text = Annotated[str, StringConstraints(min_length=1)]
 Yuan = Annotated[StrictInt, Field(gt=0)]
 Count = Annotated[StrictInt, Field(gt=0)]
-Number = Annotated[Union[StrictInt, StrictFloat], Field(gt=0)]
+Number = Annotated[StrictInt | StrictFloat, Field(gt=0)]
 
 AgencyKind = Literal[
     "party_department",
@@ -307,19 +307,17 @@ class UnspecifiedRule(_RuleBase):
 
 
 FundingRule = Annotated[
-    Union[
-        FixedPerPersonRule,
-        FixedPerUnitRule,
-        FixedPerProjectRule,
-        TieredTeamRule,
-        MatchingRule,
-        MonthlyAllowanceRule,
-        OneOffSubsidyRule,
-        PerPersonSubsidyRule,
-        LoanCapRule,
-        RevenueShareRule,
-        UnspecifiedRule,
-    ],
+    FixedPerPersonRule
+    | FixedPerUnitRule
+    | FixedPerProjectRule
+    | TieredTeamRule
+    | MatchingRule
+    | MonthlyAllowanceRule
+    | OneOffSubsidyRule
+    | PerPersonSubsidyRule
+    | LoanCapRule
+    | RevenueShareRule
+    | UnspecifiedRule,
     Field(discriminator="kind"),
 ]
 
@@ -449,8 +447,16 @@ def _cross_check(pf: PlanFile) -> list[tuple[str, str]]:
 
     rule_codes = {r.code for _, r in pf.all_rules()}
     problems += _duplicates(
-        [(f"tasks[{ti}].deliverables[{di}].code", d.code) for ti, t in enumerate(pf.tasks) for di, d in enumerate(t.deliverables)]
-        + [(f"tasks[{ti}].funding_rules[{ri}].code", r.code) for ti, t in enumerate(pf.tasks) for ri, r in enumerate(t.funding_rules)]
+        [
+            (f"tasks[{ti}].deliverables[{di}].code", d.code)
+            for ti, t in enumerate(pf.tasks)
+            for di, d in enumerate(t.deliverables)
+        ]
+        + [
+            (f"tasks[{ti}].funding_rules[{ri}].code", r.code)
+            for ti, t in enumerate(pf.tasks)
+            for ri, r in enumerate(t.funding_rules)
+        ]
     )
 
     for ti, t in enumerate(pf.tasks):
@@ -466,12 +472,16 @@ def _cross_check(pf: PlanFile) -> list[tuple[str, str]]:
         own = {d.code: d for d in t.deliverables}
         for di, d in enumerate(t.deliverables):
             if d.derived_from_program is not None and d.derived_from_program not in rule_codes:
-                problems.append((f"{at}.deliverables[{di}].derived_from_program", f"no funding rule {d.derived_from_program!r}"))
+                problems.append(
+                    (f"{at}.deliverables[{di}].derived_from_program", f"no funding rule {d.derived_from_program!r}")
+                )
             if d.part_of is not None:
                 seen, cur = {d.code}, d
                 while cur.part_of is not None:
                     if cur.part_of not in own:
-                        problems.append((f"{at}.deliverables[{di}].part_of", f"no deliverable {cur.part_of!r} in this task"))
+                        problems.append(
+                            (f"{at}.deliverables[{di}].part_of", f"no deliverable {cur.part_of!r} in this task")
+                        )
                         break
                     if cur.part_of in seen:
                         problems.append((f"{at}.deliverables[{di}].part_of", "part_of forms a cycle"))
@@ -521,7 +531,7 @@ def load_plan_file(path: str | Path) -> PlanFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError(path, [("", f"cannot read: {exc}")]) from exc
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise PlanFileError(path, [("", f"not valid YAML: {exc}")]) from exc
     if not isinstance(data, dict):
