@@ -72,7 +72,7 @@ def ensure_frontend(build: bool) -> None:
         marker.write_text(lock)
     if build:
         sources = digest([FRONTEND / p for p in ("src", "public", "index.html", "package-lock.json", "package.json",
-                                                 "vite.config.ts", "tsconfig.json", "tsconfig.app.json")])
+                                                 "vite.config.ts", "tsconfig.json", "tsconfig.app.json", "tsconfig.node.json")])
         built = FRONTEND / "dist" / ".built-from"
         if not up_to_date(built, sources):
             run([npm, "run", "build"], cwd=FRONTEND)

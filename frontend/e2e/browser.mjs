@@ -1,0 +1,105 @@
+// Shared browser plumbing for the e2e checks: one headless Chromium per run,
+// a fresh context per page, and a tiny pass/fail reporter.
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browserPromise;
+
+/** The run's single browser, launched on first use. */
+export function getBrowser() {
+  browserPromise ??= chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+  return browserPromise;
+}
+
+export async function closeBrowser() {
+  if (!browserPromise) return;
+  const pending = browserPromise;
+  browserPromise = undefined;
+  await (await pending).close().catch(() => {});
+}
+
+/**
+ * Opens BASE_URL + path in a fresh browser context and calls
+ * fn(page, info), where info = { response, pageErrors } (pageErrors fills up
+ * with uncaught exceptions raised by the page). The context is closed
+ * afterwards, whatever fn does.
+ */
+export async function withPage(path, fn, { viewport = { width: 1280, height: 800 }, locale } = {}) {
+  const browser = await getBrowser();
+  const context = await browser.newContext({ viewport, ...(locale ? { locale } : {}) });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    const response = await page.goto(BASE_URL + path, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    return await fn(page, { response, pageErrors });
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** Saves a full-page screenshot to test-results/<name>, returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const path = resolve(RESULTS_DIR, name);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Collects named checks; each prints one line. */
+export function createReporter() {
+  let passed = 0;
+  let failed = 0;
+  return {
+    /** Runs fn; a thrown error fails the check. Returns true when it passed. */
+    async check(name, fn) {
+      const started = Date.now();
+      try {
+        const note = await fn();
+        passed += 1;
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        console.log(`ok     ${name}${note ? ` (${note})` : ''} [${seconds}s]`);
+        return true;
+      } catch (error) {
+        failed += 1;
+        const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        console.log(`FAILED ${name}: ${message}`);
+        return false;
+      }
+    },
+    /** Records a failure that happened outside a check (e.g. the page did not open). */
+    fail(name, reason) {
+      failed += 1;
+      console.log(`FAILED ${name}: ${reason}`);
+    },
+    get failed() {
+      return failed;
+    },
+    summary() {
+      console.log(`e2e: ${passed} passed, ${failed} failed`);
+      return failed === 0 ? 0 : 1;
+    },
+  };
+}
+
+/** Throws with `message` unless `condition` holds. */
+export function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}

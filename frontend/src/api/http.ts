@@ -1,0 +1,199 @@
+import { currentLanguage } from '../i18n';
+
+/** One entry of the `errors` array of an RFC 9457 problem+json body. */
+export interface ProblemFieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, as the platform's services send them. */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  instance?: string;
+  /** Machine-readable error code, stable across languages. */
+  code?: string;
+  errors?: ProblemFieldError[];
+}
+
+/**
+ * Codes the client itself uses when no server problem is available:
+ * `network_error` (fetch rejected), `invalid_response` (body not what the
+ * caller expected), `http_error` (non-2xx response without problem+json).
+ */
+export type ClientErrorCode = 'network_error' | 'invalid_response' | 'http_error';
+
+/** Thrown by the api* helpers. `status` is 0 when no HTTP response arrived. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly title: string | undefined;
+  readonly detail: string | undefined;
+  readonly type: string | undefined;
+  readonly errors: ProblemFieldError[];
+  /** The parsed problem body, when the server sent one. */
+  readonly problem: ProblemDetails | undefined;
+
+  constructor(status: number, problem: ProblemDetails | undefined, fallback: { code?: string; message?: string } = {}) {
+    super(problem?.detail ?? problem?.title ?? fallback.message ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+    this.code = problem?.code ?? fallback.code;
+    this.title = problem?.title;
+    this.detail = problem?.detail;
+    this.type = problem?.type;
+    this.errors = problem?.errors ?? [];
+  }
+
+  get isNetworkError(): boolean {
+    return this.code === 'network_error';
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Reads an RFC 9457 problem object defensively: keeps only well-typed
+ * members, drops malformed `errors` entries. Returns undefined when the
+ * value is not an object or carries none of the problem members.
+ */
+export function parseProblem(body: unknown): ProblemDetails | undefined {
+  if (!isRecord(body)) return undefined;
+  const problem: ProblemDetails = {};
+  const type = optionalString(body.type);
+  const title = optionalString(body.title);
+  const detail = optionalString(body.detail);
+  const instance = optionalString(body.instance);
+  const code = optionalString(body.code);
+  if (type !== undefined) problem.type = type;
+  if (title !== undefined) problem.title = title;
+  if (detail !== undefined) problem.detail = detail;
+  if (instance !== undefined) problem.instance = instance;
+  if (code !== undefined) problem.code = code;
+  if (typeof body.status === 'number' && Number.isInteger(body.status)) problem.status = body.status;
+  if (Array.isArray(body.errors)) {
+    problem.errors = body.errors.flatMap((entry): ProblemFieldError[] => {
+      if (!isRecord(entry)) return [];
+      const message = optionalString(entry.message);
+      if (message === undefined) return [];
+      return [{ field: typeof entry.field === 'string' ? entry.field : '', message }];
+    });
+  }
+  return Object.keys(problem).length > 0 ? problem : undefined;
+}
+
+function isJsonContentType(contentType: string | null): boolean {
+  if (!contentType) return false;
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || mediaType.endsWith('+json');
+}
+
+const NO_BODY = Symbol('no-body');
+
+/** Parsed JSON body of a response, or NO_BODY when it is not JSON or not parseable. */
+async function readJsonBody(res: Response): Promise<unknown> {
+  if (!isJsonContentType(res.headers.get('Content-Type'))) return NO_BODY;
+  try {
+    return await res.json();
+  } catch {
+    return NO_BODY;
+  }
+}
+
+function errorFromBody(res: Response, body: unknown): ApiError {
+  const problem = body === NO_BODY ? undefined : parseProblem(body);
+  return new ApiError(res.status, problem, { code: 'http_error', message: res.statusText || undefined });
+}
+
+/** Builds the ApiError for a non-OK response, parsing problem+json if present. */
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  return errorFromBody(res, await readJsonBody(res));
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /**
+   * Lets a caller take a non-2xx response as a result: called with the status
+   * and parsed JSON body; when it returns true the body is returned instead
+   * of an ApiError being thrown (e.g. /api/health answers 503 with a normal
+   * health body while degraded).
+   */
+  acceptErrorBody?: (status: number, body: unknown) => boolean;
+  headers?: Record<string, string>;
+}
+
+/** Base path of the API; the vite dev server and the gateway both serve it at /api. */
+export const API_BASE = '/api';
+
+function buildUrl(path: string): string {
+  if (/^https?:\/\//.test(path)) return path;
+  if (path.startsWith(`${API_BASE}/`) || path === API_BASE) return path;
+  return `${API_BASE}${path.startsWith('/') ? '' : '/'}${path}`;
+}
+
+export async function apiRequest<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': currentLanguage(),
+    ...options.headers,
+  };
+  const init: RequestInit = { method, headers, signal: options.signal };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path), init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, undefined, { code: 'network_error', message: cause instanceof Error ? cause.message : undefined });
+  }
+
+  if (!res.ok) {
+    const errorBody = await readJsonBody(res);
+    if (errorBody !== NO_BODY && options.acceptErrorBody?.(res.status, errorBody)) return errorBody as T;
+    throw errorFromBody(res, errorBody);
+  }
+  if (res.status === 204) return undefined as T;
+
+  try {
+    return (await res.json()) as T;
+  } catch {
+    throw new ApiError(res.status, undefined, { code: 'invalid_response' });
+  }
+}
+
+export function apiGet<T>(path: string, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>('GET', path, undefined, options);
+}
+
+export function apiPost<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>('POST', path, body, options);
+}
+
+export function apiPut<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>('PUT', path, body, options);
+}
+
+export function apiPatch<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>('PATCH', path, body, options);
+}
+
+export function apiDelete<T>(path: string, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>('DELETE', path, undefined, options);
+}

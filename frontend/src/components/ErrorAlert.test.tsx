@@ -1,0 +1,43 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { ApiError } from '../api/http';
+import i18n from '../i18n';
+import ErrorAlert from './ErrorAlert';
+
+describe('ErrorAlert', () => {
+  it('shows the problem title, detail, code and field errors', () => {
+    const error = new ApiError(422, {
+      title: '校验失败',
+      detail: '有 2 个字段无效',
+      code: 'validation_error',
+      errors: [
+        { field: 'name', message: '不能为空' },
+        { field: '', message: '整体错误' },
+      ],
+    });
+    render(<ErrorAlert error={error} />);
+    expect(screen.getByText('校验失败')).toBeInTheDocument();
+    expect(screen.getAllByTestId('error-line').map((line) => line.textContent)).toEqual(['有 2 个字段无效']);
+    expect(screen.getByTestId('error-fields').querySelectorAll('li')).toHaveLength(2);
+    expect(screen.getByTestId('error-fields')).toHaveTextContent('name：不能为空');
+    expect(screen.getByTestId('error-fields')).toHaveTextContent('整体错误');
+    expect(screen.getByTestId('error-code')).toHaveTextContent('错误代码：validation_error');
+    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+  });
+
+  it('uses a translated HTTP message when there is no problem body', async () => {
+    await i18n.changeLanguage('en');
+    render(<ErrorAlert error={new ApiError(502, undefined, { code: 'http_error' })} />);
+    expect(screen.getByText('Request failed (HTTP 502)')).toBeInTheDocument();
+    expect(screen.queryByTestId('error-code')).not.toBeInTheDocument();
+  });
+
+  it('explains network and unknown errors', () => {
+    const { unmount } = render(<ErrorAlert error={new ApiError(0, undefined, { code: 'network_error' })} />);
+    expect(screen.getByTestId('error-line')).toHaveTextContent('无法连接到服务器，请检查网络或稍后重试。');
+    unmount();
+    render(<ErrorAlert error={new Error('boom')} />);
+    expect(screen.getByTestId('error-line')).toHaveTextContent('发生未知错误。');
+  });
+});

@@ -1,0 +1,92 @@
+import { Alert, Button, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { isApiError } from '../api/http';
+
+export interface ErrorAlertProps {
+  error: unknown;
+  /** When given, a retry button is shown. */
+  onRetry?: () => void;
+  /** Overrides the alert title (e.g. "Could not load service status"). */
+  title?: ReactNode;
+}
+
+/**
+ * Renders an API failure. For an ApiError carrying an RFC 9457 problem+json
+ * body it shows the server's title and detail (already in the requested
+ * language), the machine code and every field error; otherwise a translated
+ * message for network, invalid-response or plain HTTP failures.
+ */
+export default function ErrorAlert({ error, onRetry, title }: ErrorAlertProps) {
+  const { t } = useTranslation();
+
+  let heading: ReactNode = title ?? t('common.error.title');
+  const lines: ReactNode[] = [];
+  let code: string | undefined;
+  let fieldErrors: { field: string; message: string }[] = [];
+
+  if (isApiError(error)) {
+    code = error.code;
+    fieldErrors = error.errors;
+    if (error.code === 'network_error') {
+      lines.push(t('common.error.network'));
+    } else if (error.code === 'invalid_response') {
+      lines.push(t('common.error.invalidResponse'));
+    } else {
+      const summary = error.title ?? t('common.error.http', { status: error.status });
+      if (title === undefined) heading = summary;
+      else lines.push(summary);
+      if (error.detail) lines.push(error.detail);
+    }
+  } else {
+    lines.push(t('common.error.unknown'));
+  }
+
+  const description = (
+    <div>
+      {lines.map((line, index) => (
+        <Typography.Paragraph key={index} style={{ marginBottom: 4 }} data-testid="error-line">
+          {line}
+        </Typography.Paragraph>
+      ))}
+      {fieldErrors.length > 0 && (
+        <>
+          <Typography.Text strong>{t('common.error.fieldErrors')}</Typography.Text>
+          <ul style={{ margin: '4px 0' }} data-testid="error-fields">
+            {fieldErrors.map((fieldError, index) => (
+              <li key={`${fieldError.field}-${index}`}>
+                {fieldError.field
+                  ? t('common.error.fieldError', { field: fieldError.field, message: fieldError.message })
+                  : fieldError.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {code && code !== 'http_error' && (
+        <Typography.Text type="secondary" data-testid="error-code">
+          {t('common.error.code', { code })}
+        </Typography.Text>
+      )}
+    </div>
+  );
+
+  return (
+    <div data-testid="error-alert" data-error-code={code ?? ''}>
+      <Alert
+        type="error"
+        showIcon
+        title={heading}
+        description={description}
+        action={
+          onRetry ? (
+            <Button size="small" danger onClick={onRetry}>
+              {t('common.retry')}
+            </Button>
+          ) : undefined
+        }
+      />
+    </div>
+  );
+}

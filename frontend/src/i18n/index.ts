@@ -1,0 +1,87 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+
+import zhCommon from './locales/zh-CN/common.json';
+import zhHome from './locales/zh-CN/home.json';
+import zhNotFound from './locales/zh-CN/notFound.json';
+import zhStatus from './locales/zh-CN/status.json';
+import enCommon from './locales/en/common.json';
+import enHome from './locales/en/home.json';
+import enNotFound from './locales/en/notFound.json';
+import enStatus from './locales/en/status.json';
+
+/** Languages the UI ships with. The first one is the default. */
+export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof SUPPORTED_LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'zh-CN';
+
+/** localStorage key that remembers the user's language choice. */
+export const LANGUAGE_STORAGE_KEY = 'tpp.lang';
+
+/**
+ * One namespace ("translation"); each locale file is one area and is mounted
+ * under its area name, so keys read `status.table.service`, `common.nav.home`.
+ */
+export const resources = {
+  'zh-CN': {
+    translation: { common: zhCommon, home: zhHome, notFound: zhNotFound, status: zhStatus },
+  },
+  en: {
+    translation: { common: enCommon, home: enHome, notFound: enNotFound, status: enStatus },
+  },
+} as const;
+
+export function isSupportedLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
+}
+
+function readStoredLanguage(): Language {
+  try {
+    const stored = globalThis.localStorage?.getItem(LANGUAGE_STORAGE_KEY);
+    if (isSupportedLanguage(stored)) return stored;
+  } catch {
+    // localStorage can be unavailable (privacy mode); fall back to the default.
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+function persistLanguage(lng: string): void {
+  if (!isSupportedLanguage(lng)) return;
+  try {
+    globalThis.localStorage?.setItem(LANGUAGE_STORAGE_KEY, lng);
+  } catch {
+    // Not fatal: the choice just isn't remembered.
+  }
+  if (typeof document !== 'undefined') {
+    document.documentElement.lang = lng;
+  }
+}
+
+/** The language currently in use, always one of SUPPORTED_LANGUAGES. */
+export function currentLanguage(): Language {
+  const lng = i18n.resolvedLanguage ?? i18n.language;
+  return isSupportedLanguage(lng) ? lng : DEFAULT_LANGUAGE;
+}
+
+export function changeLanguage(lng: Language): Promise<unknown> {
+  return i18n.changeLanguage(lng);
+}
+
+i18n.on('languageChanged', persistLanguage);
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: readStoredLanguage(),
+  fallbackLng: DEFAULT_LANGUAGE,
+  supportedLngs: [...SUPPORTED_LANGUAGES],
+  defaultNS: 'translation',
+  initAsync: false,
+  interpolation: { escapeValue: false }, // React already escapes.
+  returnNull: false,
+});
+
+if (typeof document !== 'undefined') {
+  document.documentElement.lang = currentLanguage();
+}
+
+export default i18n;

@@ -1,0 +1,21 @@
+import { Result } from 'antd';
+import { useTranslation } from 'react-i18next';
+
+import ButtonLink from '../components/ButtonLink';
+
+export default function NotFoundPage() {
+  const { t } = useTranslation();
+  return (
+    <Result
+      status="404"
+      title={t('notFound.title')}
+      subTitle={t('notFound.description')}
+      data-testid="not-found-page"
+      extra={
+        <ButtonLink to="/" type="primary">
+          {t('notFound.backHome')}
+        </ButtonLink>
+      }
+    />
+  );
+}
