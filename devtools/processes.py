@@ -1,13 +1,17 @@
 """Starting and stopping the platform's processes: used by `manage.py start` and by cross-service tests."""
 
+import contextlib
 import ctypes
+import importlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,3 +137,32 @@ def _answers_200(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def running_platform(workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[Platform]:
+    """The whole platform on free ports and scratch databases of this run's backend (servicekit.testing)."""
+    from servicekit.testing import migrated_database
+
+    with tempfile.TemporaryDirectory(prefix="tpp-platform-") as folder, contextlib.ExitStack() as stack:
+        urls = {
+            name: stack.enter_context(migrated_database(importlib.import_module(f"{name}.config").SERVICE_DIR, name))
+            for name in SERVICES
+        }
+        platform = Platform(
+            ports={name: free_port() for name in (*SERVICES, "gateway")},
+            database_urls=urls,
+            extra_env={"TPP_DATA_DIR": folder, **(extra_env or {})},
+            log_dir=Path(folder),
+            workers=workers,
+        )
+        platform.start()
+        try:
+            platform.wait_ready(timeout=60)
+            yield platform
+        except BaseException:
+            for log in Path(folder).glob("*.log"):
+                print(f"--- {log.name}\n{log.read_text()[-4000:]}")
+            raise
+        finally:
+            platform.stop()
