@@ -1,6 +1,9 @@
-"""`manage.py start`: migrate every service's database, load the plan, run every service and the gateway
-until Ctrl-C. The embedded default is one SQLite file per service under var/ (TPP_DATA_DIR)."""
+"""`manage.py start [--demo]`: make the identity keys, migrate every database, create the first admin (and
+with --demo, fictional demo users), load the plan, run every service and the gateway until Ctrl-C.
+The embedded default is one SQLite file per service under var/ (TPP_DATA_DIR)."""
 
+import argparse
+import asyncio
 import os
 import signal
 import sys
@@ -8,13 +11,18 @@ import time
 from pathlib import Path
 
 from devtools.processes import DEFAULT_PORTS, ROOT, SERVICES, Platform
+from servicekit.identity import ensure_key_pair
 from servicekit.migrations import upgrade
+from servicekit.settings import keys_dir
 
 RESTART_LIMIT = 3
 
 
+MIGRATED = (*SERVICES, "gateway")
+
+
 def service_dir(name: str) -> Path:
-    return ROOT / "services" / name
+    return ROOT / "gateway" if name == "gateway" else ROOT / "services" / name
 
 
 def database_url(name: str) -> str:
@@ -29,16 +37,35 @@ def migrate_service(name: str) -> None:
 
 
 def migrate_all() -> None:
-    for name in SERVICES:
+    for name in MIGRATED:
         migrate_service(name)
 
 
+def ensure_identity_keys() -> None:
+    """The gateway's signing key and each service's own key; production mounts its own (README)."""
+    ensure_key_pair(keys_dir() / "gateway.pem")
+    for name in SERVICES:
+        ensure_key_pair(keys_dir() / f"service-{name}.pem")
+
+
+def bootstrap_accounts(demo: bool) -> None:
+    from gateway.bootstrap import bootstrap
+
+    for line in asyncio.run(bootstrap(demo)):
+        print(line, flush=True)
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(prog="manage.py start", description=__doc__)
+    parser.add_argument("--demo", action="store_true", help="create fictional demo users, an API key and records")
+    args = parser.parse_args()
     ports = {name: int(os.environ.get(f"{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()}
     ports["gateway"] = int(os.environ.get("GATEWAY_PORT", ports["gateway"]))
     log_dir = Path(os.environ.get("TPP_DATA_DIR", ROOT / "var")) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
+    ensure_identity_keys()
     migrate_all()
+    bootstrap_accounts(args.demo)
     platform = Platform(ports=ports, log_dir=log_dir)
 
     stopping = False

@@ -79,8 +79,8 @@ class Platform:
         env = {**os.environ, **self.extra_env}
         for name in SERVICES:
             env[f"GATEWAY_{name.upper()}_URL"] = self.service_url(name)
-            if name in self.database_urls:
-                env[f"{name.upper()}_DATABASE_URL"] = self.database_urls[name]
+        for name, url in self.database_urls.items():
+            env[f"{name.upper()}_DATABASE_URL"] = url
         return env
 
     def command(self, name: str) -> list[str]:
@@ -149,6 +149,7 @@ def running_platform(workers: int = 1, extra_env: dict[str, str] | None = None) 
             name: stack.enter_context(migrated_database(importlib.import_module(f"{name}.config").SERVICE_DIR, name))
             for name in SERVICES
         }
+        urls["gateway"] = stack.enter_context(migrated_database(ROOT / "gateway", "gateway"))
         platform = Platform(
             ports={name: free_port() for name in (*SERVICES, "gateway")},
             database_urls=urls,

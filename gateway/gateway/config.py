@@ -3,7 +3,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from servicekit.settings import REPO_ROOT
+from servicekit.settings import REPO_ROOT, ServiceSettings, default_sqlite_url
 
 SERVICE_NAMES = ("agencies", "applications", "funding")
 
@@ -23,9 +23,23 @@ class GatewaySettings(BaseSettings):
     upstream_pool_size: int = 200
     health_timeout: float = 2.0
     spa_dir: Path = REPO_ROOT / "frontend" / "dist"
+    # The gateway's own database: users, refresh tokens, API keys. SQLite under var/ by default.
+    database_url: str = ""
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_days: int = 14
+    # limits' notation; "async+memory://" on one machine, "async+redis://host:6379" across replicas.
+    rate_limit_storage: str = "async+memory://"
+    login_rate_limit: str = "10/minute"
+    api_key_rate_limit: str = "600/minute"
+    max_body_bytes: int = 10 * 1024 * 1024
+    # Origins allowed to call the API from a browser on another origin (the SPA itself is same-origin).
+    cors_origins: list[str] = []
     log_level: str = "INFO"
     log_format: str = "json"
     access_log: bool = True
+
+    def resolved_database_url(self) -> str:
+        return ServiceSettings(database_url=self.database_url).database_url or default_sqlite_url("gateway")
 
     def service_urls(self) -> dict[str, str]:
         return {name: getattr(self, f"{name}_url").rstrip("/") for name in SERVICE_NAMES}

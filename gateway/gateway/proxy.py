@@ -15,10 +15,13 @@ from servicekit.request_context import current_request_id
 
 logger = logging.getLogger("gateway.proxy")
 
-# Hop-by-hop headers (RFC 9110 §7.6.1) are for one connection only and are never forwarded.
-HOP_BY_HOP = {
+# Never forwarded: hop-by-hop headers (RFC 9110 §7.6.1), which are for one connection only, and the
+# caller's credentials, which the gateway has already turned into an internal token (or refused). An
+# X-Internal-Token sent by the caller is dropped, so nobody can claim an identity the gateway did not check.
+NOT_FORWARDED = {
     b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te", b"trailer",
-    b"transfer-encoding", b"upgrade", b"host", b"content-length",
+    b"transfer-encoding", b"upgrade", b"host", b"content-length", b"authorization", b"x-api-key",
+    b"x-internal-token", b"cookie", b"x-request-id", b"x-forwarded-for",
 }
 # Dropped from responses: hop-by-hop, and what our own server (uvicorn) sets again.
 UPSTREAM_ONLY_RESPONSE_HEADERS = {b"connection", b"keep-alive", b"transfer-encoding", b"x-request-id", b"date", b"server"}
@@ -28,8 +31,9 @@ BUFFERED_BODY_LIMIT = 1024 * 1024
 
 class ServiceProxy:
     def __init__(self, service_urls: dict[str, str], *, connect_timeout: float, read_timeout: float,
-                 pool_size: int) -> None:
+                 pool_size: int, max_body_bytes: int) -> None:
         self.service_urls = service_urls
+        self.max_body_bytes = max_body_bytes
         self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
         self.pool_size = pool_size
         self.session: aiohttp.ClientSession | None = None
@@ -67,7 +71,7 @@ class ServiceProxy:
                 content_length = int(value) if value.isdigit() else None
             if name == b"accept-language":
                 english = wants_english(value.decode("latin-1"))
-            if name in HOP_BY_HOP or name == b"x-request-id":
+            if name in NOT_FORWARDED:
                 continue
             headers.append((name.decode("latin-1"), value.decode("latin-1")))
         for name, value in extra_headers:
@@ -84,7 +88,7 @@ class ServiceProxy:
             if content_length is not None and content_length <= BUFFERED_BODY_LIMIT:
                 data = await _read_body(receive)
             else:
-                data = _stream_body(receive)
+                data = _stream_body(receive, self.max_body_bytes)
 
         started = False
         try:
@@ -102,14 +106,21 @@ class ServiceProxy:
                 async for chunk in upstream.content.iter_any():
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
+        except BodyTooLarge:
+            if not started:
+                await send_problem(send, 413, problem_for_status(413, english=english, instance=scope["path"]))
         except (TimeoutError, asyncio.TimeoutError, aiohttp.ServerTimeoutError):
             logger.warning("upstream timed out", extra={"service": service, "path": upstream_path})
             if not started:
-                await _send_problem(send, 504, english, scope["path"], service)
+                await send_problem(send, 504, _upstream_problem(504, english, scope["path"], service))
         except aiohttp.ClientError as exc:
+            if isinstance(exc.__cause__, BodyTooLarge) or isinstance(exc.__context__, BodyTooLarge):
+                if not started:
+                    await send_problem(send, 413, problem_for_status(413, english=english, instance=scope["path"]))
+                return
             logger.warning("upstream unavailable", extra={"service": service, "error": type(exc).__name__})
             if not started:
-                await _send_problem(send, 502, english, scope["path"], service)
+                await send_problem(send, 502, _upstream_problem(502, english, scope["path"], service))
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -121,24 +132,36 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def _stream_body(receive: Receive):  # noqa: ANN202 - async generator for aiohttp
+class BodyTooLarge(Exception):
+    """A streamed request body went past the gateway's size limit."""
+
+
+async def _stream_body(receive: Receive, limit: int):  # noqa: ANN202 - async generator for aiohttp
+    seen = 0
     while True:
         message: Message = await receive()
         body = message.get("body", b"")
+        seen += len(body)
+        if seen > limit:
+            raise BodyTooLarge()
         if body:
             yield body
         if not message.get("more_body"):
             return
 
 
-async def _send_problem(send: Send, status: int, english: bool, path: str, service: str) -> None:
+def _upstream_problem(status: int, english: bool, path: str, service: str) -> dict:
     zh = {502: f"{service} 服务不可用，请稍后再试。", 504: f"{service} 服务响应超时，请稍后再试。"}[status]
     en = {502: f"The {service} service is unavailable; try again later.",
           504: f"The {service} service did not answer in time; try again later."}[status]
     body = problem_for_status(status, english=english, instance=path, detail_zh=zh, detail_en=en)
     body["service"] = service
+    return body
+
+
+async def send_problem(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]] = ()) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                            (b"content-length", str(len(payload)).encode())]})
+                            (b"content-length", str(len(payload)).encode()), *headers]})
     await send({"type": "http.response.body", "body": payload})

@@ -2,41 +2,8 @@
 
 import asyncio
 
-import httpx
-import pytest
 
-from devtools.processes import free_port
-from gateway.config import GatewaySettings
-from gateway.main import create_app
-
-
-def settings_for(tmp_path, **overrides) -> GatewaySettings:
-    closed = f"http://127.0.0.1:{free_port()}"
-    values = {"agencies_url": closed, "applications_url": closed, "funding_url": closed, "spa_dir": tmp_path,
-              "log_format": "text", **overrides}
-    return GatewaySettings(**values)
-
-
-
-@pytest.fixture
-async def make_client():
-    stack = []
-
-    async def _make(settings: GatewaySettings) -> httpx.AsyncClient:
-        app = create_app(settings)
-        lifespan = app.app.api.router.lifespan_context(app.app.api)
-        await lifespan.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-        stack.append((lifespan, client))
-        return client
-
-    yield _make
-    for lifespan, client in reversed(stack):
-        await client.aclose()
-        await lifespan.__aexit__(None, None, None)
-
-
-async def test_spa_files_are_served_and_client_routes_fall_back_to_index(tmp_path, make_client):
+async def test_spa_files_are_served_and_client_routes_fall_back_to_index(tmp_path, make_client, settings_for):
     (tmp_path / "index.html").write_text("<html>spa</html>")
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "app-1234.js").write_text("console.log(1)")
@@ -51,7 +18,7 @@ async def test_spa_files_are_served_and_client_routes_fall_back_to_index(tmp_pat
     assert escape.text == "<html>spa</html>"
 
 
-async def test_unknown_api_route_is_404_problem_not_the_spa(tmp_path, make_client):
+async def test_unknown_api_route_is_404_problem_not_the_spa(tmp_path, make_client, settings_for):
     (tmp_path / "index.html").write_text("<html>spa</html>")
     client = await make_client(settings_for(tmp_path))
     response = await client.get("/api/nothing-here")
@@ -59,7 +26,7 @@ async def test_unknown_api_route_is_404_problem_not_the_spa(tmp_path, make_clien
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_unreachable_service_is_502_and_health_degraded(tmp_path, make_client):
+async def test_unreachable_service_is_502_and_health_degraded(tmp_path, make_client, settings_for):
     client = await make_client(settings_for(tmp_path))
     response = await client.get("/api/agencies/tasks", headers={"Accept-Language": "en"})
     assert response.status_code == 502
@@ -69,7 +36,7 @@ async def test_unreachable_service_is_502_and_health_degraded(tmp_path, make_cli
     assert [s["status"] for s in health["services"]] == ["up", "down", "down", "down"]
 
 
-async def test_a_service_that_does_not_answer_in_time_is_504(tmp_path, make_client):
+async def test_a_service_that_does_not_answer_in_time_is_504(tmp_path, make_client, settings_for):
     # A listener that accepts connections and never answers: a hung service.
     server = await asyncio.start_server(lambda r, w: asyncio.sleep(30), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]

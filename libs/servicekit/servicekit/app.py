@@ -70,14 +70,13 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.add_middleware(RequestContextMiddleware)
-    app.openapi = _problem_aware_openapi(app)  # type: ignore[method-assign]
+    app.openapi = problem_aware_openapi(app, app.openapi)  # type: ignore[method-assign]
     return app
 
 
-def _problem_aware_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+def problem_aware_openapi(app: FastAPI, original: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
     """FastAPI documents errors as application/json with its own 422 shape; ours are problem+json
     everywhere, so rewrite every error response to say so (schemathesis checks this against reality)."""
-    original = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

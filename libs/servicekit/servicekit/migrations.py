@@ -74,7 +74,11 @@ def run_env(target_metadata: MetaData) -> None:
     except RuntimeError:
         asyncio.run(_run())
         return
-    raise RuntimeError("run Alembic from a thread without an event loop (use asyncio.to_thread)")
+    # Called from async code (a test, a startup hook): migrate on a thread with its own event loop.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as executor:
+        executor.submit(lambda: asyncio.run(_run())).result()
 
 
 def make_append_only(table: str) -> None:

@@ -198,21 +198,27 @@ _VALIDATION_MESSAGES_ZH = {
 }
 
 
+def render_domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    """The problem+json response for a domain error; a handler may return it itself when the transaction
+    must still commit (e.g. a revocation that is the answer to a replayed token)."""
+    body = problem_body(
+        status=exc.status,
+        code=exc.code,
+        message_zh=exc.message_zh,
+        message_en=exc.message_en,
+        english=wants_english(request.headers.get("accept-language")),
+        errors=exc.errors,
+        instance=request.url.path,
+        extra=exc.extra,
+    )
+    headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
+    return problem_response(exc.status, body, headers)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        body = problem_body(
-            status=exc.status,
-            code=exc.code,
-            message_zh=exc.message_zh,
-            message_en=exc.message_en,
-            english=wants_english(request.headers.get("accept-language")),
-            errors=exc.errors,
-            instance=request.url.path,
-            extra=exc.extra,
-        )
-        headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
-        return problem_response(exc.status, body, headers)
+        return render_domain_error(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

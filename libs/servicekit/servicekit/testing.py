@@ -39,6 +39,19 @@ async def _pg_admin(statement: str) -> None:
         await connection.close()
 
 
+def _run(coroutine_factory) -> object:  # noqa: ANN001
+    """Run a coroutine to completion from sync code, even when an event loop is already running here
+    (an async test that makes a scratch database): then it runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine_factory())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_factory())).result()
+
+
 def postgres_available() -> bool:
     async def probe() -> bool:
         try:
@@ -55,12 +68,12 @@ def scratch_database(label: str) -> Iterator[str]:
     """An empty database for one test run, dropped afterwards. Yields its async SQLAlchemy URL."""
     if test_backend() == "postgresql":
         name = f"tpp_test_{label}_{uuid.uuid4().hex[:8]}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        _run(lambda: _pg_admin(f'CREATE DATABASE "{name}"'))
         try:
             url = make_url(pg_admin_url()).set(drivername="postgresql+asyncpg", database=name)
             yield url.render_as_string(hide_password=False)
         finally:
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _run(lambda: _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         with tempfile.TemporaryDirectory(prefix=f"tpp-{label}-") as folder:
             yield f"sqlite+aiosqlite:///{Path(folder) / f'{label}.sqlite3'}"
@@ -126,3 +139,22 @@ def identity_headers(role: str, subject: str = "tester", agency: str | None = No
     else:
         signer = TokenSigner((keys_dir() / "gateway.pem").read_bytes())
     return {INTERNAL_TOKEN_HEADER: signer.sign(principal)}
+
+
+@asynccontextmanager
+async def asgi_lifespan(app) -> AsyncIterator[None]:  # noqa: ANN001 - any ASGI app
+    """Drive the ASGI lifespan protocol of `app` (startup on enter, shutdown on exit), however it is wrapped."""
+    messages: asyncio.Queue = asyncio.Queue()
+    replies: asyncio.Queue = asyncio.Queue()
+    await messages.put({"type": "lifespan.startup"})
+    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                                   messages.get, replies.put))
+    reply = await replies.get()
+    if reply["type"] != "lifespan.startup.complete":
+        raise RuntimeError(f"startup failed: {reply.get('message')}")
+    try:
+        yield
+    finally:
+        await messages.put({"type": "lifespan.shutdown"})
+        await replies.get()
+        await task

@@ -1,0 +1,19 @@
+"""The gateway does not own agencies: it asks the agencies service whether a code exists."""
+
+import asyncio
+
+import aiohttp
+
+from gateway.errors import AgencyCheckUnavailable, UnknownAgency
+
+
+async def check_agency_exists(state, agency_code: str) -> None:  # noqa: ANN001 - the app's state
+    url = f"{state.settings.agencies_url.rstrip('/')}/agencies/{agency_code}"
+    try:
+        async with state.proxy.session.get(url, timeout=aiohttp.ClientTimeout(total=5)) as response:
+            if response.status == 404:
+                raise UnknownAgency(f"未知的单位代码：{agency_code}", f"Unknown agency code: {agency_code}")
+            if response.status != 200:
+                raise AgencyCheckUnavailable()
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError) as exc:
+        raise AgencyCheckUnavailable() from exc

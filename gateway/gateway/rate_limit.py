@@ -1,0 +1,30 @@
+"""Rate limits with the `limits` library (moving window): in memory on the embedded default, in Redis when
+GATEWAY_RATE_LIMIT_STORAGE says so, so that several gateway replicas share one count."""
+
+import math
+import time
+
+from limits import parse, storage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from gateway.errors import RateLimited
+
+
+class RateLimiter:
+    def __init__(self, storage_uri: str) -> None:
+        options = {"implementation": "redispy"} if "redis" in storage_uri else {}
+        self.storage = storage.storage_from_string(storage_uri, **options)
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    async def hit(self, rate: str, *identifiers: str) -> None:
+        """Count one request against `rate` (e.g. "10/minute") for these identifiers; 429 when over."""
+        limit = parse(rate)
+        if await self.strategy.hit(limit, *identifiers):
+            return
+        stats = await self.strategy.get_window_stats(limit, *identifiers)
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        raise RateLimited(f"请求过于频繁，请在 {retry_after} 秒后再试。",
+                          f"Too many requests; try again in {retry_after} s.", extra={"retry_after": retry_after})
+
+    async def reset(self) -> None:
+        await self.storage.reset()
