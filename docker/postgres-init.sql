@@ -2,3 +2,4 @@
 CREATE DATABASE agencies;
 CREATE DATABASE applications;
 CREATE DATABASE funding;
+CREATE DATABASE gateway;

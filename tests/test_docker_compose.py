@@ -27,8 +27,9 @@ def uvicorn_target(name: str) -> tuple[str, str, int]:
 
 def routes_of(module_name: str, attribute: str) -> set[str]:
     app = getattr(importlib.import_module(module_name), attribute)
-    api = getattr(getattr(app, "app", None), "api", app)  # the gateway wraps its FastAPI app
-    return set(api.openapi()["paths"])
+    while not hasattr(app, "openapi"):  # the gateway wraps its FastAPI app in middleware
+        app = getattr(app, "api", None) or app.app
+    return set(app.openapi()["paths"])
 
 
 @pytest.mark.parametrize("name", APP_PROCESSES)
@@ -63,6 +64,7 @@ def test_each_service_has_its_own_database_and_runs_its_migrations(name):
     assert f"python -m devtools.migrate {name} &&" in command_of(name)
     assert importlib.util.find_spec("devtools.migrate") is not None
     assert f"CREATE DATABASE {name};" in (ROOT / "docker" / "postgres-init.sql").read_text()
+    assert environment["TPP_KEYS_DIR"] == "/keys"
 
 
 def test_gateway_points_at_each_service_port():
@@ -75,9 +77,32 @@ def test_gateway_points_at_each_service_port():
         assert environment[variable] == f"http://{name}:{uvicorn_target(name)[2]}"
 
 
+def test_gateway_migrates_bootstraps_and_shares_limits_in_redis():
+    from gateway.config import GatewaySettings
+
+    command = command_of("gateway")
+    assert "python -m devtools.migrate gateway && python -m gateway.bootstrap &&" in command
+    assert importlib.util.find_spec("gateway.bootstrap") is not None
+    environment = COMPOSE["services"]["gateway"]["environment"]
+    assert environment["GATEWAY_DATABASE_URL"].endswith("@postgres:5432/gateway")
+    assert "rate_limit_storage" in GatewaySettings.model_fields
+    assert environment["GATEWAY_RATE_LIMIT_STORAGE"] == "async+redis://redis:6379"
+    assert "redis" in COMPOSE["services"]
+
+
+def test_every_process_reads_the_identity_keys_made_once():
+    assert "python -m devtools.keys" in " ".join(COMPOSE["services"]["keys"]["command"])
+    assert importlib.util.find_spec("devtools.keys") is not None
+    for name in APP_PROCESSES:
+        definition = COMPOSE["services"][name]
+        assert definition["environment"]["TPP_KEYS_DIR"] == "/keys"
+        assert "keys:/keys:ro" in definition["volumes"]
+        assert definition["depends_on"]["keys"]["condition"] == "service_completed_successfully"
+
+
 def test_restart_policies_volume_and_no_committed_secrets():
     text = (ROOT / "docker-compose.yml").read_text()
-    for name in [*APP_PROCESSES, "postgres"]:
+    for name in [*APP_PROCESSES, "postgres", "redis"]:
         assert COMPOSE["services"][name]["restart"] == "unless-stopped"
         assert "healthcheck" in COMPOSE["services"][name]
     assert "pgdata:/var/lib/postgresql/data" in COMPOSE["services"]["postgres"]["volumes"]
