@@ -40,11 +40,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def as_aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def user_principal(user: User) -> Principal:
     return Principal(subject=f"user:{user.id}", role=user.role, agency=user.agency_code, name=user.display_name)
 
@@ -126,7 +121,7 @@ async def refresh(session: AsyncSession, tokens: AccessTokens, refresh_ttl: time
         await repository.revoke_refresh_family(session, stored.family, now())
         raise RefreshTokenReused()
     user = await repository.get_user(session, stored.user_id)
-    if as_aware(stored.expires_at) <= now() or user is None or not user.is_active:
+    if stored.expires_at <= now() or user is None or not user.is_active:
         raise InvalidRefreshToken()
     stored.revoked_at = now()
     return await _issue_pair(session, tokens, refresh_ttl, user, family=stored.family)

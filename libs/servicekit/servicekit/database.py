@@ -1,8 +1,9 @@
 """Engine and sessions: one async engine per service, one session (one transaction) per request."""
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -16,6 +17,24 @@ NAMING_CONVENTION = {
 }
 
 WRITE_INTENT = "tpp_write_intent"
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware timestamp on every database. SQLite keeps no zone and hands back naive values;
+    everything we store is UTC, so say so on the way out (and refuse naive values on the way in)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware (UTC) datetime")
+        return value.astimezone(UTC) if value is not None and dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def new_metadata() -> MetaData:

@@ -10,11 +10,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header
-from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import JSON, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from servicekit.database import UTCDateTime
 from servicekit.problems import Conflict, Unprocessable
 
 IdempotencyKeyHeader = Annotated[
@@ -37,7 +38,7 @@ class IdempotencyRecordMixin:
     key: Mapped[str] = mapped_column(String(200))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
 
     @declared_attr
     def response_body(cls) -> Mapped[Any | None]:  # noqa: N805
