@@ -36,5 +36,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // jsdom + antd render slowly on a loaded 2-core CI machine; 5 s was seen to be too tight.
+    testTimeout: 30000,
   },
 });
