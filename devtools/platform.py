@@ -4,6 +4,8 @@ The embedded default is one SQLite file per service under var/ (TPP_DATA_DIR).""
 
 import argparse
 import asyncio
+import importlib
+import importlib.util
 import os
 import signal
 import sys
@@ -48,6 +50,29 @@ def ensure_identity_keys() -> None:
         ensure_key_pair(keys_dir() / f"service-{name}.pem")
 
 
+def plan_files() -> list[Path]:
+    """The plans the platform runs: TPP_PLAN_FILES (os.pathsep-separated), else the Liaoning plan."""
+    configured = os.environ.get("TPP_PLAN_FILES")
+    if configured:
+        return [Path(p) for p in configured.split(os.pathsep) if p]
+    return [ROOT / "plans" / "liaoning-2018-2020.yaml"]
+
+
+def load_plan_data(database_urls: dict[str, str] | None = None) -> None:
+    """Each service that keeps part of the plan has `<service>.load_plan.load_plan_files(url, plans)`;
+    loading is idempotent, so this runs at every start."""
+    from servicekit.planfile import load_plan_file
+
+    plans = [load_plan_file(path) for path in plan_files()]
+    for name in SERVICES:
+        if importlib.util.find_spec(f"{name}.load_plan") is None:
+            continue
+        loader = importlib.import_module(f"{name}.load_plan")
+        url = (database_urls or {}).get(name) or database_url(name)
+        for summary in asyncio.run(loader.load_plan_files(url, plans)):
+            print(f"· {name}: {summary.line()}", flush=True)
+
+
 def bootstrap_accounts(demo: bool) -> None:
     from gateway.bootstrap import bootstrap
 
@@ -65,6 +90,7 @@ def main() -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     ensure_identity_keys()
     migrate_all()
+    load_plan_data()
     bootstrap_accounts(args.demo)
     platform = Platform(ports=ports, log_dir=log_dir)
 

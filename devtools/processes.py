@@ -140,20 +140,27 @@ def _answers_200(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_platform(workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[Platform]:
-    """The whole platform on free ports and scratch databases of this run's backend (servicekit.testing)."""
+def running_platform(workers: int = 1, extra_env: dict[str, str] | None = None,
+                     load_plan: bool = True) -> Iterator[Platform]:
+    """The whole platform on free ports and scratch databases of this run's backend (servicekit.testing),
+    with the plan loaded as `manage.py start` loads it."""
+    from devtools.platform import ensure_identity_keys, load_plan_data
+    from servicekit.settings import keys_dir
     from servicekit.testing import migrated_database
 
+    ensure_identity_keys()
     with tempfile.TemporaryDirectory(prefix="tpp-platform-") as folder, contextlib.ExitStack() as stack:
         urls = {
             name: stack.enter_context(migrated_database(importlib.import_module(f"{name}.config").SERVICE_DIR, name))
             for name in SERVICES
         }
         urls["gateway"] = stack.enter_context(migrated_database(ROOT / "gateway", "gateway"))
+        if load_plan:
+            load_plan_data(urls)
         platform = Platform(
             ports={name: free_port() for name in (*SERVICES, "gateway")},
             database_urls=urls,
-            extra_env={"TPP_DATA_DIR": folder, **(extra_env or {})},
+            extra_env={"TPP_DATA_DIR": folder, "TPP_KEYS_DIR": str(keys_dir()), **(extra_env or {})},
             log_dir=Path(folder),
             workers=workers,
         )
