@@ -7,10 +7,22 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 
+import { canManageApiKeys } from './auth/authApi';
+import { AuthProvider } from './auth/AuthProvider';
+import { isApiError } from './api/http';
 import AppLayout from './components/AppLayout';
+import RequireAuth from './components/RequireAuth';
 import type { Language } from './i18n';
 import { currentLanguage, isSupportedLanguage } from './i18n';
+import ApiKeysPage from './pages/admin/ApiKeysPage';
+import UsersPage from './pages/admin/UsersPage';
+import AgencyPage from './pages/agencies/AgencyPage';
+import LoginPage from './pages/auth/LoginPage';
+import RegisterPage from './pages/auth/RegisterPage';
+import MatrixPage from './pages/matrix/MatrixPage';
 import NotFoundPage from './pages/NotFoundPage';
+import TaskPage from './pages/tasks/TaskPage';
+import TasksPage from './pages/tasks/TasksPage';
 import HomePage from './pages/home/HomePage';
 import StatusPage from './pages/status/StatusPage';
 
@@ -19,7 +31,11 @@ const ANTD_LOCALES: Record<Language, Locale> = { 'zh-CN': zhCN, en: enUS };
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
-      queries: { refetchOnWindowFocus: false, retry: 1 },
+      // One retry, and only when trying again can help (no answer, or a 5xx); a 4xx stays a 4xx.
+      queries: {
+        refetchOnWindowFocus: false,
+        retry: (failureCount, error) => failureCount < 1 && (!isApiError(error) || error.status === 0 || error.status >= 500),
+      },
     },
   });
 }
@@ -30,6 +46,28 @@ export function AppRoutes() {
       <Route element={<AppLayout />}>
         <Route index element={<HomePage />} />
         <Route path="status" element={<StatusPage />} />
+        <Route path="login" element={<LoginPage />} />
+        <Route path="register" element={<RegisterPage />} />
+        <Route path="tasks" element={<TasksPage />} />
+        <Route path="tasks/:planCode/:number" element={<TaskPage />} />
+        <Route path="matrix" element={<MatrixPage />} />
+        <Route path="agencies/:code" element={<AgencyPage />} />
+        <Route
+          path="admin/users"
+          element={
+            <RequireAuth allow={(user) => user.role === 'admin'}>
+              <UsersPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="admin/api-keys"
+          element={
+            <RequireAuth allow={canManageApiKeys}>
+              <ApiKeysPage />
+            </RequireAuth>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
@@ -48,6 +86,7 @@ export default function App({ queryClient }: AppProps) {
 
   return (
     <QueryClientProvider client={client}>
+      <AuthProvider>
       <ConfigProvider locale={ANTD_LOCALES[language]} button={{ autoInsertSpace: false }}>
         <AntdApp>
           <BrowserRouter>
@@ -55,6 +94,7 @@ export default function App({ queryClient }: AppProps) {
           </BrowserRouter>
         </AntdApp>
       </ConfigProvider>
+      </AuthProvider>
     </QueryClientProvider>
   );
 }

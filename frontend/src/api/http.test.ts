@@ -126,4 +126,26 @@ describe('apiGet / apiPost', () => {
     mockFetch(() => new Response('not json', { status: 200, headers: { 'Content-Type': 'application/json' } }));
     await expect(apiGet('/health')).rejects.toMatchObject({ status: 200, code: 'invalid_response' });
   });
+
+  it('keeps the per-language messages and the Retry-After of a 429', async () => {
+    mockFetch(() =>
+      new Response(
+        JSON.stringify({
+          code: 'rate_limited',
+          detail: '请求过于频繁，请在 30 秒后再试。',
+          messages: { 'zh-CN': '请求过于频繁，请在 30 秒后再试。', en: 'Too many requests; try again in 30 s.', bad: 5 },
+          retry_after: 30,
+        }),
+        { status: 429, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '30' } },
+      ),
+    );
+    const error = (await apiPost('/auth/login', {}).catch((e: unknown) => e)) as ApiError;
+    expect(error.retryAfterSeconds).toBe(30);
+    expect(error.problem?.messages).toEqual({
+      'zh-CN': '请求过于频繁，请在 30 秒后再试。',
+      en: 'Too many requests; try again in 30 s.',
+    });
+    expect(error.localizedDetail('en')).toBe('Too many requests; try again in 30 s.');
+  });
 });
+

@@ -1,3 +1,5 @@
+import { clearTokens, getTokens, setTokens, tokensFromPair } from '../auth/tokenStore';
+import type { AuthTokens, TokenPair } from '../auth/tokenStore';
 import { currentLanguage } from '../i18n';
 
 /** One entry of the `errors` array of an RFC 9457 problem+json body. */
@@ -15,6 +17,8 @@ export interface ProblemDetails {
   instance?: string;
   /** Machine-readable error code, stable across languages. */
   code?: string;
+  /** The message in every language the server has, keyed by language tag (`zh-CN`, `en`). */
+  messages?: Record<string, string>;
   errors?: ProblemFieldError[];
 }
 
@@ -35,8 +39,14 @@ export class ApiError extends Error {
   readonly errors: ProblemFieldError[];
   /** The parsed problem body, when the server sent one. */
   readonly problem: ProblemDetails | undefined;
+  /** Seconds to wait before trying again (Retry-After of a 429), when the server said. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, problem: ProblemDetails | undefined, fallback: { code?: string; message?: string } = {}) {
+  constructor(
+    status: number,
+    problem: ProblemDetails | undefined,
+    fallback: { code?: string; message?: string; retryAfterSeconds?: number } = {},
+  ) {
     super(problem?.detail ?? problem?.title ?? fallback.message ?? `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
@@ -46,6 +56,12 @@ export class ApiError extends Error {
     this.detail = problem?.detail;
     this.type = problem?.type;
     this.errors = problem?.errors ?? [];
+    this.retryAfterSeconds = fallback.retryAfterSeconds;
+  }
+
+  /** The server's message in `language` when it sent one per language, else its detail. */
+  localizedDetail(language: string): string | undefined {
+    return this.problem?.messages?.[language] ?? this.detail;
   }
 
   get isNetworkError(): boolean {
@@ -84,6 +100,12 @@ export function parseProblem(body: unknown): ProblemDetails | undefined {
   if (instance !== undefined) problem.instance = instance;
   if (code !== undefined) problem.code = code;
   if (typeof body.status === 'number' && Number.isInteger(body.status)) problem.status = body.status;
+  if (isRecord(body.messages)) {
+    const messages = Object.fromEntries(
+      Object.entries(body.messages).filter((entry): entry is [string, string] => optionalString(entry[1]) !== undefined),
+    );
+    if (Object.keys(messages).length > 0) problem.messages = messages;
+  }
   if (Array.isArray(body.errors)) {
     problem.errors = body.errors.flatMap((entry): ProblemFieldError[] => {
       if (!isRecord(entry)) return [];
@@ -113,9 +135,21 @@ async function readJsonBody(res: Response): Promise<unknown> {
   }
 }
 
+/** Retry-After in seconds (the header, or a problem's `retry_after` member), when given. */
+function retryAfterOf(res: Response, body: unknown): number | undefined {
+  const header = res.headers.get('Retry-After');
+  if (header && /^\d+$/.test(header.trim())) return Number(header.trim());
+  if (isRecord(body) && typeof body.retry_after === 'number' && body.retry_after >= 0) return body.retry_after;
+  return undefined;
+}
+
 function errorFromBody(res: Response, body: unknown): ApiError {
   const problem = body === NO_BODY ? undefined : parseProblem(body);
-  return new ApiError(res.status, problem, { code: 'http_error', message: res.statusText || undefined });
+  return new ApiError(res.status, problem, {
+    code: 'http_error',
+    message: res.statusText || undefined,
+    retryAfterSeconds: retryAfterOf(res, body),
+  });
 }
 
 /** Builds the ApiError for a non-OK response, parsing problem+json if present. */
@@ -133,39 +167,125 @@ export interface RequestOptions {
    */
   acceptErrorBody?: (status: number, body: unknown) => boolean;
   headers?: Record<string, string>;
+  /**
+   * false: send no Authorization header and never refresh (sign-in, sign-up,
+   * refresh itself). Default true: the signed-in user's access token is sent.
+   */
+  auth?: boolean;
 }
 
 /** Base path of the API; the vite dev server and the gateway both serve it at /api. */
 export const API_BASE = '/api';
+export const REFRESH_PATH = '/api/auth/refresh';
 
-function buildUrl(path: string): string {
+/** Code of the gateway's 401 for an expired or unreadable access token: refresh and try again. */
+const EXPIRED_ACCESS_CODE = 'invalid_access_token';
+
+export function buildUrl(path: string): string {
   if (/^https?:\/\//.test(path)) return path;
   if (path.startsWith(`${API_BASE}/`) || path === API_BASE) return path;
   return `${API_BASE}${path.startsWith('/') ? '' : '/'}${path}`;
 }
 
-export async function apiRequest<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = {
-    Accept: 'application/json, application/problem+json',
-    'Accept-Language': currentLanguage(),
-    ...options.headers,
-  };
-  const init: RequestInit = { method, headers, signal: options.signal };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-
-  let res: Response;
+async function send(url: string, init: RequestInit): Promise<Response> {
   try {
-    res = await fetch(buildUrl(path), init);
+    return await fetch(url, init);
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError(0, undefined, { code: 'network_error', message: cause instanceof Error ? cause.message : undefined });
   }
+}
+
+function jsonHeaders(extra?: Record<string, string>): Record<string, string> {
+  return {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': currentLanguage(),
+    ...extra,
+  };
+}
+
+/** Statuses of a refresh answer that mean the session is over (rather than "try later"). */
+function refreshWasRefused(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+async function exchangeRefreshToken(spent: AuthTokens): Promise<void> {
+  const res = await send(REFRESH_PATH, {
+    method: 'POST',
+    headers: jsonHeaders({ 'Content-Type': 'application/json' }),
+    body: JSON.stringify({ refresh_token: spent.refresh_token }),
+  });
+  const body = await readJsonBody(res);
+  if (!res.ok) {
+    if (refreshWasRefused(res.status)) clearTokens('expired');
+    throw errorFromBody(res, body);
+  }
+  const pair = body as Partial<TokenPair> | typeof NO_BODY;
+  if (pair === NO_BODY || typeof pair.access_token !== 'string' || typeof pair.refresh_token !== 'string') {
+    clearTokens('expired');
+    throw new ApiError(res.status, undefined, { code: 'invalid_response' });
+  }
+  // Signed out (or in as someone else) while the refresh was on its way: keep what is there now.
+  if (getTokens()?.refresh_token !== spent.refresh_token) return;
+  setTokens(tokensFromPair({ expires_in: 0, token_type: 'bearer', ...pair } as TokenPair));
+}
+
+let refreshInFlight: Promise<void> | null = null;
+
+/**
+ * Spends the refresh token for a new pair. Concurrent callers share one
+ * request (a refresh token works once). When the gateway refuses it the
+ * session is over: the tokens are cleared with reason "expired". Network
+ * errors and 429/5xx keep the tokens and reject.
+ */
+export function refreshSession(): Promise<void> {
+  const current = getTokens();
+  if (!current) return Promise.reject(new ApiError(401, undefined, { code: 'not_signed_in' }));
+  refreshInFlight ??= exchangeRefreshToken(current).finally(() => {
+    refreshInFlight = null;
+  });
+  return refreshInFlight;
+}
+
+export async function apiRequest<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const url = buildUrl(path);
+  const useAuth = options.auth !== false;
+
+  const attempt = (tokens: AuthTokens | null): Promise<Response> => {
+    const headers = jsonHeaders(options.headers);
+    if (tokens) headers.Authorization = `Bearer ${tokens.access_token}`;
+    const init: RequestInit = { method, headers, signal: options.signal };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return send(url, init);
+  };
+
+  const sentTokens = useAuth ? getTokens() : null;
+  let res = await attempt(sentTokens);
+  let errorBody: unknown = NO_BODY;
 
   if (!res.ok) {
-    const errorBody = await readJsonBody(res);
+    errorBody = await readJsonBody(res);
+    const expired = res.status === 401 && sentTokens !== null && parseProblem(errorBody)?.code === EXPIRED_ACCESS_CODE;
+    if (expired) {
+      // Another request may already have refreshed while this one was out.
+      if (getTokens()?.access_token === sentTokens.access_token) {
+        try {
+          await refreshSession();
+        } catch (refreshError) {
+          // The session is over (tokens cleared): the retry below goes out anonymously, which public
+          // pages are fine with. Otherwise (network, 429, 5xx) the refresh failure is the answer.
+          if (getTokens() !== null) throw refreshError;
+        }
+      }
+      res = await attempt(getTokens());
+      errorBody = res.ok ? NO_BODY : await readJsonBody(res);
+    }
+  }
+
+  if (!res.ok) {
     if (errorBody !== NO_BODY && options.acceptErrorBody?.(res.status, errorBody)) return errorBody as T;
     throw errorFromBody(res, errorBody);
   }

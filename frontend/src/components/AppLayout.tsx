@@ -3,18 +3,44 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 
+import type { UserRead } from '../auth/authApi';
+import { canManageApiKeys } from '../auth/authApi';
+import { useAuth } from '../auth/AuthProvider';
 import { SUPPORTED_LANGUAGES, changeLanguage, currentLanguage, isSupportedLanguage } from '../i18n';
+import UserMenu from './UserMenu';
 
 const { Header, Content, Footer } = Layout;
 
-/** Navigation entries; `key` is the route path. */
-const NAV_ITEMS = [
-  { key: '/', labelKey: 'common.nav.home' },
-  { key: '/status', labelKey: 'common.nav.status' },
-] as const;
+interface NavItem {
+  /** The route path. */
+  key: string;
+  testId: string;
+  labelKey:
+    | 'common.nav.home'
+    | 'common.nav.tasks'
+    | 'common.nav.matrix'
+    | 'common.nav.status'
+    | 'common.nav.adminUsers'
+    | 'common.nav.adminApiKeys';
+  /** Who sees the entry; everybody when left out. */
+  visibleTo?: (user: UserRead | null) => boolean;
+}
 
-function selectedNavKey(pathname: string): string[] {
-  const match = NAV_ITEMS.filter((item) => item.key !== '/' && pathname.startsWith(item.key));
+const NAV_ITEMS: readonly NavItem[] = [
+  { key: '/', testId: 'nav-home', labelKey: 'common.nav.home' },
+  { key: '/tasks', testId: 'nav-tasks', labelKey: 'common.nav.tasks' },
+  { key: '/matrix', testId: 'nav-matrix', labelKey: 'common.nav.matrix' },
+  { key: '/status', testId: 'nav-status', labelKey: 'common.nav.status' },
+  { key: '/admin/users', testId: 'nav-admin-users', labelKey: 'common.nav.adminUsers', visibleTo: (user) => user?.role === 'admin' },
+  { key: '/admin/api-keys', testId: 'nav-admin-api-keys', labelKey: 'common.nav.adminApiKeys', visibleTo: canManageApiKeys },
+];
+
+export function navItemsFor(user: UserRead | null): NavItem[] {
+  return NAV_ITEMS.filter((item) => !item.visibleTo || item.visibleTo(user));
+}
+
+function selectedNavKey(items: NavItem[], pathname: string): string[] {
+  const match = items.filter((item) => item.key !== '/' && (pathname === item.key || pathname.startsWith(`${item.key}/`)));
   if (match.length > 0) return [match[0]!.key];
   return pathname === '/' ? ['/'] : [];
 }
@@ -42,6 +68,8 @@ export function LanguageSwitch() {
 export default function AppLayout() {
   const { t } = useTranslation();
   const { pathname } = useLocation();
+  const { user } = useAuth();
+  const navItems = navItemsFor(user);
 
   useEffect(() => {
     document.title = t('common.documentTitle');
@@ -59,11 +87,11 @@ export default function AppLayout() {
           theme="dark"
           mode="horizontal"
           aria-label={t('common.nav.label')}
-          selectedKeys={selectedNavKey(pathname)}
-          items={NAV_ITEMS.map((item) => ({
+          selectedKeys={selectedNavKey(navItems, pathname)}
+          items={navItems.map((item) => ({
             key: item.key,
             label: (
-              <Link to={item.key} data-testid={`nav-${item.key === '/' ? 'home' : item.key.slice(1)}`}>
+              <Link to={item.key} data-testid={item.testId}>
                 {t(item.labelKey)}
               </Link>
             ),
@@ -71,9 +99,10 @@ export default function AppLayout() {
           style={{ flex: 1, minWidth: 0 }}
         />
         <LanguageSwitch />
+        <UserMenu />
       </Header>
       <Content style={{ padding: 24 }}>
-        <div style={{ maxWidth: 1200, margin: '0 auto' }}>
+        <div style={{ maxWidth: 1400, margin: '0 auto' }}>
           <Outlet />
         </div>
       </Content>

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { ApiError } from '../api/http';
@@ -40,4 +40,22 @@ describe('ErrorAlert', () => {
     render(<ErrorAlert error={new Error('boom')} />);
     expect(screen.getByTestId('error-line')).toHaveTextContent('发生未知错误。');
   });
+
+  it('shows the server message in the UI language when the problem carries one per language', async () => {
+    const error = new ApiError(409, {
+      title: 'Conflict',
+      detail: '该 API 密钥已被吊销。',
+      code: 'api_key_revoked',
+      messages: { 'zh-CN': '该 API 密钥已被吊销。', en: 'This API key is already revoked.' },
+    });
+    const { rerender } = render(<ErrorAlert error={error} />);
+    expect(screen.getByText('请求失败')).toBeInTheDocument();
+    expect(screen.queryByText('Conflict')).not.toBeInTheDocument();
+    expect(screen.getAllByTestId('error-line').map((line) => line.textContent)).toEqual(['该 API 密钥已被吊销。']);
+
+    await act(() => i18n.changeLanguage('en'));
+    rerender(<ErrorAlert error={error} />);
+    expect(screen.getAllByTestId('error-line').map((line) => line.textContent)).toEqual(['This API key is already revoked.']);
+  });
 });
+

@@ -14,12 +14,13 @@ export interface ErrorAlertProps {
 
 /**
  * Renders an API failure. For an ApiError carrying an RFC 9457 problem+json
- * body it shows the server's title and detail (already in the requested
- * language), the machine code and every field error; otherwise a translated
- * message for network, invalid-response or plain HTTP failures.
+ * body it shows the server's message (from `messages` in the UI language when
+ * the server sent one per language, else title and detail), the machine code
+ * and every field error; otherwise a translated message for network,
+ * invalid-response or plain HTTP failures.
  */
 export default function ErrorAlert({ error, onRetry, title }: ErrorAlertProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
 
   let heading: ReactNode = title ?? t('common.error.title');
   const lines: ReactNode[] = [];
@@ -33,6 +34,11 @@ export default function ErrorAlert({ error, onRetry, title }: ErrorAlertProps) {
       lines.push(t('common.error.network'));
     } else if (error.code === 'invalid_response') {
       lines.push(t('common.error.invalidResponse'));
+    } else if (error.problem?.messages) {
+      // The platform's problems carry the message in every language; `title` is then only the
+      // English HTTP phrase, so the translated heading is used and the message follows the UI language.
+      const message = error.localizedDetail(i18n.resolvedLanguage ?? i18n.language);
+      lines.push(message ?? t('common.error.http', { status: error.status }));
     } else {
       const summary = error.title ?? t('common.error.http', { status: error.status });
       if (title === undefined) heading = summary;

@@ -1,14 +1,24 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
+import zhAdmin from './locales/zh-CN/admin.json';
+import zhAgencies from './locales/zh-CN/agencies.json';
+import zhAuth from './locales/zh-CN/auth.json';
 import zhCommon from './locales/zh-CN/common.json';
 import zhHome from './locales/zh-CN/home.json';
+import zhMatrix from './locales/zh-CN/matrix.json';
 import zhNotFound from './locales/zh-CN/notFound.json';
 import zhStatus from './locales/zh-CN/status.json';
+import zhTasks from './locales/zh-CN/tasks.json';
+import enAdmin from './locales/en/admin.json';
+import enAgencies from './locales/en/agencies.json';
+import enAuth from './locales/en/auth.json';
 import enCommon from './locales/en/common.json';
 import enHome from './locales/en/home.json';
+import enMatrix from './locales/en/matrix.json';
 import enNotFound from './locales/en/notFound.json';
 import enStatus from './locales/en/status.json';
+import enTasks from './locales/en/tasks.json';
 
 /** Languages the UI ships with. The first one is the default. */
 export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const;
@@ -24,10 +34,30 @@ export const LANGUAGE_STORAGE_KEY = 'tpp.lang';
  */
 export const resources = {
   'zh-CN': {
-    translation: { common: zhCommon, home: zhHome, notFound: zhNotFound, status: zhStatus },
+    translation: {
+      admin: zhAdmin,
+      agencies: zhAgencies,
+      auth: zhAuth,
+      common: zhCommon,
+      home: zhHome,
+      matrix: zhMatrix,
+      notFound: zhNotFound,
+      status: zhStatus,
+      tasks: zhTasks,
+    },
   },
   en: {
-    translation: { common: enCommon, home: enHome, notFound: enNotFound, status: enStatus },
+    translation: {
+      admin: enAdmin,
+      agencies: enAgencies,
+      auth: enAuth,
+      common: enCommon,
+      home: enHome,
+      matrix: enMatrix,
+      notFound: enNotFound,
+      status: enStatus,
+      tasks: enTasks,
+    },
   },
 } as const;
 

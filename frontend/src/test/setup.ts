@@ -1,8 +1,12 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
+import { AUTH_STORAGE_KEY, clearTokens } from '../auth/tokenStore';
 import i18n, { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY } from '../i18n';
+
+// The first render of antd in a test file (style injection) can take seconds on a busy machine.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lacks matchMedia, which antd's responsive helpers (Grid, Table) use.
 if (!window.matchMedia) {
@@ -46,4 +50,6 @@ afterEach(async () => {
   await i18n.changeLanguage(DEFAULT_LANGUAGE);
   window.localStorage.removeItem(LANGUAGE_STORAGE_KEY);
   window.history.replaceState(null, '', '/');
+  clearTokens();
+  window.localStorage.removeItem(AUTH_STORAGE_KEY);
 });

@@ -32,3 +32,53 @@ export function mockFetch(respond: (url: string, init?: RequestInit) => Response
 export function headerOf(init: RequestInit | undefined, name: string): string | null {
   return new Headers(init?.headers).get(name);
 }
+
+export function problemResponse(status: number, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return new Response(
+    JSON.stringify({
+      type: `/problems/${code}`,
+      title: 'Error',
+      status,
+      code,
+      detail,
+      messages: { 'zh-CN': detail, en: detail },
+      errors: [],
+      ...extra,
+    }),
+    { status, headers: { 'Content-Type': 'application/problem+json', ...headers } },
+  );
+}
+
+export type RouteHandler = (url: URL, init: RequestInit | undefined) => Response | Promise<Response>;
+
+/**
+ * Mocks fetch with a tiny router: "METHOD /path" → handler (path without the
+ * query string; `*` matches one path segment). Unrouted requests get a 404
+ * problem, so a test notices calls it did not expect.
+ */
+export function mockApi(routes: Record<string, RouteHandler>) {
+  const compiled = Object.entries(routes).map(([route, handler]) => {
+    const [method, path] = route.split(' ') as [string, string];
+    const pattern = new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`);
+    return { method, pattern, handler };
+  });
+  return mockFetch((input, init) => {
+    const url = new URL(input, 'http://localhost');
+    const method = init?.method ?? 'GET';
+    const match = compiled.find((route) => route.method === method && route.pattern.test(url.pathname));
+    if (!match) return problemResponse(404, 'not_found', `no route for ${method} ${url.pathname}`);
+    return match.handler(url, init);
+  });
+}
+
+/** The parsed JSON body of a recorded fetch call. */
+export function bodyOf(init: RequestInit | undefined): unknown {
+  return typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+}
+
+/** Recorded calls to `method path` (path without query), as [URL, init] pairs. */
+export function callsTo(fetchMock: ReturnType<typeof mockFetch>, method: string, path: string) {
+  return fetchMock.mock.calls
+    .map(([input, init]) => [new URL(String(input), 'http://localhost'), init] as const)
+    .filter(([url, init]) => (init?.method ?? 'GET') === method && url.pathname === path);
+}

@@ -36,11 +36,17 @@ export default function HomePage() {
         </ul>
       </Card>
 
-      <div>
-        <ButtonLink to="/status" type="primary" data-testid="home-status-link">
+      <Flex wrap gap={12}>
+        <ButtonLink to="/tasks" type="primary" data-testid="home-tasks-link">
+          {t('home.tasksLink')}
+        </ButtonLink>
+        <ButtonLink to="/matrix" data-testid="home-matrix-link">
+          {t('home.matrixLink')}
+        </ButtonLink>
+        <ButtonLink to="/status" data-testid="home-status-link">
           {t('home.statusLink')}
         </ButtonLink>
-      </div>
+      </Flex>
     </Flex>
   );
 }

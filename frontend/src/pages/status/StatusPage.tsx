@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 
 import ErrorAlert from '../../components/ErrorAlert';
 import { currentLanguage } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
 import type { HealthResponse, ServiceHealth } from './statusQueries';
 import { isServiceStatus, useHealthQuery } from './statusQueries';
 
@@ -14,13 +15,6 @@ type KnownService = (typeof KNOWN_SERVICES)[number];
 
 function isKnownService(name: string): name is KnownService {
   return (KNOWN_SERVICES as readonly string[]).includes(name);
-}
-
-export function formatDateTime(value: string, language: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
 }
 
 function ServiceStatusTag({ service }: { service: ServiceHealth }) {

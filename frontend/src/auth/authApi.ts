@@ -1,0 +1,62 @@
+import { apiGet, apiPost } from '../api/http';
+import type { TokenPair } from './tokenStore';
+
+/** What the gateway accepts as a username (3–64 characters). */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+export type Role = 'applicant' | 'reviewer' | 'admin';
+export const ROLES: readonly Role[] = ['applicant', 'reviewer', 'admin'];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** GET /api/auth/me and the admin user list: an account as the gateway shows it. */
+export interface UserRead {
+  id: number;
+  username: string;
+  display_name: string;
+  email: string | null;
+  role: Role;
+  agency_code: string | null;
+  is_agency_admin: boolean;
+  is_active: boolean;
+  is_demo: boolean;
+  created_at: string;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface RegisterRequest {
+  username: string;
+  password: string;
+  display_name: string;
+  email?: string;
+}
+
+export const ME_QUERY_KEY = ['me'] as const;
+
+export function login(body: LoginRequest): Promise<TokenPair> {
+  return apiPost<TokenPair>('/auth/login', body, { auth: false });
+}
+
+export function register(body: RegisterRequest): Promise<UserRead> {
+  return apiPost<UserRead>('/auth/register', body, { auth: false });
+}
+
+export function logout(refreshToken: string): Promise<void> {
+  return apiPost<void>('/auth/logout', { refresh_token: refreshToken }, { auth: false });
+}
+
+export function fetchCurrentUser(signal?: AbortSignal): Promise<UserRead> {
+  return apiGet<UserRead>('/auth/me', { signal });
+}
+
+/** Who may manage agency API keys: admins, and a reviewer who is their agency's admin. */
+export function canManageApiKeys(user: UserRead | null | undefined): boolean {
+  if (!user) return false;
+  return user.role === 'admin' || (user.role === 'reviewer' && user.is_agency_admin);
+}

@@ -1,0 +1,363 @@
+import { Breadcrumb, Button, Card, Descriptions, Empty, Flex, Result, Spin, Table, Tag, Tooltip, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+
+import type { Deliverable, Owner, ReportRead, Target } from '../../api/agencies';
+import { agencyName, useDeliverableReportsQuery, useTaskQuery } from '../../api/agencies';
+import { isApiError } from '../../api/http';
+import { AgencyLink } from '../../components/AgencyLink';
+import ButtonLink from '../../components/ButtonLink';
+import ErrorAlert from '../../components/ErrorAlert';
+import StatusProgress from '../../components/StatusProgress';
+import { formatDate, formatDateTime, formatNumber } from '../../i18n/format';
+
+/** "约 10 名", "不少于 100 家", "1–2 个" in the UI language. */
+function useTargetText() {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  return (target: Pick<Target, 'value' | 'value_max' | 'unit' | 'comparator'>) =>
+    t(`tasks.deliverable.comparators.${target.comparator}`, {
+      value: formatNumber(target.value, language, 2),
+      max: target.value_max != null ? formatNumber(target.value_max, language, 2) : '',
+      unit: target.unit,
+    });
+}
+
+function OwnerList({ owners }: { owners: Owner[] }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  if (owners.length === 0) return <Typography.Text type="secondary">{t('tasks.detail.noResponsible')}</Typography.Text>;
+  return (
+    <Flex wrap gap={8}>
+      {owners.map((owner) => (
+        <Tag key={owner.agency.code} color={owner.role === 'lead' ? 'red' : 'blue'} style={{ marginInlineEnd: 0, fontSize: 14, padding: '2px 8px' }}>
+          <AgencyLink agency={owner.agency} />
+          {owner.members.length > 0 && (
+            <Tooltip title={owner.members.map((member) => agencyName(member, language)).join(language.startsWith('en') ? ', ' : '、')}>
+              <Typography.Text type="secondary" style={{ marginInlineStart: 4, fontSize: 12 }}>
+                ({owner.members.length})
+              </Typography.Text>
+            </Tooltip>
+          )}
+        </Tag>
+      ))}
+    </Flex>
+  );
+}
+
+const REPORTS_PAGE_SIZE = 10;
+const REPORT_STATUS_COLORS = { pending: 'processing', accepted: 'success', returned: 'error' } as const;
+
+/** The deliverable's reports, newest first, fetched when first opened. */
+function ReportList({ deliverable }: { deliverable: Deliverable }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  const [page, setPage] = useState(1);
+  const reports = useDeliverableReportsQuery(deliverable.code, { page, size: REPORTS_PAGE_SIZE }, true);
+  if (reports.isError) {
+    return <ErrorAlert error={reports.error} title={t('tasks.deliverable.reportsLoadError')} onRetry={() => void reports.refetch()} />;
+  }
+  const columns: TableColumnsType<ReportRead> = [
+    { title: t('tasks.deliverable.reportColumns.period'), dataIndex: 'period', key: 'period' },
+    {
+      title: t('tasks.deliverable.reportColumns.agency'),
+      key: 'agency',
+      render: (_: unknown, report) => <AgencyLink agency={report.agency} />,
+    },
+    {
+      title: t('tasks.deliverable.reportColumns.value'),
+      key: 'value',
+      align: 'right',
+      render: (_: unknown, report) => `${formatNumber(report.value, language, 2)} ${report.unit}`,
+    },
+    {
+      title: t('tasks.deliverable.reportColumns.status'),
+      dataIndex: 'status',
+      key: 'status',
+      render: (status: ReportRead['status']) => (
+        <Tag color={REPORT_STATUS_COLORS[status]}>{t(`tasks.deliverable.reportStatus.${status}`)}</Tag>
+      ),
+    },
+    {
+      title: t('tasks.deliverable.reportColumns.submittedAt'),
+      dataIndex: 'submitted_at',
+      key: 'submittedAt',
+      render: (value: string) => formatDateTime(value, language) ?? t('common.none'),
+    },
+    {
+      title: t('tasks.deliverable.reportColumns.narrative'),
+      key: 'narrative',
+      render: (_: unknown, report) => (
+        <Flex vertical gap={2}>
+          <Typography.Text>{report.narrative}</Typography.Text>
+          {report.review_comment && (
+            <Typography.Text type="secondary">
+              {t('tasks.deliverable.reportColumns.comment')}：{report.review_comment}
+            </Typography.Text>
+          )}
+        </Flex>
+      ),
+    },
+  ];
+  return (
+    <Table<ReportRead>
+      rowKey="id"
+      columns={columns}
+      dataSource={reports.data?.items ?? []}
+      loading={reports.isFetching}
+      size="small"
+      scroll={{ x: 'max-content' }}
+      data-testid="report-list"
+      locale={{ emptyText: <Empty description={t('tasks.deliverable.noReports')} /> }}
+      pagination={{
+        current: page,
+        pageSize: REPORTS_PAGE_SIZE,
+        total: reports.data?.total ?? 0,
+        hideOnSinglePage: true,
+        showSizeChanger: false,
+        onChange: setPage,
+      }}
+    />
+  );
+}
+
+function DeliverableCard({ deliverable }: { deliverable: Deliverable }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  const targetText = useTargetText();
+  const { progress, reports } = deliverable;
+  const none = t('common.none');
+  const [showReports, setShowReports] = useState(false);
+
+  return (
+    <Card
+      size="small"
+      data-testid={`deliverable-${deliverable.code}`}
+      title={
+        <Flex gap={8} align="center" wrap>
+          <span>{deliverable.indicator}</span>
+          <Tag color={progress.status === 'green' ? 'success' : progress.status === 'amber' ? 'warning' : 'error'} data-testid="deliverable-status">
+            {t(`tasks.deliverable.status.${progress.status}`)}
+          </Tag>
+        </Flex>
+      }
+      extra={<Typography.Text type="secondary">{targetText(deliverable)}</Typography.Text>}
+    >
+      <Flex vertical gap={12}>
+        <Typography.Paragraph style={{ marginBottom: 0 }}>
+          <Typography.Text type="secondary">“</Typography.Text>
+          {deliverable.quote}
+          <Typography.Text type="secondary">”</Typography.Text>
+          {deliverable.part_of && (
+            <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
+              {t('tasks.deliverable.partOf', { code: deliverable.part_of })}
+            </Typography.Text>
+          )}
+        </Typography.Paragraph>
+
+        <StatusProgress percent={progress.percent} status={progress.status} testId="deliverable-progress" />
+
+        <Descriptions
+          size="small"
+          column={{ xs: 1, sm: 2, lg: 3 }}
+          items={[
+            {
+              key: 'current',
+              label: t('tasks.deliverable.current'),
+              children: `${formatNumber(progress.value, language, 2)} ${deliverable.unit}`,
+            },
+            {
+              key: 'expected',
+              label: t('tasks.deliverable.expected'),
+              children: `${formatNumber(progress.expected_value, language, 1)} ${deliverable.unit}`,
+            },
+            { key: 'target', label: t('tasks.deliverable.target'), children: targetText(deliverable) },
+            { key: 'due', label: t('tasks.deliverable.due'), children: formatDate(deliverable.due, language) ?? none },
+            { key: 'recurrence', label: t('tasks.deliverable.recurrence'), children: t(`tasks.deliverable.recurrences.${deliverable.recurrence}`) },
+            { key: 'reporting', label: t('tasks.deliverable.reporting'), children: t(`tasks.deliverable.reportings.${deliverable.reporting}`) },
+            { key: 'source', label: t('tasks.deliverable.source'), children: t(`tasks.deliverable.sources.${progress.source}`) },
+            { key: 'asOf', label: t('tasks.deliverable.asOf'), children: formatDate(progress.as_of, language) ?? none },
+          ]}
+        />
+
+        {deliverable.by_agency.length > 0 && (
+          <div>
+            <Typography.Text strong>{t('tasks.deliverable.byAgency')}</Typography.Text>
+            <Flex wrap gap={8} style={{ marginTop: 4 }} data-testid="deliverable-by-agency">
+              {deliverable.by_agency.map((share, index) => (
+                <Tag key={share.agency?.code ?? `none-${index}`} style={{ marginInlineEnd: 0 }}>
+                  {share.agency ? agencyName(share.agency, language) : t('tasks.deliverable.noAgency')}：
+                  {formatNumber(share.value, language, 2)} {deliverable.unit}
+                  {share.period ? `（${share.period}）` : ''}
+                </Tag>
+              ))}
+            </Flex>
+          </div>
+        )}
+
+        <div data-testid="deliverable-reports">
+          <Typography.Text strong>{t('tasks.deliverable.reports')}：</Typography.Text>
+          {reports.total === 0 ? (
+            <Typography.Text type="secondary">{t('tasks.deliverable.noReports')}</Typography.Text>
+          ) : (
+            <Typography.Text>
+              {t('tasks.deliverable.reportCounts', {
+                total: reports.total,
+                accepted: reports.accepted,
+                pending: reports.pending,
+                returned: reports.returned,
+              })}
+              {reports.latest_period && `；${t('tasks.deliverable.latestPeriod')} ${reports.latest_period}`}
+              {reports.latest_submitted_at &&
+                `；${t('tasks.deliverable.latestSubmittedAt')} ${formatDateTime(reports.latest_submitted_at, language)}`}
+              <Button type="link" size="small" onClick={() => setShowReports(!showReports)} data-testid="toggle-reports">
+                {showReports ? t('tasks.deliverable.hideReports') : t('tasks.deliverable.showReports')}
+              </Button>
+            </Typography.Text>
+          )}
+        </div>
+        {showReports && <ReportList deliverable={deliverable} />}
+      </Flex>
+    </Card>
+  );
+}
+
+export default function TaskPage() {
+  const { t } = useTranslation();
+  const params = useParams();
+  const planCode = params.planCode ?? '';
+  const number = Number(params.number);
+  const task = useTaskQuery(planCode, number);
+
+  const breadcrumb = (
+    <Breadcrumb
+      items={[
+        { key: 'tasks', title: <Link to="/tasks">{t('tasks.title')}</Link> },
+        { key: 'task', title: t('tasks.numberLabel', { number: params.number }) },
+      ]}
+    />
+  );
+
+  const notFound = (isApiError(task.error) && task.error.status === 404) || !Number.isInteger(number) || number < 1;
+  if (notFound) {
+    return (
+      <Flex vertical gap={16} data-testid="task-page" data-status="not-found">
+        {breadcrumb}
+        <Result
+          status="404"
+          title={t('tasks.detail.notFound')}
+          subTitle={t('tasks.detail.notFoundDescription', { plan: planCode, number: params.number })}
+          extra={<ButtonLink to="/tasks">{t('tasks.detail.back')}</ButtonLink>}
+        />
+      </Flex>
+    );
+  }
+
+  if (task.isError) {
+    return (
+      <Flex vertical gap={16} data-testid="task-page" data-status="error">
+        {breadcrumb}
+        <ErrorAlert error={task.error} title={t('tasks.detail.loadError')} onRetry={() => void task.refetch()} />
+      </Flex>
+    );
+  }
+
+  if (!task.data) {
+    return (
+      <Flex vertical gap={16} data-testid="task-page" data-status="loading">
+        {breadcrumb}
+        <Flex justify="center" style={{ padding: 48 }}>
+          <Spin description={t('common.loading')} size="large">
+            <div style={{ width: 240, height: 48 }} />
+          </Spin>
+        </Flex>
+      </Flex>
+    );
+  }
+
+  const data = task.data;
+  const leads = data.owners.filter((owner) => owner.role === 'lead');
+  const responsible = data.owners.filter((owner) => owner.role === 'responsible');
+
+  return (
+    <Flex vertical gap={16} data-testid="task-page" data-status="ready">
+      {breadcrumb}
+      <div>
+        <Typography.Text type="secondary">{t('tasks.numberLabel', { number: data.number })}</Typography.Text>
+        <Typography.Title level={2} style={{ marginTop: 4 }} data-testid="task-title">
+          {data.title}
+        </Typography.Title>
+      </div>
+
+      <Descriptions
+        bordered
+        size="small"
+        column={1}
+        items={[
+          { key: 'plan', label: t('tasks.detail.plan'), children: data.plan.title },
+          { key: 'section', label: t('tasks.detail.section'), children: `${data.section.numeral}、${data.section.title}` },
+          ...(data.group
+            ? [{ key: 'group', label: t('tasks.detail.group'), children: `${data.group.numeral}${data.group.title}` }]
+            : []),
+          {
+            key: 'lead',
+            label: t('tasks.detail.leadAgencies'),
+            children: (
+              <div data-testid="task-lead-agencies">
+                <OwnerList owners={leads} />
+              </div>
+            ),
+          },
+          {
+            key: 'responsible',
+            label: t('tasks.detail.responsibleAgencies'),
+            children: (
+              <div data-testid="task-responsible-agencies">
+                <OwnerList owners={responsible} />
+              </div>
+            ),
+          },
+          {
+            key: 'progress',
+            label: t('tasks.detail.overallProgress'),
+            children:
+              data.progress_percent === null ? (
+                <Typography.Text type="secondary">{t('tasks.notAvailable')}</Typography.Text>
+              ) : (
+                <div style={{ maxWidth: 360 }}>
+                  <StatusProgress percent={data.progress_percent} testId="task-progress" />
+                </div>
+              ),
+          },
+        ]}
+      />
+
+      <Card title={t('tasks.detail.clause')} size="small">
+        <Typography.Paragraph style={{ fontSize: 15, lineHeight: 1.9, marginBottom: 0, whiteSpace: 'pre-wrap' }} data-testid="task-clause">
+          {data.clause}
+        </Typography.Paragraph>
+      </Card>
+
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('tasks.detail.deliverables')}
+        </Typography.Title>
+        <ButtonLink to={`/matrix?plan=${encodeURIComponent(data.plan.code)}&q=${encodeURIComponent(String(data.number))}`} size="small">
+          {t('tasks.detail.openMatrix')}
+        </ButtonLink>
+      </Flex>
+      {data.deliverables.length === 0 ? (
+        <Empty description={t('tasks.detail.noDeliverables')} data-testid="no-deliverables" />
+      ) : (
+        <Flex vertical gap={12} data-testid="deliverables">
+          {data.deliverables.map((deliverable) => (
+            <DeliverableCard key={deliverable.code} deliverable={deliverable} />
+          ))}
+        </Flex>
+      )}
+    </Flex>
+  );
+}
+
