@@ -25,3 +25,24 @@ def identity_keys(tmp_path_factory) -> None:
     folder = tmp_path_factory.mktemp("keys")
     prepare_identity_keys(folder)
     os.environ["TPP_KEYS_DIR"] = str(folder)
+
+
+@pytest.fixture(scope="session")
+def platform_admin(platform) -> tuple[str, str]:
+    """An admin of the running platform, made the way the first start makes one: (username, password)."""
+    import asyncio
+
+    from gateway import service
+    from servicekit.database import Database, open_session
+
+    async def create() -> str:
+        database = Database(platform.database_urls["gateway"])
+        try:
+            async for session in open_session(database, write=True):
+                _, password = await service.create_user(session, actor="test:setup", username="platform-admin",
+                                                        display_name="测试管理员", role="admin", password=None)
+            return password
+        finally:
+            await database.dispose()
+
+    return "platform-admin", asyncio.run(create())

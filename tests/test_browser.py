@@ -26,11 +26,11 @@ def require_browser() -> None:
         pytest.skip(f"browser test needs: {', '.join(missing)}")
 
 
-def run_script(script: str, base_url: str) -> None:
+def run_script(script: str, base_url: str, **env: str) -> None:
     require_browser()
     result = subprocess.run(
-        ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=180,
-        env={**os.environ, "BASE_URL": base_url, "CHROMIUM_PATH": CHROMIUM},
+        ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=300,
+        env={**os.environ, "BASE_URL": base_url, "CHROMIUM_PATH": CHROMIUM, **env},
     )
     print(result.stdout, result.stderr)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -38,3 +38,12 @@ def run_script(script: str, base_url: str) -> None:
 
 def test_status_page_shows_every_service_up(platform):
     run_script("smoke.mjs", platform.gateway_url)
+
+
+def test_catalog_pages_show_the_plan(platform):
+    run_script("catalog.mjs", platform.gateway_url)
+
+
+def test_admin_signs_in_and_manages_an_api_key(platform, platform_admin):
+    username, password = platform_admin
+    run_script("auth.mjs", platform.gateway_url, ADMIN_USERNAME=username, ADMIN_PASSWORD=password)

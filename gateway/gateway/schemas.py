@@ -3,8 +3,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-KNOWN_SCOPES = ("reports:write", "applications:review", "applications:read", "funding:read")
-Scope = Literal["reports:write", "applications:review", "applications:read", "funding:read"]
+KNOWN_SCOPES = ("reports:write", "reports:review", "applications:review", "applications:read", "funding:read")
+# reports:write — post progress reports; reports:review — accept or return them (lead agencies);
+# applications:* — review and read applications; funding:read — the agency's funding reports.
+Scope = Literal["reports:write", "reports:review", "applications:review", "applications:read", "funding:read"]
 Username = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
 Password = Field(min_length=10, max_length=128, description="At least 10 characters.")
 

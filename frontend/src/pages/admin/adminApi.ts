@@ -33,12 +33,19 @@ export interface UserUpdate {
   is_agency_admin?: boolean;
 }
 
-export const API_KEY_SCOPES = ['reports:write', 'applications:review', 'applications:read', 'funding:read'] as const;
+export const API_KEY_SCOPES = [
+  'reports:write',
+  'reports:review',
+  'applications:review',
+  'applications:read',
+  'funding:read',
+] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Locale keys of the scopes (i18next reads ":" as a namespace separator, so keys use "_"). */
 export const SCOPE_LABEL_KEYS = {
   'reports:write': 'admin.apiKeys.scopes.reports_write',
+  'reports:review': 'admin.apiKeys.scopes.reports_review',
   'applications:review': 'admin.apiKeys.scopes.applications_review',
   'applications:read': 'admin.apiKeys.scopes.applications_read',
   'funding:read': 'admin.apiKeys.scopes.funding_read',
