@@ -33,12 +33,12 @@ def platform_admin(platform) -> tuple[str, str]:
     import asyncio
 
     from gateway import service
-    from servicekit.database import Database, open_session
+    from servicekit.database import Database, session_scope
 
     async def create() -> str:
         database = Database(platform.database_urls["gateway"])
         try:
-            async for session in open_session(database, write=True):
+            async with session_scope(database, write=True) as session:
                 _, password = await service.create_user(session, actor="test:setup", username="platform-admin",
                                                         display_name="测试管理员", role="admin", password=None)
             return password

@@ -11,7 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This file is bench/gateway.py: keep its folder last on the path, or `import gateway` would find it
+# instead of the gateway package.
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR] + [str(BENCH_DIR)]
 from loadgen import measure  # noqa: E402
 
 from devtools.processes import running_platform  # noqa: E402

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gateway import repository, service
 from gateway.config import get_settings
-from servicekit.database import Database, open_session
+from servicekit.database import Database, session_scope
 from servicekit.settings import data_dir
 
 BOOTSTRAP_ACTOR = "system:bootstrap"
@@ -37,7 +37,7 @@ async def bootstrap(demo: bool) -> list[str]:
     lines: list[str] = []
     database = Database(get_settings().resolved_database_url())
     try:
-        async for session in open_session(database, write=True):
+        async with session_scope(database, write=True) as session:
             if not await repository.any_admin_exists(session):
                 _, password = await service.create_user(session, actor=BOOTSTRAP_ACTOR, username="admin",
                                                         display_name="系统管理员", role="admin", password=None)

@@ -33,6 +33,8 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
             schemas[prefix + name] = schema
         for path, item in doc.get("paths", {}).items():
+            if path == "/internal" or path.startswith("/internal/"):
+                continue  # service-to-service only; the gateway does not route it (proxy.route)
             for operation in item.values():
                 if not isinstance(operation, dict):
                     continue

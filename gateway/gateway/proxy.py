@@ -53,7 +53,8 @@ class ServiceProxy:
         if not path.startswith("/api/"):
             return None
         name, _, rest = path[5:].partition("/")
-        if name not in self.service_urls:
+        if name not in self.service_urls or rest == "internal" or rest.startswith("internal/"):
+            # /internal/ routes are for service-to-service calls on the internal network, never the public.
             return None
         return name, "/" + rest
 

@@ -1,6 +1,7 @@
 """Engine and sessions: one async engine per service, one session (one transaction) per request."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
@@ -91,7 +92,8 @@ class Database:
         await self.engine.dispose()
 
 
-async def open_session(database: Database, *, write: bool) -> AsyncIterator[AsyncSession]:
+@asynccontextmanager
+async def session_scope(database: Database, *, write: bool) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back when it raises.
     Services and repositories only flush."""
     async with database.sessionmaker() as session:

@@ -6,16 +6,18 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.database import open_session
+from servicekit.database import session_scope
 
 
+# `async with`, not `async for`: the handler's exception must reach the scope at once so it rolls back
+# there and then (through `async for` it never arrives, and the transaction waits for the garbage collector).
 async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async for session in open_session(request.app.state.database, write=False):
+    async with session_scope(request.app.state.database, write=False) as session:
         yield session
 
 
 async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async for session in open_session(request.app.state.database, write=True):
+    async with session_scope(request.app.state.database, write=True) as session:
         yield session
 
 

@@ -21,7 +21,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.size
 
 
-def _page_params(
+async def _page_params(
     page: Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, at most {MAX_PAGE_SIZE}.")] = 20,
 ) -> PageParams:

@@ -12,6 +12,8 @@ class AgenciesSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="AGENCIES_", extra="ignore")
 
     service_name: str = "agencies"
+    # How often a process re-reads a plan's revision to see whether its cached task structure is still current.
+    catalog_revision_check_seconds: float = 1.0
 
 
 @lru_cache

@@ -1,7 +1,22 @@
+import asyncio
+
+import pytest
+
 from agencies.config import SERVICE_DIR, AgenciesSettings
+from agencies.load_plan import load_plan_files
 from agencies.main import create_app
+from agencies_testkit import LIAONING
+from servicekit.planfile import load_plan_file
 from servicekit.pytest_fixtures import service_fixtures
 
 database_url, app, client, committing_client = service_fixtures(
-    SERVICE_DIR, lambda database_url: create_app(AgenciesSettings(database_url=database_url))
+    # Tests load plans inside their own transaction: re-read a plan's revision on every request.
+    SERVICE_DIR,
+    lambda database_url: create_app(AgenciesSettings(database_url=database_url, catalog_revision_check_seconds=0)),
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def liaoning_plan(database_url: str) -> None:
+    """The Liaoning plan, committed once into the session's database; each test's writes are rolled back."""
+    asyncio.run(load_plan_files(database_url, [load_plan_file(LIAONING)]))

@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("response_body", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_records")),
-        sa.UniqueConstraint("scope", "key", name=op.f("uq_idempotency_records_scope")),
+        sa.UniqueConstraint("scope", "key", name=op.f("uq_idempotency_records_scope_key")),
     )
 
 

@@ -1,0 +1,1 @@
+"""The plan catalog: plans, tasks, agencies and the responsibility matrix (public reads)."""

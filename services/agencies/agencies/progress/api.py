@@ -1,0 +1,103 @@
+"""Progress reports (agencies report, lead agencies review) and approvals from the applications service."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
+
+from agencies.deps import (
+    ApplicationsCaller,
+    Now,
+    ReadSession,
+    Reporter,
+    ReportId,
+    ReportReviewer,
+    Slug,
+    WriteSession,
+    code_query,
+    replayed,
+)
+from agencies.progress import service
+from agencies.progress.schemas import ApprovalCreate, ApprovalRead, ReportCreate, ReportRead, ReturnCreate, ReviewCreate
+from servicekit.idempotency import IdempotencyKeyHeader
+from servicekit.pagination import Page, PageParamsDep
+
+router = APIRouter(tags=["progress"])
+internal_router = APIRouter(prefix="/internal", tags=["internal"])
+
+ApprovalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]+$", max_length=100)]
+
+
+DeliverableFilter = code_query("Only reports on this deliverable.")
+AgencyFilter = code_query("Only reports by this agency.")
+PlanFilter = code_query("Only reports in this plan.")
+AwaitingReviewBy = code_query("Only pending reports on tasks this agency leads.")
+
+
+@router.post("/deliverables/{code}/reports", response_model=ReportRead, status_code=201,
+             summary="Report progress on a deliverable")
+async def submit_report(code: Slug, payload: ReportCreate, caller: Reporter, session: WriteSession, now: Now,
+                        idempotency_key: IdempotencyKeyHeader = None) -> ReportRead | JSONResponse:
+    """File your agency's cumulative value for a period (your agency must lead or share the task)."""
+    return replayed(await service.submit_report(session, caller, code, payload, now, idempotency_key))
+
+
+@router.get("/deliverables/{code}/reports", response_model=Page[ReportRead], summary="List a deliverable's reports")
+async def list_deliverable_reports(code: Slug, session: ReadSession, params: PageParamsDep) -> Page[ReportRead]:
+    """Every report on the deliverable, newest first."""
+    return await service.list_reports(session, params, deliverable=code)
+
+
+@router.get("/reports", response_model=Page[ReportRead], summary="List progress reports")
+async def list_reports(
+    session: ReadSession,
+    params: PageParamsDep,
+    deliverable: DeliverableFilter = None,
+    agency: AgencyFilter = None,
+    plan: PlanFilter = None,
+    status: Annotated[Literal["pending", "accepted", "returned"] | None, Query()] = None,
+    awaiting_review_by: AwaitingReviewBy = None,
+) -> Page[ReportRead]:
+    """Progress reports, newest first, filtered."""
+    return await service.list_reports(session, params, deliverable=deliverable, agency=agency, status=status,
+                                      plan=plan, awaiting_review_by=awaiting_review_by)
+
+
+@router.get("/reports/{report_id}", response_model=ReportRead, summary="Get a progress report")
+async def get_report(report_id: ReportId, session: ReadSession) -> ReportRead:
+    """One progress report and its review."""
+    return await service.get_report(session, report_id)
+
+
+@router.post("/reports/{report_id}/accept", response_model=ReportRead, summary="Accept a progress report")
+async def accept_report(report_id: ReportId, payload: ReviewCreate, caller: ReportReviewer, session: WriteSession,
+                        now: Now, idempotency_key: IdempotencyKeyHeader = None) -> ReportRead | JSONResponse:
+    """As a lead agency of the task: accept a pending report; its value then counts as progress."""
+    return replayed(await service.review_report(session, caller, report_id, "accept", payload, now, idempotency_key))
+
+
+@router.post("/reports/{report_id}/return", response_model=ReportRead, summary="Return a progress report")
+async def return_report(report_id: ReportId, payload: ReturnCreate, caller: ReportReviewer, session: WriteSession,
+                        now: Now, idempotency_key: IdempotencyKeyHeader = None) -> ReportRead | JSONResponse:
+    """As a lead agency of the task: send a pending report back with a comment; it does not count."""
+    review = ReviewCreate(comment=payload.comment)
+    return replayed(await service.review_report(session, caller, report_id, "return", review, now, idempotency_key))
+
+
+@internal_router.post("/approvals", response_model=ApprovalRead, status_code=201,
+                      responses={200: {"model": ApprovalRead, "description": "Already recorded; nothing changed."}},
+                      summary="Record an approval")
+async def record_approval(payload: ApprovalCreate, caller: ApplicationsCaller, session: WriteSession, now: Now,
+                          response: Response) -> ApprovalRead:
+    """From the applications service: count an approval towards deliverables derived from its program, once."""
+    approval, created = await service.record_approval(session, caller, payload, now)
+    if not created:
+        response.status_code = 200
+    return approval
+
+
+@internal_router.post("/approvals/{approval_id}/revoke", response_model=ApprovalRead, summary="Revoke an approval")
+async def revoke_approval(approval_id: ApprovalId, caller: ApplicationsCaller, session: WriteSession,
+                          now: Now) -> ApprovalRead:
+    """From the applications service: stop counting an approval (idempotent)."""
+    return await service.revoke_approval(session, caller, approval_id, now)

@@ -1,0 +1,385 @@
+"""Progress rules: who may report what, how reports are reviewed, how approvals count, and how the
+progress figures (value, percent, status colour) are computed."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agencies import errors
+from agencies.catalog.schemas import AgencyRef, AgencyShare, Progress, ReportHistory, TaskRef
+from agencies.idempotent import run_once
+from agencies.models import Agency, AuditLog, Deliverable, DerivedApproval, ProgressReport, ReportReview
+from agencies.periods import EXAMPLE_BY_KIND, KIND_BY_REPORTING, local_date, parse_period, schedule
+from agencies.progress.repository import ProgressRepository, ReportFact
+from agencies.progress.schemas import (
+    ApprovalCreate,
+    ApprovalRead,
+    DerivedValue,
+    ReportCreate,
+    ReportRead,
+    ReviewCreate,
+)
+from servicekit.audit import record_change
+from servicekit.idempotency import Replay
+from servicekit.identity import Principal
+from servicekit.pagination import Page, PageParams
+from servicekit.problems import DomainError
+
+GREEN_AT = 0.9
+AMBER_AT = 0.6
+
+
+# --- progress figures --------------------------------------------------------------------------------
+
+
+class Target(Protocol):
+    """What progress figures need of a deliverable (a Deliverable row, or the task cache's copy)."""
+
+    id: int
+    value: float
+    due: date
+    derived_from_program: str | None
+    part_of_id: int | None
+
+
+@dataclass
+class DeliverableProgress:
+    progress: Progress
+    shares: list[AgencyShare]
+    history: ReportHistory
+
+
+def expected_value(target: float, start: date, due: date, today: date) -> float:
+    """The straight line from 0 at the plan's start to the target at the due date, read at `today`."""
+    if today >= due:
+        return target
+    if today <= start:
+        return 0.0
+    return target * (today - start).days / (due - start).days
+
+
+def status_colour(value: float, expected: float) -> str:
+    """green at ≥ 90 % of the expected value, amber at ≥ 60 %, red below (green while nothing is expected)."""
+    if expected <= 0:
+        return "green"
+    ratio = value / expected
+    if ratio >= GREEN_AT:
+        return "green"
+    if ratio >= AMBER_AT:
+        return "amber"
+    return "red"
+
+
+def percent_of(value: float, target: float) -> float:
+    return round(value / target * 100, 1) if target > 0 else 0.0
+
+
+def capped_mean(percents: Iterable[float]) -> float | None:
+    """Mean of percents, each capped at 100; None when there is nothing to average."""
+    capped = [min(p, 100.0) for p in percents]
+    return round(sum(capped) / len(capped), 1) if capped else None
+
+
+def task_percent(targets: Iterable[Target], progress: dict[int, "DeliverableProgress"]) -> float | None:
+    """A task's progress: the capped mean over its deliverables that are not a breakdown of another one
+    (`part_of`), so a total and its parts are not counted twice."""
+    return capped_mean(progress[t.id].progress.percent for t in targets if t.part_of_id is None)
+
+
+def _history(facts: list[ReportFact]) -> ReportHistory:
+    by_status = defaultdict(int)
+    for fact in facts:
+        by_status[fact.status] += 1
+    latest = max(facts, key=lambda f: f.period_end, default=None)
+    return ReportHistory(
+        total=len(facts), pending=by_status["pending"], accepted=by_status["accepted"],
+        returned=by_status["returned"], latest_period=latest.period if latest else None,
+        latest_submitted_at=max((f.submitted_at for f in facts), default=None),
+    )
+
+
+async def progress_of(session: AsyncSession, items: list[tuple[Target, date]],
+                      today: date) -> dict[int, DeliverableProgress]:
+    """Progress of each (deliverable, its plan's start date), by deliverable id, in two queries."""
+    repo = ProgressRepository(session)
+    if not items:
+        return {}
+    facts_by_deliverable: dict[int, list[ReportFact]] = defaultdict(list)
+    for fact in await repo.report_facts(d.id for d, _ in items):
+        facts_by_deliverable[fact.deliverable_id].append(fact)
+    counts_by_program = defaultdict(list)
+    for count in await repo.approval_counts(d.derived_from_program for d, _ in items if d.derived_from_program):
+        counts_by_program[count.program_code].append(count)
+
+    values: dict[int, float] = {}
+    shares_of: dict[int, list[AgencyShare]] = {}
+    for deliverable, _ in items:
+        facts = facts_by_deliverable[deliverable.id]
+        if deliverable.derived_from_program:
+            counts = sorted(counts_by_program[deliverable.derived_from_program],
+                            key=lambda c: (c.city is None, c.city.code if c.city else ""))  # no city last
+            shares = [AgencyShare(agency=AgencyRef.model_validate(c.city) if c.city else None, value=c.count)
+                      for c in counts]
+        else:
+            latest: dict[int, ReportFact] = {}
+            for fact in facts:  # ordered by period, then submission: the last accepted one wins
+                if fact.status == "accepted":
+                    latest[fact.agency.id] = fact
+            shares = [AgencyShare(agency=AgencyRef.model_validate(f.agency), value=f.value, period=f.period)
+                      for f in sorted(latest.values(), key=lambda f: f.agency.code)]
+        values[deliverable.id] = float(sum(share.value for share in shares))
+        shares_of[deliverable.id] = shares
+
+    parts: dict[int, list[int]] = defaultdict(list)
+    for deliverable, _ in items:
+        if deliverable.part_of_id is not None:
+            parts[deliverable.part_of_id].append(deliverable.id)
+
+    def with_parts(deliverable_id: int) -> float:
+        """A total is at least the sum of its parts (400 key talents supported = 10 + 200 + 200 awarded)."""
+        own = values[deliverable_id]
+        if deliverable_id not in parts:
+            return own
+        return max(own, sum(with_parts(part) for part in parts[deliverable_id]))
+
+    result = {}
+    for deliverable, plan_start in items:
+        source = "derived" if deliverable.derived_from_program else "reported"
+        value = with_parts(deliverable.id)
+        parts_value = (sum(with_parts(part) for part in parts[deliverable.id])
+                       if deliverable.id in parts else None)
+        expected = expected_value(deliverable.value, plan_start, deliverable.due, today)
+        progress = Progress(source=source, value=value, percent=percent_of(value, deliverable.value),
+                            expected_value=round(expected, 2), status=status_colour(value, expected),
+                            parts_value=parts_value, as_of=today)
+        result[deliverable.id] = DeliverableProgress(progress, shares_of[deliverable.id],
+                                                     _history(facts_by_deliverable[deliverable.id]))
+    return result
+
+
+# --- reports -----------------------------------------------------------------------------------------
+
+
+def report_read(report: ProgressReport) -> ReportRead:
+    task = report.deliverable.task
+    return ReportRead(
+        id=report.id, deliverable_code=report.deliverable.code,
+        task=TaskRef(plan_code=task.plan.code, number=task.number, title=task.title),
+        agency=AgencyRef.model_validate(report.agency), period=report.period, value=report.value, unit=report.unit,
+        narrative=report.narrative, evidence=list(report.evidence), status=report.status,
+        submitted_at=report.submitted_at, reviewed_at=report.reviewed_at, review_comment=report.review_comment,
+    )
+
+
+def _snapshot(report: ProgressReport) -> dict[str, Any]:
+    return {"deliverable": report.deliverable.code, "agency": report.agency.code, "period": report.period,
+            "value": report.value, "unit": report.unit, "status": report.status,
+            "review_comment": report.review_comment}
+
+
+async def _caller_agency(repo: ProgressRepository, principal: Principal, refusal: type[DomainError]) -> Agency:
+    if not principal.agency:
+        raise errors.CallerWithoutAgency()
+    agency = await repo.agency_by_code(principal.agency)
+    if agency is None:
+        raise refusal()
+    return agency
+
+
+def _check_period(deliverable: Deliverable, label: str, today: date):
+    kind = KIND_BY_REPORTING[deliverable.reporting]
+    period = parse_period(label)
+    plan = deliverable.task.plan
+    scheduled = {p.label for p in schedule(deliverable.reporting, plan.period_start, deliverable.due)}
+    if period is None or period.kind != kind or label not in scheduled:
+        first, last = min(scheduled), max(scheduled)
+        raise errors.PeriodNotScheduled(
+            f"报送期须为该目标任务的报送周期之一（{first} 至 {last}，格式如 {EXAMPLE_BY_KIND[kind]}）。",
+            f"The period must be one of this deliverable's reporting periods ({first} to {last}, "
+            f"written like {EXAMPLE_BY_KIND[kind]}).",
+        )
+    if period.start > today:
+        raise errors.PeriodNotStarted()
+    return period
+
+
+def _check_cumulative(active: list[ProgressReport], period_end: date, label: str, value: float) -> None:
+    """Cumulative values never go down over the agency's pending and accepted reports."""
+    if any(r.status == "pending" and r.period == label for r in active):
+        raise errors.ReportAlreadyPending()
+    earlier = [r for r in active if r.period_end <= period_end]
+    later = [r for r in active if r.period_end > period_end]
+    if earlier and value < max(r.value for r in earlier):
+        previous = max(earlier, key=lambda r: r.value)
+        raise errors.CumulativeValueDecreased(
+            f"累计值 {value:g} 低于本单位 {previous.period} 已报送的累计值 {previous.value:g}。",
+            f"The cumulative value {value:g} is lower than the {previous.value:g} your agency reported for "
+            f"{previous.period}.",
+        )
+    if later and value > min(r.value for r in later):
+        following = min(later, key=lambda r: r.value)
+        raise errors.CumulativeValueAboveLater(
+            f"累计值 {value:g} 高于本单位 {following.period} 已报送的累计值 {following.value:g}。",
+            f"The cumulative value {value:g} is higher than the {following.value:g} your agency reported for "
+            f"the later period {following.period}.",
+        )
+
+
+async def submit_report(session: AsyncSession, principal: Principal, deliverable_code: str, payload: ReportCreate,
+                        now: datetime, idempotency_key: str | None) -> ReportRead | Replay:
+    """File a pending report for the caller's agency; a retry with the same Idempotency-Key replays."""
+    return await run_once(
+        session, principal, idempotency_key, path=f"/deliverables/{deliverable_code}/reports",
+        body=payload.model_dump(mode="json"), status_code=201,
+        work=lambda: _submit_report(session, principal, deliverable_code, payload, now),
+    )
+
+
+async def _submit_report(session: AsyncSession, principal: Principal, deliverable_code: str, payload: ReportCreate,
+                         now: datetime) -> ReportRead:
+    repo = ProgressRepository(session)
+    deliverable = await repo.get_deliverable(deliverable_code)
+    if deliverable is None:
+        raise errors.DeliverableNotFound()
+    agency = await _caller_agency(repo, principal, errors.NotTaskOwner)
+    if not await repo.owner_roles(deliverable.task, agency.id):
+        raise errors.NotTaskOwner()
+    if deliverable.derived_from_program:
+        raise errors.DeliverableIsDerived()
+    if payload.unit != deliverable.unit:
+        raise errors.UnitMismatch(f"计量单位应为「{deliverable.unit}」，而不是「{payload.unit}」。",
+                                  f"The unit must be '{deliverable.unit}', not '{payload.unit}'.")
+    period = _check_period(deliverable, payload.period, local_date(now))
+    # Serialise reports on one deliverable, so two at once cannot both pass the cumulative check.
+    await session.execute(select(Deliverable.id).where(Deliverable.id == deliverable.id).with_for_update())
+    _check_cumulative(await repo.active_reports(deliverable.id, agency.id), period.end, period.label, payload.value)
+
+    report = ProgressReport(
+        deliverable=deliverable, agency=agency, period=period.label, period_end=period.end, value=payload.value,
+        unit=payload.unit, narrative=payload.narrative, evidence=[str(url) for url in payload.evidence],
+        status="pending", submitted_by=principal.actor, submitted_at=now,
+    )
+    await repo.add(report)
+    await record_change(session, AuditLog, actor=principal.actor, action="report.submit",
+                        entity_type="progress_report", entity_id=report.id, after=_snapshot(report))
+    return report_read(report)
+
+
+async def review_report(session: AsyncSession, principal: Principal, report_id: int, decision: str,
+                        payload: ReviewCreate, now: datetime, idempotency_key: str | None) -> ReportRead | Replay:
+    """Accept or return a pending report, as a lead agency of its task."""
+    return await run_once(
+        session, principal, idempotency_key, path=f"/reports/{report_id}/{decision}",
+        body=payload.model_dump(mode="json"), status_code=200,
+        work=lambda: _review_report(session, principal, report_id, decision, payload, now),
+    )
+
+
+async def _review_report(session: AsyncSession, principal: Principal, report_id: int, decision: str,
+                         payload: ReviewCreate, now: datetime) -> ReportRead:
+    repo = ProgressRepository(session)
+    report = await repo.get_report(report_id, for_update=True)
+    if report is None:
+        raise errors.ReportNotFound()
+    agency = await _caller_agency(repo, principal, errors.NotTaskLead)
+    if not await repo.is_lead(report.deliverable.task_id, agency.id):
+        raise errors.NotTaskLead()
+    if report.status != "pending":
+        raise errors.ReportNotPending()
+    before = _snapshot(report)
+    report.status = "accepted" if decision == "accept" else "returned"
+    report.reviewed_by = principal.actor
+    report.reviewed_at = now
+    report.review_comment = payload.comment or None
+    await repo.add(ReportReview(report_id=report.id, reviewer_agency_id=agency.id, decision=report.status,
+                                comment=payload.comment or None, actor=principal.actor, decided_at=now))
+    await record_change(session, AuditLog, actor=principal.actor, action=f"report.{decision}",
+                        entity_type="progress_report", entity_id=report.id, before=before, after=_snapshot(report))
+    return report_read(report)
+
+
+async def get_report(session: AsyncSession, report_id: int) -> ReportRead:
+    report = await ProgressRepository(session).get_report(report_id)
+    if report is None:
+        raise errors.ReportNotFound()
+    return report_read(report)
+
+
+# --- approvals ---------------------------------------------------------------------------------------
+
+
+async def _approval_read(repo: ProgressRepository, approval: DerivedApproval, city_code: str | None) -> ApprovalRead:
+    count = await repo.count_approvals(approval.program_code)
+    return ApprovalRead(
+        approval_id=approval.approval_id, program_code=approval.program_code,
+        application_id=approval.application_id, city=city_code, recorded_at=approval.recorded_at,
+        revoked_at=approval.revoked_at,
+        deliverables=[DerivedValue(deliverable_code=d.code, value=count)
+                      for d in await repo.derived_deliverables(approval.program_code)],
+    )
+
+
+def _same_approval(approval: DerivedApproval, payload: ApprovalCreate) -> bool:
+    city = approval.city.code if approval.city else None
+    return (approval.program_code, approval.application_id, city) == (
+        payload.program_code, payload.application_id, payload.city)
+
+
+async def record_approval(session: AsyncSession, principal: Principal, payload: ApprovalCreate,
+                          now: datetime) -> tuple[ApprovalRead, bool]:
+    """Count an approval once per approval_id; (the approval, whether it was new)."""
+    repo = ProgressRepository(session)
+    existing = await repo.get_approval(payload.approval_id)
+    if existing is None:
+        city = None
+        if payload.city is not None:
+            city = await repo.city_by_code(payload.city)
+            if city is None:
+                raise errors.UnknownCity()
+        approval = DerivedApproval(approval_id=payload.approval_id, program_code=payload.program_code,
+                                   application_id=payload.application_id, city_id=city.id if city else None,
+                                   recorded_by=principal.actor, recorded_at=now)
+        if await repo.insert_approval(approval):
+            await record_change(session, AuditLog, actor=principal.actor, action="approval.record",
+                                entity_type="derived_approval", entity_id=approval.approval_id,
+                                after=payload.model_dump())
+            return await _approval_read(repo, approval, payload.city), True
+        existing = await repo.get_approval(payload.approval_id)
+    if not _same_approval(existing, payload):
+        raise errors.ApprovalIdReused()
+    return await _approval_read(repo, existing, payload.city), False
+
+
+async def revoke_approval(session: AsyncSession, principal: Principal, approval_id: str,
+                          now: datetime) -> ApprovalRead:
+    """Stop counting an approval (e.g. the award was withdrawn); revoking twice changes nothing."""
+    repo = ProgressRepository(session)
+    approval = await repo.get_approval(approval_id)
+    if approval is None:
+        raise errors.ApprovalNotFound()
+    city_code = approval.city.code if approval.city else None
+    if approval.revoked_at is None:
+        approval.revoked_at = now
+        approval.revoked_by = principal.actor
+        await session.flush()
+        await record_change(session, AuditLog, actor=principal.actor, action="approval.revoke",
+                            entity_type="derived_approval", entity_id=approval.approval_id,
+                            before={"revoked": False}, after={"revoked": True})
+    return await _approval_read(repo, approval, city_code)
+
+
+async def list_reports(session: AsyncSession, params: PageParams, *, deliverable: str | None = None,
+                       agency: str | None = None, status: str | None = None, plan: str | None = None,
+                       awaiting_review_by: str | None = None) -> Page[ReportRead]:
+    repo = ProgressRepository(session)
+    if deliverable is not None and await repo.get_deliverable(deliverable) is None:
+        raise errors.DeliverableNotFound()
+    statement = repo.reports_statement(deliverable=deliverable, agency=agency, status=status, plan=plan,
+                                       awaiting_review_by=awaiting_review_by)
+    reports, total = await repo.page(statement, params)
+    return Page(items=[report_read(r) for r in reports], total=total, page=params.page, size=params.size)

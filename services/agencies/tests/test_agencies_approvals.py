@@ -1,0 +1,128 @@
+"""Derived deliverables: approvals from the applications service, counted once per approval id."""
+
+import pytest
+
+from agencies_testkit import PLAN, admin, agency_key, applications_service, file_report
+from servicekit.testing import identity_headers
+
+WORKSTATIONS = "t11-academician-workstations"  # 新建院士工作站 100 家, derived from t11-academician-workstation
+PROGRAM = "t11-academician-workstation"
+
+
+def approval(approval_id: str, program: str = PROGRAM, application: str = "app-1", city: str | None = "city-dalian"):
+    body = {"approval_id": approval_id, "program_code": program, "application_id": application}
+    return {**body, "city": city} if city else body
+
+
+async def record(client, body: dict):
+    return await client.post("/internal/approvals", headers=applications_service(), json=body)
+
+
+async def test_an_approval_counts_towards_its_deliverable(client):
+    response = await record(client, approval("apv-1"))
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["approval_id"], body["program_code"], body["city"], body["revoked_at"]) == (
+        "apv-1", PROGRAM, "city-dalian", None)
+    assert body["deliverables"] == [{"deliverable_code": WORKSTATIONS, "value": 1.0}]
+    deliverable = (await client.get(f"/deliverables/{WORKSTATIONS}")).json()
+    progress = deliverable["progress"]
+    assert (progress["source"], progress["value"], progress["percent"]) == ("derived", 1.0, 1.0)
+    assert [(s["agency"]["code"], s["value"]) for s in deliverable["by_agency"]] == [("city-dalian", 1.0)]
+
+
+async def test_the_same_approval_id_counts_once(client):
+    first = await record(client, approval("apv-1"))
+    again = await record(client, approval("apv-1"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 1.0
+
+
+async def test_the_same_approval_id_with_other_content_is_409(client):
+    await record(client, approval("apv-1"))
+    for other in (approval("apv-1", application="app-2"), approval("apv-1", city=None),
+                  approval("apv-1", program="t03-team")):
+        response = await record(client, other)
+        assert (response.status_code, response.json()["code"]) == (409, "approval_id_reused")
+
+
+async def test_value_and_percent_count_every_approval(client):
+    for n, city in enumerate(["city-dalian", "city-dalian", "city-shenyang", None], start=1):
+        assert (await record(client, approval(f"apv-{n}", application=f"app-{n}", city=city))).status_code == 201
+    await record(client, approval("apv-other", program="t03-team"))
+    deliverable = (await client.get(f"/deliverables/{WORKSTATIONS}")).json()
+    assert (deliverable["progress"]["value"], deliverable["progress"]["percent"]) == (4.0, 4.0)
+    assert [(s["agency"]["code"] if s["agency"] else None, s["value"]) for s in deliverable["by_agency"]] == [
+        ("city-dalian", 2.0), ("city-shenyang", 1.0), (None, 1.0)]
+    task = (await client.get(f"/tasks/{PLAN}/11")).json()
+    assert task["progress_percent"] == 4.0
+    assert (await client.get(f"/tasks/{PLAN}/3")).json()["deliverables"][0]["progress"]["value"] == 1.0
+
+
+async def test_a_revoked_approval_stops_counting(client):
+    await record(client, approval("apv-1"))
+    await record(client, approval("apv-2", application="app-2"))
+    revoked = await client.post("/internal/approvals/apv-1/revoke", headers=applications_service())
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"] is not None
+    assert revoked.json()["deliverables"] == [{"deliverable_code": WORKSTATIONS, "value": 1.0}]
+    again = await client.post("/internal/approvals/apv-1/revoke", headers=applications_service())
+    assert again.json() == revoked.json()
+    assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 1.0
+    missing = await client.post("/internal/approvals/apv-404/revoke", headers=applications_service())
+    assert (missing.status_code, missing.json()["code"]) == (404, "approval_not_found")
+
+
+async def test_a_program_without_a_deliverable_is_recorded_for_later(client):
+    response = await record(client, approval("apv-1", program="t01-national-programme-matching"))
+    assert response.status_code == 201
+    assert response.json()["deliverables"] == []
+
+
+@pytest.mark.parametrize("city", ["city-atlantis", "prov-org-dept", "all-cities"])
+async def test_the_city_must_be_a_city(client, city):
+    response = await record(client, approval("apv-1", city=city))
+    assert (response.status_code, response.json()["code"]) == (422, "unknown_city")
+
+
+async def test_only_the_applications_service_records_approvals(client):
+    anonymous = await client.post("/internal/approvals", json=approval("apv-1"))
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "login_required")
+    for headers, code in ((admin(), "role_not_allowed"), (agency_key("prov-science-tech-dept"), "role_not_allowed"),
+                          (identity_headers(role="service", subject="funding"), "service_not_allowed")):
+        response = await client.post("/internal/approvals", headers=headers, json=approval("apv-1"))
+        assert (response.status_code, response.json()["code"]) == (403, code)
+        revoke = await client.post("/internal/approvals/apv-1/revoke", headers=headers)
+        assert (revoke.status_code, revoke.json()["code"]) == (403, code)
+    assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 0.0
+
+
+async def test_reports_on_a_derived_deliverable_are_refused(client):
+    response = await file_report(client, WORKSTATIONS, agency_key("prov-sci-tech-association"), "2019-Q1", 5, "家")
+    assert (response.status_code, response.json()["code"]) == (409, "deliverable_is_derived")
+    assert response.json()["messages"]["en"] == (
+        "This deliverable's progress is counted from approvals; it does not take reports.")
+
+
+async def test_approvals_are_audited(client):
+    await record(client, approval("apv-1"))
+    await client.post("/internal/approvals/apv-1/revoke", headers=applications_service())
+    entries = (await client.get("/audit?entity_type=derived_approval", headers=admin())).json()["items"]
+    assert [(e["action"], e["actor"], e["entity_id"]) for e in entries] == [
+        ("approval.revoke", "service:applications", "apv-1"), ("approval.record", "service:applications", "apv-1")]
+
+
+async def test_a_total_counts_its_parts_once(client):
+    # Task 2: 3000 talents introduced ⊃ 400 key talents supported = 10 + 200 + 200 awarded by three programs.
+    for n, program in enumerate(["t02-outstanding", "t02-leading", "t02-leading", "t02-young-top"], start=1):
+        assert (await record(client, approval(f"apv-{n}", program=program, application=f"app-{n}"))).status_code == 201
+    task = (await client.get(f"/tasks/{PLAN}/2")).json()
+    figures = {d["code"]: (d["progress"]["value"], d["progress"]["parts_value"]) for d in task["deliverables"]}
+    assert figures == {"t02-talent-introduced": (4.0, 4.0), "t02-key-talent-supported": (4.0, 4.0),
+                       "t02-outstanding-talent": (1.0, None), "t02-leading-talent": (2.0, None),
+                       "t02-young-top-talent": (1.0, None)}
+    # Only the top-level total counts for the task: 4 / 3000.
+    assert task["progress_percent"] == 0.1
+    detail = (await client.get("/deliverables/t02-key-talent-supported")).json()
+    assert (detail["progress"]["value"], detail["progress"]["percent"]) == (4.0, 1.0)
