@@ -11,7 +11,8 @@ from devtools.processes import Platform, running_platform
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Platform]:
     """The whole platform, shared by the tests of one run; a test that stops a service restarts it."""
-    with running_platform() as running:
+    # Tests sign in often from one address; the login limit itself is tested in gateway/tests.
+    with running_platform(extra_env={"GATEWAY_LOGIN_RATE_LIMIT": "10000/minute"}) as running:
         yield running
 
 

@@ -1,0 +1,203 @@
+"""Every endpoint × every kind of caller, through the gateway of the real platform. Each cell's expected
+status class is asserted, and an endpoint without a row fails the test: a new endpoint must say who may
+call it. Bodies are valid where a row needs them to be, so "allowed" cells prove a real success.
+
+Roles: anonymous; applicants A and B; a reviewer of agency X (省人力资源社会保障厅, lead of task 5) and of
+agency Y (省统计局, no part in task 5); an API key of X with every scope; a revoked key of X; an expired
+and a forged access token; an admin. Classes: "ok" = 2xx; "pass" = through authentication and
+authorization (any status but 401/403, and never 5xx); 401; 403."""
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from gateway.security import AccessTokens
+from servicekit.identity import Principal
+from servicekit.settings import keys_dir
+
+pytestmark = pytest.mark.platform
+
+ROLES = ["anonymous", "applicant_a", "applicant_b", "reviewer_x", "reviewer_y", "key_x", "revoked_key",
+         "expired_token", "forged_token", "admin"]
+AGENCY_X, AGENCY_Y = "prov-hrss-dept", "prov-statistics-bureau"
+ALL_SCOPES = ["reports:write", "reports:review", "applications:review", "applications:read", "funding:read"]
+BAD_CREDENTIALS = {"revoked_key": 401, "expired_token": 401, "forged_token": 401}
+
+
+def expect(default, **cells) -> dict[str, object]:
+    """Every role gets `default` unless named; bad credentials are 401 wherever credentials are read."""
+    table = {role: default for role in ROLES}
+    table.update(BAD_CREDENTIALS)
+    table.update(cells)
+    return table
+
+
+PUBLIC = expect("ok")
+PUBLIC_IGNORING_CREDENTIALS = expect("pass", revoked_key="pass", expired_token="pass", forged_token="pass")
+# Sign-in forms answer the credentials in the body, whoever calls: bogus ones are 401 for everybody.
+CREDENTIAL_FORM = expect(401, revoked_key=401, expired_token=401, forged_token=401)
+SIGNED_IN_USER = expect("ok", anonymous=401, key_x=401)
+ADMIN = expect(403, anonymous=401, admin="pass")
+STAFF = expect("pass", anonymous=401, applicant_a=403, applicant_b=403)
+
+
+@dataclass
+class Row:
+    method: str
+    template: str
+    path: str
+    expected: dict[str, object]
+    body: object = None  # or a function of the role, when two roles may both succeed
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def rows() -> list[Row]:
+    t5 = "t05-doctors-postdocs"
+    return [
+        # gateway
+        Row("POST", "/api/auth/register", "/api/auth/register", PUBLIC_IGNORING_CREDENTIALS,
+            {"username": "", "password": "", "display_name": ""}),
+        Row("POST", "/api/auth/login", "/api/auth/login", CREDENTIAL_FORM,
+            {"username": "nobody", "password": "nothing-here"}),
+        Row("POST", "/api/auth/refresh", "/api/auth/refresh", CREDENTIAL_FORM, {"refresh_token": "x"}),
+        Row("POST", "/api/auth/logout", "/api/auth/logout", PUBLIC_IGNORING_CREDENTIALS, {"refresh_token": "x"}),
+        Row("GET", "/api/auth/me", "/api/auth/me", SIGNED_IN_USER),
+        Row("GET", "/api/admin/users", "/api/admin/users", ADMIN),
+        Row("POST", "/api/admin/users", "/api/admin/users", ADMIN, {"username": "x"}),
+        Row("PATCH", "/api/admin/users/{user_id}", "/api/admin/users/999999", ADMIN, {}),
+        Row("GET", "/api/admin/api-keys", "/api/admin/api-keys", ADMIN),
+        Row("POST", "/api/admin/api-keys", "/api/admin/api-keys", ADMIN, {"agency_code": AGENCY_Y}),
+        Row("POST", "/api/admin/api-keys/{key_id}/rotate", "/api/admin/api-keys/999999/rotate", ADMIN),
+        Row("POST", "/api/admin/api-keys/{key_id}/revoke", "/api/admin/api-keys/999999/revoke", ADMIN),
+        Row("GET", "/api/health", "/api/health", PUBLIC_IGNORING_CREDENTIALS),
+        # every service's health
+        *[Row("GET", f"/api/{s}/{probe}", f"/api/{s}/{probe}", PUBLIC)
+          for s in ("agencies", "applications", "funding") for probe in ("healthz", "readyz")],
+        # agencies: the public catalog
+        Row("GET", "/api/agencies/plans", "/api/agencies/plans", PUBLIC),
+        Row("GET", "/api/agencies/plans/{code}", "/api/agencies/plans/liaoning-2018-2020", PUBLIC),
+        Row("GET", "/api/agencies/tasks", "/api/agencies/tasks?q=博士后", PUBLIC),
+        Row("GET", "/api/agencies/tasks/{plan_code}/{number}", "/api/agencies/tasks/liaoning-2018-2020/5", PUBLIC),
+        Row("GET", "/api/agencies/deliverables/{code}", f"/api/agencies/deliverables/{t5}", PUBLIC),
+        Row("GET", "/api/agencies/agencies", "/api/agencies/agencies", PUBLIC),
+        Row("GET", "/api/agencies/agencies/{code}", f"/api/agencies/agencies/{AGENCY_X}", PUBLIC),
+        Row("GET", "/api/agencies/matrix", "/api/agencies/matrix?plan=liaoning-2018-2020", PUBLIC),
+        Row("GET", "/api/agencies/matrix.csv", "/api/agencies/matrix.csv?plan=liaoning-2018-2020", PUBLIC),
+        Row("GET", "/api/agencies/matrix.xlsx", "/api/agencies/matrix.xlsx?plan=liaoning-2018-2020", PUBLIC),
+        # agencies: progress reports (object level: only owners of the deliverable report on it)
+        Row("POST", "/api/agencies/deliverables/{code}/reports", f"/api/agencies/deliverables/{t5}/reports",
+            expect(403, anonymous=401, reviewer_x="ok", key_x="ok"),
+            lambda role: {"period": {"reviewer_x": "2019-Q1"}.get(role, "2019-Q2"), "value": 100, "unit": "人",
+                          "narrative": "访问矩阵测试", "evidence": []}),
+        Row("GET", "/api/agencies/deliverables/{code}/reports", f"/api/agencies/deliverables/{t5}/reports", PUBLIC),
+        Row("GET", "/api/agencies/reports", "/api/agencies/reports", PUBLIC),
+        Row("GET", "/api/agencies/reports/{report_id}", "/api/agencies/reports/999999", expect("pass")),
+        Row("POST", "/api/agencies/reports/{report_id}/accept", "/api/agencies/reports/999999/accept",
+            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, admin=403), {"comment": "好"}),
+        Row("POST", "/api/agencies/reports/{report_id}/return", "/api/agencies/reports/999999/return",
+            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, admin=403), {"comment": "请补充"}),
+        Row("GET", "/api/agencies/supervision/overdue", "/api/agencies/supervision/overdue", STAFF),
+        Row("POST", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", ADMIN, {}),
+        Row("GET", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", STAFF),
+        Row("GET", "/api/agencies/audit", "/api/agencies/audit", ADMIN),
+    ]
+
+
+@dataclass
+class Callers:
+    headers: dict[str, dict[str, str]]
+
+
+async def prepare_callers(gateway_url: str, admin: tuple[str, str]) -> Callers:
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as client:
+        async def token(username: str, password: str) -> dict[str, str]:
+            response = await client.post("/api/auth/login", json={"username": username, "password": password})
+            response.raise_for_status()
+            return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+        admin_headers = await token(*admin)
+        headers = {"anonymous": {}, "admin": admin_headers}
+        for role in ("applicant_a", "applicant_b"):
+            username = f"{role}-{uuid.uuid4().hex[:6]}"
+            created = await client.post("/api/auth/register", json={
+                "username": username, "password": "a-long-password", "display_name": role})
+            created.raise_for_status()
+            headers[role] = await token(username, "a-long-password")
+        for role, agency in (("reviewer_x", AGENCY_X), ("reviewer_y", AGENCY_Y)):
+            created = await client.post("/api/admin/users", headers=admin_headers, json={
+                "username": f"{role}-{uuid.uuid4().hex[:6]}", "display_name": role, "role": "reviewer",
+                "agency_code": agency})
+            created.raise_for_status()
+            headers[role] = await token(created.json()["username"], created.json()["initial_password"])
+        for role in ("key_x", "revoked_key"):
+            created = await client.post("/api/admin/api-keys", headers=admin_headers, json={
+                "agency_code": AGENCY_X, "name": role, "scopes": ALL_SCOPES})
+            created.raise_for_status()
+            headers[role] = {"X-API-Key": created.json()["secret"]}
+            if role == "revoked_key":
+                (await client.post(f"/api/admin/api-keys/{created.json()['id']}/revoke",
+                                   headers=admin_headers)).raise_for_status()
+    admin_principal = Principal(subject="user:1", role="admin")
+    public_pem = (keys_dir() / "gateway.pub").read_bytes()
+    expired = AccessTokens((keys_dir() / "gateway.pem").read_bytes(), public_pem, timedelta(seconds=-60))
+    stranger = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM,
+                                                           serialization.PrivateFormat.PKCS8,
+                                                           serialization.NoEncryption())
+    forged = AccessTokens(stranger, public_pem, timedelta(minutes=5))
+    headers["expired_token"] = {"Authorization": f"Bearer {expired.issue(admin_principal)}"}
+    headers["forged_token"] = {"Authorization": f"Bearer {forged.issue(admin_principal)}"}
+    return Callers(headers)
+
+
+@pytest.fixture(scope="module")
+def callers(platform, platform_admin) -> Callers:
+    return asyncio.run(prepare_callers(platform.gateway_url, platform_admin))
+
+
+def matches(expected: object, status: int) -> bool:
+    if status >= 500:
+        return False
+    if expected == "ok":
+        return 200 <= status < 300
+    if expected == "pass":
+        return status not in (401, 403)
+    return status == expected
+
+
+def test_every_documented_operation_has_a_row(platform):
+    document = httpx.get(f"{platform.gateway_url}/api/openapi.json").json()
+    documented = {(method.upper(), path) for path, item in document["paths"].items() for method in item
+                  if method in ("get", "post", "put", "patch", "delete")}
+    covered = {(row.method, row.template) for row in rows()}
+    assert sorted(documented - covered) == [], "endpoints without an access row"
+    assert sorted(covered - documented) == [], "rows for endpoints that do not exist"
+
+
+@pytest.mark.parametrize("row", rows(), ids=lambda row: f"{row.method} {row.template}")
+def test_each_role_gets_the_expected_answer(platform, callers, row):
+    failures = []
+    with httpx.Client(base_url=platform.gateway_url, timeout=30) as client:
+        for role in ROLES:
+            headers = {**callers.headers[role], **row.headers}
+            if row.method in ("POST", "PUT", "PATCH") and row.expected[role] == "ok":
+                headers["Idempotency-Key"] = f"access-{role}-{uuid.uuid4().hex[:8]}"
+            body = row.body(role) if callable(row.body) else row.body
+            response = client.request(row.method, row.path, headers=headers,
+                                      json=body if row.method in ("POST", "PUT", "PATCH") else None)
+            if not matches(row.expected[role], response.status_code):
+                failures.append(f"{role}: expected {row.expected[role]}, got {response.status_code} "
+                                f"{response.text[:160]}")
+    assert failures == []
+
+
+def test_internal_service_routes_are_not_reachable_through_the_gateway(platform, callers):
+    for role in ("anonymous", "admin", "key_x"):
+        response = httpx.post(f"{platform.gateway_url}/api/agencies/internal/approvals", json={},
+                              headers=callers.headers[role])
+        assert response.status_code == 404, role
