@@ -109,6 +109,14 @@ def main() -> int:
         print(f"✗ {exc} (logs: {log_dir})", file=sys.stderr, flush=True)
         platform.stop()
         return 1
+    if args.demo:
+        from devtools.demo import create_demo_records
+
+        try:
+            for line in create_demo_records(platform.gateway_url):
+                print(line, flush=True)
+        except Exception as exc:  # noqa: BLE001 - demo records are a convenience; the platform still runs
+            print(f"! demo records not created: {exc}", file=sys.stderr, flush=True)
     print(f"\n人才计划平台已启动 / Talent Plan Platform is up:  {platform.gateway_url}/\n"
           f"  API docs: {platform.gateway_url}/api/docs   health: {platform.gateway_url}/api/health\n"
           f"  logs: {log_dir}   按 Ctrl-C 停止 / Ctrl-C stops it", flush=True)

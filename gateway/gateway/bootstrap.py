@@ -32,10 +32,10 @@ def credentials_file() -> Path:
     return data_dir() / "demo-credentials.txt"
 
 
-async def bootstrap(demo: bool) -> list[str]:
+async def bootstrap(demo: bool, database_url: str | None = None) -> list[str]:
     """Returns the lines to print."""
     lines: list[str] = []
-    database = Database(get_settings().resolved_database_url())
+    database = Database(database_url or get_settings().resolved_database_url())
     try:
         async with session_scope(database, write=True) as session:
             if not await repository.any_admin_exists(session):

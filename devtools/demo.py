@@ -1,0 +1,41 @@
+"""Sample records for `manage.py start --demo`, made through the public API with the demo accounts, as an
+agency would make them. Every creating call carries an Idempotency-Key, so running it at every start
+creates each record once."""
+
+import json
+
+import httpx
+
+from gateway.bootstrap import credentials_file
+
+# (deliverable, period, cumulative value, unit, narrative) reported by 省人力资源社会保障厅's demo key.
+DEMO_REPORTS = [
+    ("t05-doctors-postdocs", "2018-Q4", 5200, "人", "（演示数据）全年新增储备博士、博士后约 5200 人。"),
+    ("t05-doctors-postdocs", "2019-Q2", 9100, "人", "（演示数据）截至二季度累计储备约 9100 人。"),
+    ("t07-new-skilled-workers", "2019-Q2", 180000, "人", "（演示数据）累计新增技能工人 18 万人。"),
+]
+
+
+def create_demo_records(gateway_url: str) -> list[str]:
+    if not credentials_file().exists():
+        return []
+    saved = json.loads(credentials_file().read_text())
+    key = {"X-API-Key": saved["api_key"]["key"]}
+    reviewer = next(u for u in saved["users"] if u["username"] == "demo-reviewer-hrss")
+    lines = []
+    with httpx.Client(base_url=f"{gateway_url}/api", timeout=30) as api:
+        token = api.post("/auth/login", json={"username": reviewer["username"], "password": reviewer["password"]})
+        token.raise_for_status()
+        lead = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        for code, period, value, unit, narrative in DEMO_REPORTS:
+            response = api.post(f"/agencies/deliverables/{code}/reports",
+                                headers={**key, "Idempotency-Key": f"demo-{code}-{period}"},
+                                json={"period": period, "value": value, "unit": unit, "narrative": narrative})
+            response.raise_for_status()
+            # A replayed POST answers with the first response, so ask for the report as it is now.
+            report = api.get(f"/agencies/reports/{response.json()['id']}").json()
+            if period == "2018-Q4" and report.get("status") == "pending":
+                api.post(f"/agencies/reports/{report['id']}/accept", headers=lead,
+                         json={"comment": "（演示）数据核实无误。"}).raise_for_status()
+        lines.append(f"· demo: {len(DEMO_REPORTS)} progress reports by prov-hrss-dept (演示进度报告)")
+    return lines
