@@ -7,9 +7,17 @@ import httpx
 import pytest
 
 from devtools.demo import DEMO_REPORTS, create_demo_records
+from devtools.processes import running_platform
 from gateway.bootstrap import bootstrap
 
 pytestmark = pytest.mark.platform
+
+
+@pytest.fixture(scope="module")
+def platform():
+    """A platform of its own: the demo's reports must not meet the reports other tests make."""
+    with running_platform() as running:
+        yield running
 
 
 def test_demo_accounts_and_records_are_made_once(platform, tmp_path, monkeypatch):
