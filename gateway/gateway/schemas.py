@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from servicekit.validation import StorableText
+
 KNOWN_SCOPES = ("reports:write", "reports:review", "applications:review", "applications:read", "funding:read")
 # reports:write — post progress reports; reports:review — accept or return them (lead agencies);
 # applications:* — review and read applications; funding:read — the agency's funding reports.
@@ -14,20 +16,20 @@ Password = Field(min_length=10, max_length=128, description="At least 10 charact
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Username
-    password: str = Password
-    display_name: str = Field(min_length=1, max_length=100)
+    password: StorableText = Password
+    display_name: StorableText = Field(min_length=1, max_length=100)
     email: EmailStr | None = None
 
 
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=128)
+    username: StorableText = Field(min_length=1, max_length=64)
+    password: StorableText = Field(min_length=1, max_length=128)
 
 
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    refresh_token: str = Field(min_length=1, max_length=200)
+    refresh_token: StorableText = Field(min_length=1, max_length=200)
 
 
 class TokenPair(BaseModel):
@@ -54,12 +56,12 @@ class UserRead(BaseModel):
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Username
-    display_name: str = Field(min_length=1, max_length=100)
+    display_name: StorableText = Field(min_length=1, max_length=100)
     email: EmailStr | None = None
     role: Literal["applicant", "reviewer", "admin"]
-    agency_code: str | None = Field(default=None, max_length=64)
+    agency_code: StorableText | None = Field(default=None, max_length=64)
     is_agency_admin: bool = False
-    password: str | None = Field(default=None, min_length=10, max_length=128,
+    password: StorableText | None = Field(default=None, min_length=10, max_length=128,
                                  description="Leave out to have one generated and shown once.")
 
 
@@ -69,7 +71,7 @@ class UserCreated(UserRead):
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    display_name: StorableText | None = Field(default=None, min_length=1, max_length=100)
     is_active: bool | None = None
     is_agency_admin: bool | None = None
 
@@ -83,8 +85,8 @@ class UserPage(BaseModel):
 
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    agency_code: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=100)
+    agency_code: StorableText = Field(min_length=1, max_length=64)
+    name: StorableText = Field(min_length=1, max_length=100)
     scopes: list[Scope] = Field(min_length=1, max_length=len(KNOWN_SCOPES))
 
 

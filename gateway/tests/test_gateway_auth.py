@@ -175,3 +175,13 @@ async def test_admin_routes_refuse_anonymous_and_applicants(gateway):
     forbidden = await gateway.get("/api/admin/users", headers=headers)
     assert forbidden.status_code == 403 and forbidden.json()["code"] == "role_not_allowed"
     assert (await gateway.get("/api/admin/api-keys", headers=headers)).status_code == 403
+
+
+@pytest.mark.parametrize("text", ["nul\x00byte", "lone \udb8d surrogate"])
+async def test_text_a_database_cannot_store_is_422_not_500(gateway, text):
+    for path, body in [("/api/auth/login", {"username": text, "password": "x" * 12}),
+                       ("/api/auth/login", {"username": "someone", "password": text}),
+                       ("/api/auth/register", {"username": "valid-name", "password": "a-long-password",
+                                               "display_name": text})]:
+        response = await gateway.post(path, content=json.dumps(body), headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, (path, response.text)

@@ -8,11 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 from agencies.catalog.schemas import AgencyRef, TaskRef
 from agencies.deps import SLUG_PATTERN
 from agencies.periods import PERIOD_PATTERN
+from servicekit.validation import StorableText
 
 # PostgreSQL text cannot hold NUL, so no free text here may contain it.
-FreeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000,
+FreeText = Annotated[StorableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000,
                                             pattern=r"^[^\x00]*$")]
-Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00]*$")]
+Comment = Annotated[StorableText, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00]*$")]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:-]+$")]
 Code = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 
