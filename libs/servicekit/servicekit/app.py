@@ -64,6 +64,9 @@ def create_service_app(
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
     )
+    # `/things/` (an empty id) must be a 404, not a 307 to the collection: a client following the redirect
+    # would create where it meant to act on one (found by fuzzing the funding service).
+    app.router.redirect_slashes = False
     app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health_router(settings.service_name, version, service_dir))

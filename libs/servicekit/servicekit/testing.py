@@ -20,7 +20,7 @@ from servicekit.migrations import upgrade
 DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def test_backend() -> str:
+def backend_under_test() -> str:
     """`sqlite` (default) or `postgresql`, chosen by TPP_TEST_BACKEND for the whole run."""
     return os.environ.get("TPP_TEST_BACKEND", "sqlite")
 
@@ -66,7 +66,7 @@ def postgres_available() -> bool:
 @contextmanager
 def scratch_database(label: str) -> Iterator[str]:
     """An empty database for one test run, dropped afterwards. Yields its async SQLAlchemy URL."""
-    if test_backend() == "postgresql":
+    if backend_under_test() == "postgresql":
         name = f"tpp_test_{label}_{uuid.uuid4().hex[:8]}"
         _run(lambda: _pg_admin(f'CREATE DATABASE "{name}"'))
         try:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import ServiceSettings
+from servicekit.settings import REPO_ROOT, ServiceSettings
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 
@@ -12,6 +12,15 @@ class FundingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FUNDING_", extra="ignore")
 
     service_name: str = "funding"
+    # Where `POST /rules/import` and `POST /budgets/import` find plan files (`<plan>.yaml`).
+    plans_dir: Path = REPO_ROOT / "plans"
+    default_plan: str = "liaoning-2018-2020"
+    # A reservation (pending budget → commitment) lives this long unless the saga posts or voids it first.
+    reservation_timeout_seconds: int = 7 * 24 * 3600
+    # How often one request retries its transaction after a deadlock / serialization failure / busy database.
+    max_transaction_attempts: int = 10
+    # Test builds only: honour the X-Funding-Fault header (crash before commit, injected 40001 ...).
+    fault_injection: bool = False
 
 
 @lru_cache

@@ -1,7 +1,12 @@
 from fastapi import FastAPI
 
 from funding import __version__
+from funding.awards.api import router as awards_router
+from funding.budgets.api import router as budgets_router
 from funding.config import SERVICE_DIR, FundingSettings, get_settings
+from funding.ledger.api import router as ledger_router
+from funding.reports.api import router as reports_router
+from funding.rules.api import router as rules_router
 from servicekit.app import create_service_app
 
 
@@ -10,9 +15,10 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
         settings=settings or get_settings(),
         service_dir=SERVICE_DIR,
         title="Funding service (资金台账服务)",
-        description="A double-entry ledger in integer fen: budgets, funding rules, awards and disbursements.",
+        description="A double-entry ledger in integer fen: budgets, funding rules, reservations for the approval "
+        "saga, awards, disbursements and reports.",
         version=__version__,
-        routers=[],
+        routers=[ledger_router, rules_router, budgets_router, awards_router, reports_router],
     )
 
 

@@ -1,0 +1,327 @@
+"""The approval saga's money side (DESIGN §3) and what follows it: a reservation is a pending budget →
+commitment transfer keyed by the approval id; posting it commits the award; installments move commitment →
+paid (each at most once); matching awards are paid per national funding event, up to their cap."""
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from funding import clock
+from funding.awards.schemas import (
+    AwardRead,
+    DisbursementCreate,
+    InstallmentRead,
+    MatchCreate,
+    ReconcileLine,
+    ReservationCreate,
+)
+from funding.budgets.service import budget_for
+from funding.errors import (
+    AmountExceedsRule,
+    AwardNotCommitted,
+    AwardNotFound,
+    InstallmentOutOfRange,
+    LedgerUnprocessable,
+    NotAMatchingAward,
+    RuleInputInvalid,
+    RuleNotFound,
+)
+from funding.ledger import repository as ledger_repo
+from funding.ledger.posting import Posted, TransferSpec, is_postgresql, post_transfers, stored_outcome
+from funding.ledger.schemas import ReversalCreate
+from funding.ledger.service import ensure_account, release_overdue_on, resolve_pending, reverse_transfer
+from funding.models import MAX_AMOUNT, Award, FundingRuleVersion, Transfer
+from funding.rules import repository as rules_repo
+from funding.rules.schemas import RuleInputs
+from funding.rules.service import evaluate
+
+NATIONAL_TREASURY = "treasury:national"
+
+
+def reservation_key(award_id: str) -> str:
+    return f"reserve:{award_id}"
+
+
+def installment_amounts(amount: int, percents: Sequence[int]) -> list[int]:
+    """Each installment's share rounded down; the last takes the remainder, so they sum to the award exactly."""
+    shares = [amount * p // 100 for p in percents[:-1]]
+    return [*shares, amount - sum(shares)]
+
+
+async def _rule(session: AsyncSession, code: str) -> FundingRuleVersion:
+    rule = await rules_repo.current_rule(session, code)
+    if rule is None:
+        raise LedgerUnprocessable(f"资助规则 {code} 不存在（是否已导入规划？）。",
+                                  f"Funding rule {code} does not exist (was the plan imported?).",
+                                  extra={"rule": code})
+    return rule
+
+
+def _decide_amount(rule: FundingRuleVersion, body: ReservationCreate) -> tuple[int, dict[str, Any]]:
+    if rule.kind == "matching":
+        cap = rule.params.get("cap_fen")
+        amount = body.amount_fen or cap
+        if amount is None:
+            raise RuleInputInvalid("配套类资助须给出本项目的配套上限 amount_fen。",
+                                   "A matching award needs its matching cap as amount_fen.", "amount_fen")
+        if cap is not None and amount > cap:
+            raise AmountExceedsRule(amount, cap, rule.code)
+        return amount, {"kind": "matching", "cap_fen": amount, "rule_cap_fen": cap}
+    inputs = (body.inputs or RuleInputs()).model_copy()
+    if rule.kind == "unspecified" and inputs.amount_fen is None:
+        inputs.amount_fen = body.amount_fen
+    computed = evaluate(rule, inputs)
+    if body.amount_fen is not None and body.amount_fen > computed.amount_fen:
+        raise AmountExceedsRule(body.amount_fen, computed.amount_fen, rule.code)
+    return body.amount_fen or computed.amount_fen, {
+        "kind": rule.kind, "rule_amount_fen": computed.amount_fen, "explanation_zh": computed.explanation_zh,
+        "explanation_en": computed.explanation_en, "breakdown": computed.breakdown,
+    }
+
+
+async def create_reservation(session: AsyncSession, body: ReservationCreate, actor: str,
+                             default_timeout_seconds: int) -> Posted:
+    """Reserve the award's amount on its budget (a pending transfer), keyed by the approval id."""
+    key = reservation_key(body.approval_id)
+    request = {"operation": "reserve", **body.model_dump(mode="json")}
+    stored = await stored_outcome(session, key, request)
+    if stored is not None:
+        return stored
+    rule = await _rule(session, body.program_code)
+    amount, computation = _decide_amount(rule, body)
+    percents = body.installments or [100]
+    budget = await budget_for(session, rule, body.fiscal_year, body.city_code)
+    agency = body.agency_code or (rule.lead_agencies or [None])[0]
+    common = {"plan_code": rule.plan_code, "program_code": rule.code, "fiscal_year": body.fiscal_year,
+              "agency_code": agency, "city_code": body.city_code, "award_id": body.approval_id}
+    commitment, _ = await ensure_account(session, {
+        "code": f"commitment:{body.approval_id}", "kind": "commitment", "normal_side": "credit", "floor": 0,
+        "ceiling": amount, "name": f"{rule.name} 资助承诺 {body.approval_id}", **common})
+    paid, _ = await ensure_account(session, {
+        "code": f"paid:{body.approval_id}", "kind": "paid", "normal_side": "credit", "floor": 0, "ceiling": amount,
+        "name": f"{rule.name} 已拨付 {body.approval_id}", **common})
+    spec = TransferSpec(
+        key=key, kind="pending", code="reservation", debit_account_id=budget.id, credit_account_id=commitment.id,
+        amount=amount, request=request,
+        expires_at=clock.now() + timedelta(seconds=body.timeout_seconds or default_timeout_seconds),
+        award_id=body.approval_id,
+    )
+    [result] = await post_transfers(session, [spec], {budget.id: budget, commitment.id: commitment}, actor=actor,
+                                    overdue_check=release_overdue_on)
+    if not result.replay:
+        values = dict(
+            id=body.approval_id, application_id=body.application_id, program_code=rule.code,
+            rule_version=rule.version, fiscal_year=body.fiscal_year, grantee_ref=body.grantee_ref,
+            grantee_name=body.grantee_name, agency_code=agency, city_code=body.city_code, amount=amount,
+            installments=percents, computation=computation, budget_account_id=budget.id,
+            commitment_account_id=commitment.id, paid_account_id=paid.id,
+            reservation_transfer_id=result.transfer.id, created_at=clock.now(), actor=actor,
+        )
+        insert = (pg_insert if is_postgresql(session) else sqlite_insert)(Award.__table__)
+        await session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["id"]))
+    return result
+
+
+async def get_award(session: AsyncSession, award_id: str) -> Award:
+    award = await session.get(Award, award_id)
+    if award is None:
+        raise AwardNotFound(award_id)
+    return award
+
+
+async def post_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
+    """Commit the award: post its reservation (idempotent; refused once voided or expired)."""
+    await get_award(session, award_id)
+    return await resolve_pending(session, reservation_key(award_id), kind="post", key=f"commit:{award_id}",
+                                 code="commitment", request={"operation": "commit", "award_id": award_id},
+                                 actor=actor)
+
+
+async def void_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
+    """Release the reservation (the approval did not go through)."""
+    await get_award(session, award_id)
+    return await resolve_pending(session, reservation_key(award_id), kind="void", key=f"release:{award_id}",
+                                 code="release", request={"operation": "release", "award_id": award_id},
+                                 actor=actor)
+
+
+async def award_statuses(session: AsyncSession, awards: Sequence[Award]) -> dict[str, str]:
+    found = await ledger_repo.transfers_with_journal(session, [a.reservation_transfer_id for a in awards])
+    resolutions = await ledger_repo.resolutions_of(session, [a.reservation_transfer_id for a in awards])
+    now = clock.now()
+    statuses = {}
+    for award in awards:
+        transfer, journal = found[award.reservation_transfer_id]
+        resolution = resolutions.get(transfer.id)
+        if journal.outcome == "rejected":
+            statuses[award.id] = "rejected"
+        elif resolution is not None:
+            statuses[award.id] = {"post": "committed", "void": "voided", "expire": "expired"}[resolution.kind]
+        elif transfer.expires_at is not None and transfer.expires_at <= now:
+            statuses[award.id] = "expired"
+        else:
+            statuses[award.id] = "reserved"
+    return statuses
+
+
+async def read_awards(session: AsyncSession, awards: Sequence[Award]) -> list[AwardRead]:
+    if not awards:
+        return []
+    statuses = await award_statuses(session, awards)
+    accounts = await ledger_repo.accounts_by_ids(
+        session, [i for a in awards for i in (a.commitment_account_id, a.paid_account_id)])
+    once_keys = [f"installment:{a.id}:{n}" for a in awards for n in range(1, len(a.installments) + 1)]
+    paid = {t.once_key: t.key for t in await session.scalars(select(Transfer).where(Transfer.once_key.in_(once_keys)))}
+    reservations = await ledger_repo.transfers_with_journal(session, [a.reservation_transfer_id for a in awards])
+    reads = []
+    for award in awards:
+        commitment, paid_account = accounts[award.commitment_account_id], accounts[award.paid_account_id]
+        paid_fen = paid_account.credits_posted - paid_account.debits_posted
+        committed_fen = commitment.credits_posted - commitment.debits_posted + paid_fen
+        installments = [
+            InstallmentRead(number=n, percent=p, amount_fen=amount, paid=f"installment:{award.id}:{n}" in paid,
+                            transfer_id=paid.get(f"installment:{award.id}:{n}"))
+            for n, (p, amount) in enumerate(zip(award.installments,
+                                                installment_amounts(award.amount, award.installments),
+                                                strict=True), start=1)
+        ]
+        reservation = reservations[award.reservation_transfer_id][0]
+        reads.append(AwardRead(
+            id=award.id, application_id=award.application_id, program_code=award.program_code,
+            rule_version=award.rule_version, fiscal_year=award.fiscal_year, grantee_ref=award.grantee_ref,
+            grantee_name=award.grantee_name, agency_code=award.agency_code, city_code=award.city_code,
+            amount_fen=award.amount, status=statuses[award.id], matching=award.computation.get("kind") == "matching",
+            installments=installments, committed_fen=committed_fen, paid_fen=paid_fen,
+            remaining_fen=committed_fen - paid_fen, reservation_id=reservation.key,
+            expires_at=reservation.expires_at, computation=award.computation, created_at=award.created_at,
+        ))
+    return reads
+
+
+def list_awards_statement(*, program_code: str | None, fiscal_year: int | None, application_id: str | None,
+                          city_code: str | None, programs: set[str] | None) -> Select:
+    statement = select(Award)
+    if program_code:
+        statement = statement.where(Award.program_code == program_code)
+    if fiscal_year:
+        statement = statement.where(Award.fiscal_year == fiscal_year)
+    if application_id:
+        statement = statement.where(Award.application_id == application_id)
+    if city_code:
+        statement = statement.where(Award.city_code == city_code)
+    if programs is not None:
+        statement = statement.where(Award.program_code.in_(programs))
+    return statement.order_by(Award.created_at.desc(), Award.id)
+
+
+async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreate, key: str | None,
+                   actor: str) -> Posted:
+    """Pay installment n (commitment → paid). Installment n is paid at most once whatever id is used."""
+    award = await get_award(session, award_id)
+    if award.computation.get("kind") == "matching":
+        raise LedgerUnprocessable("配套类资助按国家资金到位情况拨付，请使用 /matches。",
+                                  "A matching award is paid per national funding event: use /matches.")
+    status = (await award_statuses(session, [award]))[award.id]
+    if status != "committed":
+        raise AwardNotCommitted(award_id, status)
+    if body.installment > len(award.installments):
+        raise InstallmentOutOfRange(body.installment, len(award.installments))
+    amount = installment_amounts(award.amount, award.installments)[body.installment - 1]
+    once = f"installment:{award_id}:{body.installment}"
+    accounts = await ledger_repo.accounts_by_ids(session, [award.commitment_account_id, award.paid_account_id])
+    spec = TransferSpec(
+        key=body.id or key or once, kind="single", code="installment", debit_account_id=award.commitment_account_id,
+        credit_account_id=award.paid_account_id, amount=amount,
+        request={"operation": "disburse", "award_id": award_id, "installment": body.installment},
+        once_key=once, once_reason="installment_already_paid", award_id=award_id,
+        meta={"installment": body.installment, "of": len(award.installments)},
+    )
+    [result] = await post_transfers(session, [spec], accounts, actor=actor)
+    return result
+
+
+async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, actor: str) -> list[Posted]:
+    """One national funding event of a matching award: record the national amount received, and pay the match
+    (ratio × base, but no more than the award's cap leaves), computed against the locked paid account."""
+    award = await get_award(session, award_id)
+    rule = await rules_repo.rule_version(session, award.program_code, award.rule_version)
+    if rule is None:
+        raise RuleNotFound(award.program_code)
+    if rule.kind != "matching":
+        raise NotAMatchingAward(award_id)
+    status = (await award_statuses(session, [award]))[award.id]
+    if status != "committed":
+        raise AwardNotCommitted(award_id, status)
+    wanted = min(body.base_amount_fen * rule.params["ratio_numerator"] // rule.params["ratio_denominator"], MAX_AMOUNT)
+    if wanted <= 0:
+        raise RuleInputInvalid("配套基数过小，按比例计算不足 1 分。", "The base is too small to match a single fen.",
+                               "base_amount_fen")
+    national, _ = await ensure_account(session, {"code": NATIONAL_TREASURY, "kind": "treasury", "normal_side": "debit",
+                                                 "name": "中央财政（配套基数来源）"})
+    received, _ = await ensure_account(session, {
+        "code": f"national_match_received:{award_id}", "kind": "national_match_received", "normal_side": "credit",
+        "name": f"国家资金到位 {award_id}", "program_code": award.program_code, "fiscal_year": award.fiscal_year,
+        "award_id": award_id, "city_code": award.city_code, "agency_code": award.agency_code,
+        "plan_code": rule.plan_code})
+    accounts = await ledger_repo.accounts_by_ids(session, [award.commitment_account_id, award.paid_account_id])
+    accounts |= {national.id: national, received.id: received}
+    request = {"operation": "match", "award_id": award_id, "event_id": body.event_id,
+               "base_amount_fen": body.base_amount_fen}
+    specs = [
+        TransferSpec(key=f"match-base:{award_id}:{body.event_id}", kind="single", code="match_base",
+                     debit_account_id=national.id, credit_account_id=received.id, amount=body.base_amount_fen,
+                     request=request, award_id=award_id),
+        TransferSpec(key=f"match:{award_id}:{body.event_id}", kind="single", code="match",
+                     debit_account_id=award.commitment_account_id, credit_account_id=award.paid_account_id,
+                     amount=wanted, request=request, award_id=award_id, balancing=True,
+                     cap_reason="match_cap_reached", meta={"event_id": body.event_id}),
+    ]
+    return await post_transfers(session, specs, accounts, actor=actor)
+
+
+async def awards_for(session: AsyncSession, ident: str) -> list[Award]:
+    statement = select(Award).where(or_(Award.id == ident, Award.application_id == ident))
+    return list((await session.scalars(statement.order_by(Award.created_at, Award.id))).all())
+
+
+async def reconcile_one(session: AsyncSession, ident: str, approved: bool, actor: str) -> list[ReconcileLine]:
+    """Settle what the saga left half-way for one approval or application: post the reservation of an
+    approved one (the newest, if several; older ones are voided), void those not approved, and reverse a
+    commitment that has no approval behind it (refused, and reported, if some of it was already paid)."""
+    awards = await awards_for(session, ident)
+    if not awards:
+        return [ReconcileLine(id=ident, award_id=None, action="not_found", status=None)]
+    statuses = await award_statuses(session, awards)
+    lines = []
+    keep = None
+    if approved:
+        committed = [a for a in awards if statuses[a.id] == "committed"]
+        reserved = [a for a in awards if statuses[a.id] == "reserved"]
+        keep = committed[-1] if committed else reserved[-1] if reserved else None
+    for award in awards:
+        status = statuses[award.id]
+        if award is keep and status == "reserved":
+            result = await post_reservation(session, award.id, actor)
+            lines.append(_line(ident, award.id, "posted", result))
+        elif status == "reserved":
+            result = await void_reservation(session, award.id, actor)
+            lines.append(_line(ident, award.id, "voided", result))
+        elif status == "committed" and not approved:
+            result = await reverse_transfer(session, f"commit:{award.id}",
+                                            ReversalCreate(reason="reconcile: not approved"), actor)
+            lines.append(_line(ident, award.id, "reversed", result))
+        else:
+            lines.append(ReconcileLine(id=ident, award_id=award.id, action="unchanged", status=status))
+    return lines
+
+
+def _line(ident: str, award_id: str, action: str, result: Posted) -> ReconcileLine:
+    if result.rejected:
+        return ReconcileLine(id=ident, award_id=award_id, action="failed", status=result.journal.outcome,
+                             detail=result.journal.reason)
+    return ReconcileLine(id=ident, award_id=award_id, action=action, status=result.journal.outcome)

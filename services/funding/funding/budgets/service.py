@@ -1,0 +1,211 @@
+"""Budgets: one ledger account per program (funding rule) and fiscal year, and per city for rules the cities
+pay. Appropriations and their adjustments are treasury ⇄ budget transfers, audited."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from funding import clock
+from funding.budgets.schemas import (
+    BudgetAdjust,
+    BudgetChange,
+    BudgetFigures,
+    BudgetImportLine,
+    BudgetImportResult,
+    BudgetRead,
+    BudgetSet,
+    FiscalYearClosed,
+)
+from funding.errors import BudgetNotFound, BudgetNotFoundForRead, CityRequired, TransferIdReused
+from funding.ledger import repository as ledger_repo
+from funding.ledger.posting import Posted, TransferSpec, lock_accounts, post_transfers, stored_outcome
+from funding.ledger.service import describe, ensure_account, release_overdue_on
+from funding.models import Account, AuditLog, FundingRuleVersion
+from funding.reports.figures import ledger_figures
+from funding.rules import repository as rules_repo
+from funding.rules.evaluator import FIXED_KINDS
+from funding.rules.service import get_rule, import_rules
+from servicekit.audit import record_change
+from servicekit.planfile import PlanFile
+
+PROVINCE_TREASURY = "treasury:province"
+
+
+def budget_code(program: str, fiscal_year: int, city: str | None = None) -> str:
+    return f"budget:{program}:{fiscal_year}" + (f":{city}" if city else "")
+
+
+async def treasury_for(session: AsyncSession, city: str | None) -> Account:
+    values: dict[str, Any] = {"code": f"treasury:{city}" if city else PROVINCE_TREASURY, "kind": "treasury",
+                              "normal_side": "debit", "name": f"{city} 财政" if city else "省财政", "city_code": city}
+    return (await ensure_account(session, values))[0]
+
+
+def _budget_city(rule: FundingRuleVersion, city: str | None) -> str | None:
+    if rule.payer == "city":
+        if not city:
+            raise CityRequired(rule.code)
+        return city
+    return None
+
+
+async def ensure_budget(session: AsyncSession, rule: FundingRuleVersion, fiscal_year: int, city: str | None) -> Account:
+    city = _budget_city(rule, city)
+    values = {
+        "code": budget_code(rule.code, fiscal_year, city), "kind": "budget", "normal_side": "credit", "floor": 0,
+        "name": f"{rule.name}（{fiscal_year} 年度预算）", "plan_code": rule.plan_code, "program_code": rule.code,
+        "fiscal_year": fiscal_year, "agency_code": (rule.lead_agencies or [None])[0], "city_code": city,
+    }
+    return (await ensure_account(session, values))[0]
+
+
+async def budget_for(session: AsyncSession, rule: FundingRuleVersion, fiscal_year: int, city: str | None) -> Account:
+    """The budget a reservation draws on: it must have been appropriated."""
+    city = _budget_city(rule, city)
+    account = await ledger_repo.account_by_code(session, budget_code(rule.code, fiscal_year, city))
+    if account is None:
+        raise BudgetNotFound(rule.code, fiscal_year, city)
+    return account
+
+
+async def read_budgets(session: AsyncSession, budgets: list[Account]) -> list[BudgetRead]:
+    if not budgets:
+        return []
+    figures = await ledger_figures(session, budget_ids=[b.id for b in budgets])
+    names = {r.code: r.name for r in await rules_repo.current_rules(session)}
+    return [BudgetRead(account_id=b.id, account_code=b.code, program_code=b.program_code or "",
+                       program_name=names.get(b.program_code or ""), fiscal_year=b.fiscal_year or 0,
+                       city_code=b.city_code, closed_at=b.closed_at,
+                       figures=BudgetFigures(**vars(figures.per_budget[b.id])))
+            for b in budgets]
+
+
+async def get_budget(session: AsyncSession, program: str, fiscal_year: int, city: str | None) -> Account:
+    account = await ledger_repo.account_by_code(session, budget_code(program, fiscal_year, city))
+    if account is None or account.kind != "budget":
+        raise BudgetNotFoundForRead(f"尚未为 {program} {fiscal_year} 拨付预算。",
+                                    f"No budget for {program} {fiscal_year}.")
+    return account
+
+
+async def list_budgets(session: AsyncSession, *, fiscal_year: int | None, program_code: str | None,
+                       programs: set[str] | None) -> list[BudgetRead]:
+    statement = select(Account).where(Account.kind == "budget")
+    if fiscal_year is not None:
+        statement = statement.where(Account.fiscal_year == fiscal_year)
+    if program_code is not None:
+        statement = statement.where(Account.program_code == program_code)
+    if programs is not None:
+        statement = statement.where(Account.program_code.in_(programs))
+    budgets = list((await session.scalars(statement.order_by(Account.program_code, Account.fiscal_year,
+                                                                Account.id))).all())
+    return await read_budgets(session, budgets)
+
+
+async def _move(session: AsyncSession, *, budget: Account, treasury: Account, delta: int, key: str,
+                request: dict[str, Any], code: str, actor: str) -> Posted:
+    debit, credit = (treasury, budget) if delta > 0 else (budget, treasury)
+    spec = TransferSpec(key=key, kind="single", code=code, debit_account_id=debit.id, credit_account_id=credit.id,
+                        amount=abs(delta), request=request, meta={"reason": request.get("reason")})
+    [result] = await post_transfers(session, [spec], {budget.id: budget, treasury.id: treasury}, actor=actor,
+                                    overdue_check=release_overdue_on)
+    return result
+
+
+async def _audit(session: AsyncSession, actor: str, action: str, budget: Account, before: int, result: Posted,
+                 request: dict[str, Any]) -> None:
+    if result.replay or result.rejected:
+        return
+    sign = 1 if result.transfer.credit_account_id == budget.id else -1
+    await record_change(session, AuditLog, actor=actor, action=action, entity_type="budget", entity_id=budget.code,
+                        before={"appropriated": before},
+                        after={"appropriated": before + sign * result.journal.amount, "transfer": result.transfer.key,
+                               "reason": request.get("reason")})
+
+
+async def set_budget(session: AsyncSession, program: str, fiscal_year: int, body: BudgetSet, key: str | None,
+                     actor: str) -> tuple[BudgetChange, Posted | None]:
+    """Bring the appropriation to `amount_fen`, moving the difference (computed under the budget's lock)."""
+    rule = await get_rule(session, program)
+    key = body.id or key or f"budget-set:{uuid.uuid4()}"
+    request = {"operation": "budget_set", "program": program, "fiscal_year": fiscal_year,
+               "city_code": body.city_code, "amount_fen": body.amount_fen, "reason": body.reason}
+    budget = await ensure_budget(session, rule, fiscal_year, body.city_code)
+    result = await stored_outcome(session, key, request)
+    if result is None:
+        await lock_accounts(session, {budget.id})
+        before = (await ledger_figures(session, budget_ids=[budget.id])).per_budget[budget.id].appropriated
+        delta = body.amount_fen - before
+        if delta != 0:
+            treasury = await treasury_for(session, budget.city_code)
+            result = await _move(session, budget=budget, treasury=treasury, delta=delta, key=key, request=request,
+                                 code="appropriation", actor=actor)
+            await _audit(session, actor, "budget.set", budget, before, result, request)
+    return await _change(session, budget, result), result
+
+
+async def adjust_budget(session: AsyncSession, program: str, fiscal_year: int, body: BudgetAdjust, key: str | None,
+                        actor: str) -> tuple[BudgetChange, Posted]:
+    rule = await get_rule(session, program)
+    key = body.id or key or f"budget-adjust:{uuid.uuid4()}"
+    request = {"operation": "budget_adjust", "program": program, "fiscal_year": fiscal_year,
+               "city_code": body.city_code, "amount_fen": body.amount_fen, "reason": body.reason}
+    budget = await ensure_budget(session, rule, fiscal_year, body.city_code)
+    treasury = await treasury_for(session, budget.city_code)
+    await lock_accounts(session, {budget.id})  # so the audited "before" is the one this change applies to
+    before = (await ledger_figures(session, budget_ids=[budget.id])).per_budget[budget.id].appropriated
+    result = await _move(session, budget=budget, treasury=treasury, delta=body.amount_fen, key=key, request=request,
+                         code="adjustment", actor=actor)
+    await _audit(session, actor, "budget.adjust", budget, before, result, request)
+    return await _change(session, budget, result), result
+
+
+async def _change(session: AsyncSession, budget: Account, result: Posted | None) -> BudgetChange:
+    [read] = await read_budgets(session, [budget])
+    transfer = (await describe(session, [result]))[0] if result is not None else None
+    return BudgetChange(budget=read, changed=result is not None and not result.rejected and not result.replay,
+                        transfer=transfer)
+
+
+async def import_budgets(session: AsyncSession, plan_file: PlanFile, fiscal_year: int, actor: str) -> BudgetImportResult:
+    """Appropriate quota × amount for every fixed-amount rule with a quota that the province pays. Each
+    appropriation has a deterministic id, so importing twice appropriates once."""
+    await import_rules(session, plan_file, actor)
+    plan = plan_file.plan.code
+    lines, skipped = [], []
+    for rule in await rules_repo.current_rules(session, plan):
+        if rule.kind not in FIXED_KINDS or rule.quota is None or rule.payer != "province":
+            skipped.append(rule.code)
+            continue
+        amount = rule.quota * rule.params["amount_fen"]
+        key = f"appropriation:{plan}:{rule.code}:{fiscal_year}"
+        request = {"operation": "appropriation", "plan": plan, "program": rule.code, "fiscal_year": fiscal_year,
+                   "amount_fen": amount, "reason": "plan import"}
+        budget = await ensure_budget(session, rule, fiscal_year, None)
+        treasury = await treasury_for(session, None)
+        try:
+            result = await _move(session, budget=budget, treasury=treasury, delta=amount, key=key, request=request,
+                                 code="appropriation", actor=actor)
+        except TransferIdReused:
+            lines.append(BudgetImportLine(program_code=rule.code, amount_fen=amount, outcome="conflict",
+                                          transfer_id=key))
+            continue
+        await _audit(session, actor, "budget.import", budget, 0, result, request)
+        outcome = "rejected" if result.rejected else "already_appropriated" if result.replay else "appropriated"
+        lines.append(BudgetImportLine(program_code=rule.code, amount_fen=amount, outcome=outcome, transfer_id=key))
+    return BudgetImportResult(plan=plan, fiscal_year=fiscal_year, lines=lines, skipped=skipped)
+
+
+async def close_fiscal_year(session: AsyncSession, fiscal_year: int, actor: str) -> FiscalYearClosed:
+    """Close every budget of the year: no new reservations or postings, only voids and expiries."""
+    budgets = list((await session.scalars(select(Account).where(Account.kind == "budget",
+                                                                Account.fiscal_year == fiscal_year,
+                                                                Account.closed_at.is_(None)))).all())
+    now = clock.now()
+    await ledger_repo.close_accounts(session, [b.id for b in budgets], now)
+    for budget in budgets:
+        await record_change(session, AuditLog, actor=actor, action="budget.close", entity_type="budget",
+                            entity_id=budget.code, before={"closed_at": None}, after={"closed_at": now.isoformat()})
+    return FiscalYearClosed(fiscal_year=fiscal_year, closed=[b.code for b in budgets])

@@ -1,0 +1,61 @@
+"""Import a plan's funding rules into the funding database: `python -m funding.load_plan PATH [PATH ...]`.
+
+Uses the service's own settings (FUNDING_DATABASE_URL, else the embedded SQLite file); the database must be
+migrated. A rule that is new or changed gets a new version; importing the same file again changes nothing.
+Budgets are not appropriated here: an admin chooses the fiscal year (POST /budgets/import)."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from funding.config import get_settings
+from funding.rules.service import import_rules
+from servicekit.database import Database, session_scope
+from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
+
+LOADER_ACTOR = "system:plan-loader"
+
+
+@dataclass
+class RulesLoaded:
+    plan: str
+    new_versions: list[str]
+    unchanged: int
+
+    def line(self) -> str:
+        return f"{self.plan}: funding rules {len(self.new_versions)} new or changed, {self.unchanged} unchanged"
+
+
+async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> list[RulesLoaded]:
+    """Import every file's rules in one transaction on `database_url`."""
+    database = Database(database_url, pool_size=1)
+    results = []
+    try:
+        async with session_scope(database, write=True) as session:
+            for plan_file in plan_files:
+                result = await import_rules(session, plan_file, LOADER_ACTOR)
+                results.append(RulesLoaded(result.plan, result.new_versions, result.unchanged))
+    finally:
+        await database.dispose()
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m funding.load_plan", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan YAML file (see plans/README.md)")
+    args = parser.parse_args(argv)
+    try:
+        plan_files = [load_plan_file(path) for path in args.paths]
+    except PlanFileError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 2
+    for result in asyncio.run(load_plan_files(get_settings().resolved_database_url(), plan_files)):
+        print(f"· {result.line()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

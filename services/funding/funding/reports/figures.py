@@ -1,0 +1,124 @@
+"""Budget figures read from the ledger: appropriated, reserved, committed, disbursed and available, per budget
+account and per award commitment. Money flows are classified by the kinds of the two accounts a posted
+transfer moved, so reversals and releases net out by themselves."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from funding import clock
+from funding.ledger.repository import live_pending_condition
+from funding.models import Account, Award, JournalRecord, Transfer
+
+
+@dataclass
+class Figures:
+    appropriated: int = 0
+    reserved: int = 0
+    committed: int = 0
+    disbursed: int = 0
+    available: int = 0
+    awards: int = 0
+
+    def add(self, other: "Figures") -> None:
+        for name in ("appropriated", "reserved", "committed", "disbursed", "available", "awards"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class LedgerFigures:
+    budgets: list[Account]
+    per_budget: dict[int, Figures]
+    commitments: list[Account]
+    per_commitment: dict[int, Figures] = field(default_factory=dict)
+
+
+async def ledger_figures(session: AsyncSession, *, fiscal_year: int | None = None, program_code: str | None = None,
+                         budget_ids: list[int] | None = None) -> LedgerFigures:
+    budget_query = select(Account).where(Account.kind == "budget")
+    if budget_ids is not None:
+        budget_query = budget_query.where(Account.id.in_(budget_ids))
+    if fiscal_year is not None:
+        budget_query = budget_query.where(Account.fiscal_year == fiscal_year)
+    if program_code is not None:
+        budget_query = budget_query.where(Account.program_code == program_code)
+    budgets = list((await session.scalars(budget_query.order_by(Account.id))).all())
+    budget_ids_set = {b.id for b in budgets}
+    # An award's commitment belongs to the budget its reservation drew on.
+    rows = (await session.execute(
+        select(Account, Award.budget_account_id).join(Award, Award.commitment_account_id == Account.id)
+        .where(Award.budget_account_id.in_(budget_ids_set)).order_by(Account.id)
+    )).all() if budget_ids_set else []
+    commitments = [account for account, _ in rows]
+    commitment_budget = {account.id: budget_id for account, budget_id in rows}
+    ids = budget_ids_set | {c.id for c in commitments}
+    kinds = {a.id: a.kind for a in budgets + commitments}
+    flows: dict[tuple[int, int], int] = defaultdict(int)
+    if ids:
+        rows = await session.execute(
+            select(Transfer.debit_account_id, Transfer.credit_account_id, func.sum(JournalRecord.amount))
+            .join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
+            .where(JournalRecord.outcome == "posted",
+                   or_(Transfer.debit_account_id.in_(ids), Transfer.credit_account_id.in_(ids)))
+            .group_by(Transfer.debit_account_id, Transfer.credit_account_id)
+        )
+        for debit, credit, total in rows.all():
+            flows[(debit, credit)] += int(total)
+        now = clock.now()
+        pending_rows = await session.execute(
+            select(Transfer.debit_account_id, Transfer.credit_account_id, func.sum(JournalRecord.amount))
+            .join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
+            .where(live_pending_condition(now), Transfer.expires_at > now, Transfer.debit_account_id.in_(budget_ids_set))
+            .group_by(Transfer.debit_account_id, Transfer.credit_account_id)
+        )
+        pendings = {(d, c): int(t) for d, c, t in pending_rows.all()}
+    else:
+        pendings = {}
+    other_kinds = {}
+    counterparts = {a for pair in flows for a in pair if a not in kinds}
+    if counterparts:
+        other_kinds = dict((await session.execute(select(Account.id, Account.kind)
+                                                  .where(Account.id.in_(counterparts)))).all())
+    kind_of = {**other_kinds, **kinds}
+
+    per_budget = {b.id: Figures() for b in budgets}
+    per_commitment = {c.id: Figures() for c in commitments}
+    funding_kinds = ("treasury", "budget")  # appropriations, their adjustments and reallocations
+    for (debit, credit), amount in flows.items():
+        dk, ck = kind_of.get(debit), kind_of.get(credit)
+        if credit in per_budget:
+            if dk in funding_kinds:
+                per_budget[credit].appropriated += amount
+            else:
+                per_budget[credit].committed -= amount
+        if debit in per_budget:
+            if ck in funding_kinds:
+                per_budget[debit].appropriated -= amount
+            else:
+                per_budget[debit].committed += amount
+        if credit in per_commitment and dk == "budget":
+            per_commitment[credit].committed += amount
+        if debit in per_commitment and ck == "budget":
+            per_commitment[debit].committed -= amount
+        if debit in per_commitment and ck == "paid":
+            per_commitment[debit].disbursed += amount
+        if credit in per_commitment and dk == "paid":
+            per_commitment[credit].disbursed -= amount
+    for (debit, credit), amount in pendings.items():
+        per_budget[debit].reserved += amount
+        if credit in per_commitment:
+            per_commitment[credit].reserved += amount
+    for commitment in commitments:
+        figures = per_commitment[commitment.id]
+        figures.awards = 1 if figures.committed > 0 else 0
+        figures.available = figures.committed - figures.disbursed
+        budget = per_budget[commitment_budget[commitment.id]]
+        budget.disbursed += figures.disbursed
+        budget.awards += figures.awards
+    for budget in budgets:
+        figures = per_budget[budget.id]
+        figures.available = figures.appropriated - figures.committed - figures.reserved
+    return LedgerFigures(budgets=budgets, per_budget=per_budget, commitments=commitments,
+                         per_commitment=per_commitment)

@@ -1,0 +1,148 @@
+"""Races with exact counts (LEDGER.md f5.4), with real commits on concurrent connections: whatever the
+interleaving, exactly one request wins and every other one gets a clear, stored answer."""
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from funding_test_support import (
+    admin,
+    balance,
+    fault_app,
+    fresh_database,
+    open_account,
+    open_budget,
+    open_treasury,
+    saga,
+    transfer,
+    unique,
+    verify,
+)
+from servicekit.testing import committing_app
+
+CONCURRENCY = 12
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    with fresh_database("funding_races") as url:
+        yield url
+
+
+@pytest.fixture
+async def api(database_url):
+    async with committing_app(fault_app(database_url)) as client:
+        yield client
+
+
+@pytest.fixture
+async def programs(api):
+    assert (await api.post("/rules/import", json={}, headers=admin())).status_code == 200
+    year = 2020
+    for program, amount in (("t01-young-top", 50_000_000 * 30), ("t04-national-project-matching", 10_000_000)):
+        response = await api.put(f"/budgets/{program}/{year}", json={"amount_fen": amount},
+                                 headers={**admin(), "Idempotency-Key": unique("set")})
+        assert response.status_code == 200, response.text
+    return year
+
+
+def _codes(responses) -> Counter:  # noqa: ANN001
+    return Counter((r.status_code, r.json()["code"] if r.status_code >= 400 else None) for r in responses)
+
+
+async def test_double_reverse_has_one_winner(api):
+    budget = await open_budget(api, await open_treasury(api), 1000)
+    sink = await open_account(api)
+    key = unique("rev")
+    assert (await transfer(api, key, budget, sink, 400)).status_code == 201
+    distinct = await asyncio.gather(*(api.post(f"/transfers/{key}/reverse", json={"id": f"{key}-r{i}"},
+                                               headers=admin()) for i in range(CONCURRENCY)))
+    assert _codes(distinct) == {(201, None): 1, (409, "already_reversed"): CONCURRENCY - 1}
+    assert (await balance(api, budget))["posted"] == 1000
+    same = await asyncio.gather(*(api.post(f"/transfers/{key}/reverse", json={"id": f"{key}-r0"}, headers=admin())
+                                  for _ in range(CONCURRENCY)))
+    winner = next(r for r in distinct if r.status_code == 201).json()["id"]
+    assert {r.status_code for r in same} == ({200} if winner == f"{key}-r0" else {409})
+
+
+async def test_post_against_void_of_one_pending_has_one_winner(api):
+    budget = await open_budget(api, await open_treasury(api), 1000)
+    sink = await open_account(api)
+    key = unique("pend")
+    assert (await transfer(api, key, budget, sink, 300, pending=True)).status_code == 201
+    requests = [api.post(f"/transfers/{key}/{verb}", json={"id": f"{key}-{verb}-{i}"}, headers=admin())
+                for i in range(CONCURRENCY // 2) for verb in ("post", "void")]
+    responses = await asyncio.gather(*requests)
+    assert _codes(responses) == {(201, None): 1, (409, "pending_already_resolved"): CONCURRENCY - 1}
+    winner = next(r for r in responses if r.status_code == 201).json()
+    expected = 700 if winner["kind"] == "post" else 1000
+    assert (await balance(api, budget)) | {"as_of": None} == {
+        "debits_posted": 1000 - expected, "credits_posted": 1000, "debits_pending": 0, "credits_pending": 0,
+        "posted": expected, "pending_in": 0, "pending_out": 0, "available": expected, "as_of": None}
+
+
+async def test_concurrent_duplicates_of_one_id_post_once(api):
+    budget = await open_budget(api, await open_treasury(api), 1000)
+    sink = await open_account(api)
+    key = unique("dup")
+    responses = await asyncio.gather(*(transfer(api, key, budget, sink, 100) for _ in range(CONCURRENCY)))
+    assert Counter(r.status_code for r in responses) == {201: 1, 200: CONCURRENCY - 1}
+    assert len({r.json()["journal_seq"] for r in responses}) == 1
+    assert (await balance(api, budget))["posted"] == 900
+
+
+async def test_racing_to_an_empty_budget_admits_exactly_what_fits(api):
+    budget = await open_budget(api, await open_treasury(api), 1000)
+    sink = await open_account(api)
+    responses = await asyncio.gather(*(transfer(api, unique("fit"), budget, sink, 100, pending=i % 2 == 0)
+                                       for i in range(CONCURRENCY + 8)))
+    assert _codes(responses) == {(201, None): 10, (409, "budget_insufficient"): CONCURRENCY - 2}
+    assert (await balance(api, budget))["available"] == 0
+
+
+async def _committed_award(api, year: int, **fields) -> str:  # noqa: ANN001, ANN003
+    approval = unique("ap")
+    body = {"approval_id": approval, "program_code": "t01-young-top", "fiscal_year": year, **fields}
+    response = await api.post("/reservations", json=body, headers=saga())
+    assert response.status_code == 201, response.text
+    assert (await api.post(f"/reservations/{approval}/post", headers=saga())).status_code == 201
+    return approval
+
+
+async def test_the_same_installment_is_paid_once(api, programs):
+    award = await _committed_award(api, programs, installments=[50, 30, 20])
+    distinct = await asyncio.gather(*(api.post(f"/awards/{award}/disbursements", json={"installment": 1},
+                                               headers={**admin(), "Idempotency-Key": f"pay-{award}-{i}"})
+                                      for i in range(CONCURRENCY)))
+    assert _codes(distinct) == {(201, None): 1, (409, "installment_already_paid"): CONCURRENCY - 1}
+    same = await asyncio.gather(*(api.post(f"/awards/{award}/disbursements", json={"installment": 2},
+                                           headers=admin()) for _ in range(CONCURRENCY)))
+    assert Counter(r.status_code for r in same) == {201: 1, 200: CONCURRENCY - 1}
+    read = (await api.get(f"/awards/{award}", headers=admin())).json()
+    assert read["paid_fen"] == 50_000_000 * 80 // 100
+    assert [i["paid"] for i in read["installments"]] == [True, True, False]
+
+
+async def test_matching_requests_racing_to_the_cap(api, programs):
+    approval = unique("match")
+    body = {"approval_id": approval, "program_code": "t04-national-project-matching", "fiscal_year": programs,
+            "amount_fen": 1_000_000}
+    assert (await api.post("/reservations", json=body, headers=saga())).status_code == 201
+    assert (await api.post(f"/reservations/{approval}/post", headers=saga())).status_code == 201
+    first = await api.post(f"/awards/{approval}/matches", json={"event_id": "e0", "base_amount_fen": 600_000},
+                           headers=admin())
+    assert first.json()["matched_fen"] == 600_000
+    # 400 000 fen of cap left; every racer asks for more than that: exactly one gets it.
+    responses = await asyncio.gather(*(api.post(f"/awards/{approval}/matches",
+                                                json={"event_id": f"e{i + 1}", "base_amount_fen": 500_000},
+                                                headers=admin()) for i in range(CONCURRENCY)))
+    assert _codes(responses) == {(201, None): 1, (409, "match_cap_reached"): CONCURRENCY - 1}
+    assert next(r for r in responses if r.status_code == 201).json()["matched_fen"] == 400_000
+    award = (await api.get(f"/awards/{approval}", headers=admin())).json()
+    assert (award["paid_fen"], award["remaining_fen"]) == (1_000_000, 0)
+
+
+async def test_the_ledger_verifies_after_the_races(api):
+    report = await verify(api)
+    assert report["ok"], report["problems"]

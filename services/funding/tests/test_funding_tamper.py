@@ -1,0 +1,112 @@
+"""Immutability and tamper evidence (LEDGER.md f5.7): the database refuses to change or delete ledger rows,
+and a row edited by hand (with the triggers dropped) is flagged by the verifier, over HTTP and by the CLI."""
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from funding.config import FundingSettings
+from funding.main import create_app
+from funding_test_support import ROOT, admin, fresh_database, open_account, open_budget, open_treasury, transfer, verify
+from servicekit.database import Database
+from servicekit.testing import committing_app
+
+
+async def _populate(url: str) -> None:
+    async with committing_app(create_app(FundingSettings(database_url=url))) as api:
+        budget = await open_budget(api, await open_treasury(api), 1000)
+        commitment = await open_account(api, code="commitment-x", kind="commitment", floor=0, ceiling=700)
+        assert (await transfer(api, "t1", budget, commitment, 300)).status_code == 201
+        assert (await transfer(api, "p1", budget, commitment, 200, pending=True)).status_code == 201
+        assert (await api.post("/transfers/p1/post", json={}, headers=admin())).status_code == 201
+        assert (await transfer(api, "r1", budget, commitment, 5000)).status_code == 409
+        assert (await verify(api))["ok"]
+
+
+async def _execute(url: str, *statements: str) -> None:
+    database = Database(url)
+    try:
+        async with database.engine.begin() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+    finally:
+        await database.dispose()
+
+
+def _drop_guards(url: str, table: str) -> list[str]:
+    if url.startswith("postgresql"):
+        return [f"ALTER TABLE {table} DISABLE TRIGGER USER"]
+    if table == "accounts":
+        return ["DROP TRIGGER accounts_guard"]
+    return [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"]
+
+
+@pytest.fixture
+async def populated():
+    with fresh_database("funding_tamper") as url:
+        await _populate(url)
+        yield url
+
+
+REFUSED = [
+    "UPDATE entries SET amount = amount + 1",
+    "DELETE FROM entries",
+    "UPDATE transfers SET amount = 1",
+    "DELETE FROM transfers WHERE key = 'r1'",
+    "UPDATE journal SET outcome = 'posted' WHERE outcome = 'rejected'",
+    "DELETE FROM journal",
+    "UPDATE accounts SET credits_posted = credits_posted - 1 WHERE code = 'commitment-x'",
+    "UPDATE accounts SET ceiling = 10000 WHERE code = 'commitment-x'",
+    "DELETE FROM accounts WHERE code = 'commitment-x'",
+    "UPDATE accounts SET credits_pending = credits_pending + 900 WHERE code = 'commitment-x'",
+]
+
+
+async def test_the_database_refuses_edits_and_deletes(populated):
+    for statement in REFUSED:
+        with pytest.raises(DBAPIError, match=".") as refused:
+            await _execute(populated, statement)
+        assert refused.value is not None, statement
+    # Closing an account is the one change besides the counters.
+    await _execute(populated, "UPDATE accounts SET closed_at = CURRENT_TIMESTAMP WHERE code = 'commitment-x'")
+
+
+TAMPERING = {
+    "entry amount": ("entries", "UPDATE entries SET amount = amount + 1 WHERE id = (SELECT MIN(id) FROM entries "
+                                "WHERE layer = 'posted' AND side = 'credit')", {"counters", "chain", "balanced"}),
+    "transfer amount": ("transfers", "UPDATE transfers SET amount = amount + 100 WHERE key = 't1'", {"chain"}),
+    "transfer request": ("transfers", "UPDATE transfers SET request = '{\"forged\": true}' WHERE key = 't1'",
+                         {"request_hash"}),
+    "rejection turned into a posting": ("journal", "UPDATE journal SET outcome = 'posted', reason = NULL "
+                                                   "WHERE outcome = 'rejected'", {"chain", "entries"}),
+    "journal row deleted": ("journal", "DELETE FROM journal WHERE seq = 3", {"chain", "journal"}),
+    "account counter": ("accounts", "UPDATE accounts SET credits_posted = credits_posted + 5 "
+                                    "WHERE code = 'commitment-x'", {"counters", "zero_sum"}),
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERING))
+async def test_hand_edits_are_flagged_by_the_verifier(populated, case):
+    table, statement, expected = TAMPERING[case]
+    await _execute(populated, *_drop_guards(populated, table), statement)
+    async with committing_app(create_app(FundingSettings(database_url=populated))) as api:
+        report = await verify(api)
+    assert report["ok"] is False
+    assert expected <= {p["check"] for p in report["problems"]}, report["problems"]
+
+
+async def test_the_cli_verifies_and_exits_nonzero_on_tampering(populated):
+    def cli() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "funding.verify", "--database-url", populated],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    clean = cli()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert clean.stdout.startswith("OK:")
+    await _execute(populated, *_drop_guards(populated, "entries"), "UPDATE entries SET amount = amount * 2")
+    tampered = cli()
+    assert tampered.returncode == 1
+    assert tampered.stdout.startswith("FAILED") and "[counters]" in tampered.stdout
