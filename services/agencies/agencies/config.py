@@ -14,6 +14,9 @@ class AgenciesSettings(ServiceSettings):
     service_name: str = "agencies"
     # How often a process re-reads a plan's revision to see whether its cached task structure is still current.
     catalog_revision_check_seconds: float = 1.0
+    # How long a rendered public task page (list or detail) is resent before it is built again; a write in the
+    # same process forgets them at once (catalog/pages.py). 0 turns the cache off.
+    catalog_page_seconds: float = 1.0
 
 
 @lru_cache

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from agencies.catalog.cache import TaskCache
+from agencies.catalog.pages import PageRequest, page_request
 from agencies.errors import ServiceNotAllowed
 from agencies.periods import local_date
 from servicekit.dependencies import ReadSession, WriteSession
@@ -16,7 +17,7 @@ from servicekit.identity import CurrentPrincipal, Principal, require_role
 
 __all__ = [
     "AdminCaller", "ApplicationsCaller", "CurrentPrincipal", "code_query", "replayed", "Now", "PlanCode", "ReadSession", "ReportId",
-    "Reporter", "ReportReviewer", "SupervisionViewer", "Slug", "TaskCacheDep", "Today", "WriteSession",
+    "Pages", "Reporter", "ReportReviewer", "SupervisionViewer", "Slug", "TaskCacheDep", "Today", "WriteSession",
 ]
 
 
@@ -50,6 +51,7 @@ async def task_cache(request: Request) -> TaskCache:
 
 
 TaskCacheDep = Annotated[TaskCache, Depends(task_cache)]
+Pages = Annotated[PageRequest, Depends(page_request)]
 
 
 async def current_day(now: Now) -> date:

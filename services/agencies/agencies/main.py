@@ -3,6 +3,7 @@ from fastapi import FastAPI
 from agencies import __version__
 from agencies.audit.api import router as audit_router
 from agencies.catalog.cache import TaskCache
+from agencies.catalog.pages import ForgetPagesOnWrite, RenderedPages
 from agencies.catalog.api import router as catalog_router
 from agencies.config import SERVICE_DIR, AgenciesSettings, get_settings
 from agencies.progress.api import internal_router as approvals_router
@@ -17,7 +18,7 @@ def create_app(settings: AgenciesSettings | None = None) -> FastAPI:
     async def start_task_cache(app: FastAPI) -> None:
         app.state.task_cache = TaskCache(settings.catalog_revision_check_seconds)
 
-    return create_service_app(
+    app = create_service_app(
         settings=settings,
         service_dir=SERVICE_DIR,
         title="Agencies service (责任矩阵服务)",
@@ -27,6 +28,9 @@ def create_app(settings: AgenciesSettings | None = None) -> FastAPI:
         routers=[catalog_router, progress_router, supervision_router, audit_router, approvals_router],
         on_startup=[start_task_cache],
     )
+    app.state.rendered_pages = RenderedPages(settings.catalog_page_seconds)
+    app.add_middleware(ForgetPagesOnWrite, pages=app.state.rendered_pages)
+    return app
 
 
 app = create_app()

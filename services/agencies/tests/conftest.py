@@ -10,9 +10,11 @@ from servicekit.planfile import load_plan_file
 from servicekit.pytest_fixtures import service_fixtures
 
 database_url, app, client, committing_client = service_fixtures(
-    # Tests load plans inside their own transaction: re-read a plan's revision on every request.
+    # Tests load plans and roll back inside their own transaction, which no cache can see: re-read a plan's
+    # revision on every request and build every page afresh (test_agencies_pages.py tests the page cache).
     SERVICE_DIR,
-    lambda database_url: create_app(AgenciesSettings(database_url=database_url, catalog_revision_check_seconds=0)),
+    lambda database_url: create_app(AgenciesSettings(database_url=database_url, catalog_revision_check_seconds=0,
+                                                     catalog_page_seconds=0)),
 )
 
 

@@ -17,7 +17,17 @@ from agencies.catalog.schemas import (
     TaskRead,
     TaskSummary,
 )
-from agencies.deps import SLUG_PATTERN, PlanCode, ReadSession, SearchText, Slug, TaskCacheDep, Today, code_query
+from agencies.deps import (
+    SLUG_PATTERN,
+    PlanCode,
+    ReadSession,
+    Pages,
+    SearchText,
+    Slug,
+    TaskCacheDep,
+    Today,
+    code_query,
+)
 from servicekit.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["catalog"])
@@ -47,8 +57,8 @@ async def get_plan(code: PlanCode, session: ReadSession, today: Today) -> PlanRe
 
 @router.get("/tasks", response_model=Page[TaskSummary], summary="List tasks")
 async def list_tasks(
-    session: ReadSession,
     cache: TaskCacheDep,
+    pages: Pages,
     params: PageParamsDep,
     today: Today,
     plan: PlanFilter = None,
@@ -57,17 +67,19 @@ async def list_tasks(
     agency: AgencyFilter = None,
     role: Annotated[Literal["lead", "responsible"] | None, Query(description="With `agency`: its role.")] = None,
     q: SearchText = None,
-) -> Page[TaskSummary]:
+) -> Response:
     """Tasks sorted by plan and number, filtered by plan, section, group, owning agency and role, or text."""
     filters = TaskFilters(plan=plan, section=section, group=group, agency=agency, role=role, q=q)
-    return await service.list_tasks(session, cache, filters, params, today)
+    return await pages.respond(("tasks", filters, params.page, params.size, today),
+                               lambda session: service.list_tasks(session, cache, filters, params, today))
 
 
 @router.get("/tasks/{plan_code}/{number}", response_model=TaskRead, summary="Get a task")
-async def get_task(plan_code: PlanCode, number: TaskNumber, session: ReadSession, cache: TaskCacheDep,
-                   today: Today) -> TaskRead:
+async def get_task(plan_code: PlanCode, number: TaskNumber, cache: TaskCacheDep, pages: Pages,
+                   today: Today) -> Response:
     """A task with its clause, owners (lead / responsible, groups resolved), deliverables and progress."""
-    return await service.get_task(session, cache, plan_code, number, today)
+    return await pages.respond(("task", plan_code, number, today),
+                               lambda session: service.get_task(session, cache, plan_code, number, today))
 
 
 @router.get("/deliverables/{code}", response_model=DeliverableDetail, summary="Get a deliverable")

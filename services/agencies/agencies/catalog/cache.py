@@ -1,8 +1,8 @@
 """A per-process cache of each task's structure: its text, section, group, owners (groups resolved) and
 deliverable targets. A plan changes only when its file is loaded, and every load that changes it bumps
 `plans.revision`; an entry is used while its revision is the plan's current one. The revision is read at
-most once per `check_seconds` per plan, so a reload shows within that time. Progress is never cached: it is
-read fresh on every request (see progress.service.progress_of)."""
+most once per `check_seconds` per plan, so a reload shows within that time. Progress is not part of it: it is
+read whenever a page is built (progress.service.progress_of); built pages are kept briefly by catalog/pages.py."""
 
 import time
 from dataclasses import dataclass
