@@ -3,6 +3,7 @@ a short-lived internal token (an Ed25519-signed JWT in the X-Internal-Token head
 the private key that signs callers; a service that calls another signs with its own service key, and only
 a service key may claim the role `service`. Requests without a token are anonymous (`public`)."""
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -111,10 +112,27 @@ class TokenSigner:
 class TokenVerifier:
     """`keys` maps a key id (`gateway`, `service:<name>`) to its public key PEM."""
 
+    # Verified tokens, by their exact text, until they expire: a caller (a service, an API client, a retrying
+    # worker) sends one token many times, and checking its signature costs more than the rest of a small request.
+    MAX_REMEMBERED = 4096
+
     def __init__(self, keys: dict[str, bytes]) -> None:
         self.keys = {kid: serialization.load_pem_public_key(pem) for kid, pem in keys.items()}
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            if time.time() < remembered[1]:
+                return remembered[0]
+            del self._verified[token]
+        principal, expires = self._verify(token)
+        if len(self._verified) >= self.MAX_REMEMBERED:
+            self._verified.clear()
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             key_id = jwt.get_unverified_header(token).get("kid")
             key = self.keys.get(key_id)
@@ -130,7 +148,7 @@ class TokenVerifier:
         is_service_key = key_id.startswith("service:")
         if (principal.role == "service") != is_service_key or (is_service_key and key_id != f"service:{principal.subject}"):
             raise InvalidToken()
-        return principal
+        return principal, float(claims["exp"])
 
 
 def load_verifier(gateway_public_key: Path, service_public_keys: dict[str, Path]) -> TokenVerifier | None:
