@@ -19,6 +19,9 @@ class FundingSettings(ServiceSettings):
     reservation_timeout_seconds: int = 7 * 24 * 3600
     # How often one request retries its transaction after a deadlock / serialization failure / busy database.
     max_transaction_attempts: int = 10
+    # On PostgreSQL, post a plain transfer that takes effect in one statement (funding/ledger/single_statement.py);
+    # anything else, or anything it declines, takes the full path. Off: every transfer takes the full path.
+    single_statement_transfers: bool = True
     # Test builds only: honour the X-Funding-Fault header (crash before commit, injected 40001 ...).
     fault_injection: bool = False
 

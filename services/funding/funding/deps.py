@@ -72,10 +72,13 @@ class Transactions:
     so an infrastructure failure never turns into a business answer; when retries run out the caller gets
     503 `ledger_busy` and nothing was written."""
 
-    def __init__(self, database: Database, max_attempts: int, fault: str | None = None) -> None:
+    def __init__(self, database: Database, max_attempts: int, fault: str | None = None,
+                 single_statement: bool = False) -> None:
         self.database = database
         self.max_attempts = max_attempts
         self.fault = fault
+        # May a plain transfer try the one-statement posting first? (PostgreSQL, and no fault to inject.)
+        self.single_statement = single_statement and fault is None and not is_sqlite(database.url)
 
     async def run(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         backoff = 0.002
@@ -131,7 +134,8 @@ class Transactions:
 async def _transactions(request: Request) -> Transactions:
     settings = request.app.state.settings
     fault = request.headers.get(FAULT_HEADER) if settings.fault_injection else None
-    return Transactions(request.app.state.database, settings.max_transaction_attempts, fault)
+    return Transactions(request.app.state.database, settings.max_transaction_attempts, fault,
+                        settings.single_statement_transfers)
 
 
 TransactionsDep = Annotated[Transactions, Depends(_transactions)]

@@ -5,7 +5,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from servicekit.problems import DomainError, problem_body, problem_response, wants_english
 
@@ -13,7 +14,7 @@ REPLAY_HEADER = "Idempotent-Replay"
 
 
 def stored_outcome(request: Request, *, replay: bool, body: Any, error: DomainError | None = None,
-                   extra: dict[str, Any] | None = None, status: int = 201) -> JSONResponse:
+                   extra: dict[str, Any] | None = None, status: int = 201) -> Response:
     headers = {REPLAY_HEADER: "true"} if replay else {}
     if error is not None:
         content = problem_body(
@@ -22,4 +23,8 @@ def stored_outcome(request: Request, *, replay: bool, body: Any, error: DomainEr
             extra={**error.extra, **(extra or {}), "replay": replay},
         )
         return problem_response(error.status, content, headers)
-    return JSONResponse(jsonable_encoder(body), status_code=200 if replay else status, headers=headers)
+    status = 200 if replay else status
+    if isinstance(body, BaseModel):  # pydantic's own serialiser: several times faster than jsonable_encoder
+        return Response(body.__pydantic_serializer__.to_json(body), status_code=status, headers=headers,
+                        media_type="application/json")
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)

@@ -4,6 +4,7 @@ runs as two uvicorn worker processes (crashes kill a real process); on SQLite, w
 design, it runs in this process. The control run disables the guard and the unique id and must be caught."""
 
 import os
+import re
 
 import httpx
 import pytest
@@ -86,7 +87,7 @@ async def _unindexed_header(session, spec, digest, actor, now, *, with_links):  
     t = posting.TRANSFERS.c
     if (await session.execute(posting.select(t.id).where(t.key == spec.key))).first() is not None:
         return None
-    values = posting._header_values(spec, digest, actor, now, with_links=with_links)
+    values = posting.header_values(spec, digest, actor, now, with_links=with_links)
     return (await session.execute(posting.insert(posting.TRANSFERS).values(**values).returning(t.id))).scalar_one()
 
 
@@ -102,7 +103,7 @@ async def test_control_run_without_the_guard_is_caught(monkeypatch):
         await database.dispose()
         monkeypatch.setattr(posting, "_apply_leg", _unguarded_leg)
         monkeypatch.setattr(posting, "_insert_header", _unindexed_header)
-        app = fault_app(url)
+        app = fault_app(url, single_statement_transfers=False)  # every posting takes the unguarded full path
         async with committing_app(app) as client:
             if not POSTGRES:
                 engine = app.state.database.engine.sync_engine
@@ -115,3 +116,27 @@ async def test_control_run_without_the_guard_is_caught(monkeypatch):
     assert any("overspent" in p or "[floor]" in p for p in problems)
     if POSTGRES:
         assert any("the answers clients got add up to" in p for p in problems)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the single-statement posting exists on PostgreSQL only")
+async def test_control_run_without_the_single_statements_guard_is_caught():
+    """The same control for the single-statement posting: its guard (and the constraints behind it) removed in
+    the database function, the Python path untouched; the chaos test must see the overspending."""
+    seed = seed_for("control-single")
+    with fresh_database("funding_control_single") as url:
+        database = Database(url)
+        async with database.engine.begin() as connection:
+            for constraint in ("ck_accounts_floor", "ck_accounts_ceiling"):
+                await connection.execute(text(f"ALTER TABLE accounts DROP CONSTRAINT {constraint}"))
+            definition = (await connection.execute(text(
+                "SELECT pg_get_functiondef('funding_post_single'::regproc)"))).scalar_one()
+            unguarded = re.sub(r"/\* guard \*/.*?/\* end guard \*/", "true", definition, flags=re.DOTALL)
+            assert unguarded.count("true") >= 2 and "/* guard */" not in unguarded
+            await connection.execute(text(unguarded.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)))
+        await database.dispose()
+        async with committing_app(fault_app(url)) as client:
+            chaos = Chaos(client, seed, budgets=1, workers=16, operations=20, crash_rate=0, lost_rate=0.3)
+            await chaos.run()
+            problems = await chaos.check(client)
+    print(f"  control run (single statement): {len(problems)} violations found, e.g. {problems[:3]}")
+    assert any("overspent" in p or "[floor]" in p for p in problems)

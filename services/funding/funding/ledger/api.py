@@ -107,6 +107,10 @@ async def close_account(account_id: AccountIdPath, tx: TransactionsDep, principa
 async def create_transfer(body: TransferCreate, request: Request, tx: TransactionsDep,
                           principal: AdminPrincipal) -> JSONResponse:
     """Move an integer amount of fen from one account to another, or reserve it (`pending`)."""
+    if tx.single_statement and not body.pending:
+        posted = await service.create_transfer_in_one_statement(tx.database, body, principal.actor)
+        if posted is not None:
+            return stored_outcome(request, replay=False, body=service.read_new(posted))
 
     async def work(session):  # noqa: ANN001, ANN202
         result = await service.create_transfer(session, body, principal.actor)

@@ -80,3 +80,32 @@ def transfer_fields(
         "pending_id": pending_id, "reverses_id": reverses_id, "once_key": once_key,
         "expires_at": _stamp(expires_at), "award_id": award_id, "actor": actor, "created_at": _stamp(created_at),
     }
+
+
+def journal_body_parts(
+    *,
+    outcome: str,
+    amount: int,
+    reason: str | None,
+    account_id: int | None,
+    headroom: int | None,
+    transfer: dict[str, Any],
+    entries: Iterable[tuple[int, str, str, int]],
+) -> list[str]:
+    """The canonical JSON of a journal body (as `journal_hash` hashes it) in four pieces, around the three values
+    only the database knows when it appends: recorded_at, seq and the transfer's id. `transfer` is
+    `transfer_fields(...)` without `id`. Joined as parts[0] + recorded_at + parts[1] + seq + parts[2] + id +
+    parts[3], the text is exactly canonical_json(body) (tests/test_funding_chain.py), for the single-statement
+    posting function (migration funding_2026_11_26_one_statement)."""
+    head = {"account_id": account_id, "amount": amount, "entries": sorted([list(e) for e in entries]),
+            "headroom": headroom, "outcome": outcome, "reason": reason}
+    # Sorted keys: account_id … reason, then recorded_at, seq, transfer; within transfer, "id" sits after
+    # actor … expires_at and before key … reverses_id.
+    before_id = {k: v for k, v in transfer.items() if k < "id"}
+    after_id = {k: v for k, v in transfer.items() if k > "id"}
+    return [
+        canonical_json(head)[:-1] + ',"recorded_at":"',
+        '","seq":',
+        ',"transfer":' + canonical_json(before_id)[:-1] + ',"id":',
+        "," + canonical_json(after_id)[1:] + "}",
+    ]

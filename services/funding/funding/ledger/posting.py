@@ -197,7 +197,7 @@ async def post_transfers(
         entry_rows = _entry_rows([(transfer_id, legs) for transfer_id, _spec, _amount, legs in applied])
         await session.execute(insert(ENTRIES), entry_rows)
     records = [
-        dict(transfer=_header_values(spec, digest, actor, now, with_links=True) | {"id": transfer_id},
+        dict(transfer=header_values(spec, digest, actor, now, with_links=True) | {"id": transfer_id},
              outcome=OUTCOME_OF_KIND[spec.kind], amount=amount if spec.kind not in ("void", "expire")
              else spec.pending_amount, reason=None, account_id=None, headroom=None,
              entries=[(r["account_id"], r["side"], r["layer"], r["amount"]) for r in entry_rows
@@ -206,7 +206,7 @@ async def post_transfers(
     ]
     journal = await _append_journal(session, records)
     await savepoint.commit()
-    return [Posted(_transient_transfer(r["transfer"]), j, replay=False) for r, j in zip(records, journal, strict=True)]
+    return [Posted(transient_transfer(r["transfer"]), j, replay=False) for r, j in zip(records, journal, strict=True)]
 
 
 async def stored_outcome(session: AsyncSession, key: str, request: dict[str, Any]) -> Posted | None:
@@ -224,7 +224,7 @@ async def stored_outcome(session: AsyncSession, key: str, request: dict[str, Any
     return Posted(transfer, journal, replay=True)
 
 
-def _header_values(spec: TransferSpec, digest: str, actor: str, now: datetime, *, with_links: bool) -> dict:
+def header_values(spec: TransferSpec, digest: str, actor: str, now: datetime, *, with_links: bool) -> dict:
     return {
         "key": spec.key, "request_hash": digest, "request": spec.request, "kind": spec.kind, "code": spec.code,
         "debit_account_id": spec.debit_account_id, "credit_account_id": spec.credit_account_id,
@@ -239,7 +239,7 @@ def _header_values(spec: TransferSpec, digest: str, actor: str, now: datetime, *
 
 async def _insert_header(session: AsyncSession, spec: TransferSpec, digest: str, actor: str, now: datetime, *,
                          with_links: bool) -> int | None:
-    values = _header_values(spec, digest, actor, now, with_links=with_links)
+    values = header_values(spec, digest, actor, now, with_links=with_links)
     statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["key"])
     return (await session.execute(statement.returning(TRANSFERS.c.id))).scalar_one_or_none()
 
@@ -396,13 +396,13 @@ async def _store_rejection(session: AsyncSession, specs: Sequence[TransferSpec],
     for index, (spec, digest, transfer_id) in enumerate(zip(specs, hashes, ids, strict=True)):
         mine = index == failed_index
         records.append(dict(
-            transfer=_header_values(spec, digest, actor, now, with_links=False) | {"id": transfer_id},
+            transfer=header_values(spec, digest, actor, now, with_links=False) | {"id": transfer_id},
             outcome="rejected", amount=0, reason=failure.reason if mine else "linked_transfer_failed",
             account_id=failure.account_id if mine else None, headroom=failure.headroom if mine else None,
             entries=[]))
     journal = await _append_journal(session, records)
     await savepoint.commit()
-    return [Posted(_transient_transfer(r["transfer"]), j, replay=False) for r, j in zip(records, journal, strict=True)]
+    return [Posted(transient_transfer(r["transfer"]), j, replay=False) for r, j in zip(records, journal, strict=True)]
 
 
 async def _replay(session: AsyncSession, specs: Sequence[TransferSpec], hashes: list[str]) -> list[Posted]:
@@ -447,7 +447,7 @@ async def _append_journal(session: AsyncSession, records: list[dict]) -> list[Jo
     return [JournalRecord(**row) for row in rows]
 
 
-def _transient_transfer(values: dict) -> Transfer:
+def transient_transfer(values: dict) -> Transfer:
     values = dict(values)
     values["meta"] = values.pop("metadata")
     return Transfer(**values)

@@ -23,6 +23,7 @@ from funding.errors import (
     TransferRejected,
 )
 from funding.ledger import repository as repo
+from funding.ledger import single_statement
 from funding.ledger.posting import Posted, TransferSpec, post_transfers
 from funding.ledger.schemas import (
     AccountCreate,
@@ -41,6 +42,7 @@ from funding.ledger.schemas import (
 )
 from funding.models import CURRENCY, Account, AuditLog, JournalRecord, Transfer
 from servicekit.audit import record_change
+from servicekit.database import Database
 
 DEFAULT_PENDING_TIMEOUT = timedelta(hours=1)
 EXPIRY_ACTOR = "system:expiry"
@@ -218,6 +220,12 @@ async def create_transfer(session: AsyncSession, body: TransferCreate, actor: st
     return result
 
 
+async def create_transfer_in_one_statement(database: Database, body: TransferCreate, actor: str) -> Posted | None:
+    """A plain transfer that takes effect, posted in one statement on PostgreSQL; None when the full path
+    (`create_transfer`) must answer instead — nothing was written then."""
+    return await single_statement.post_single(database, _transfer_spec(body), body.currency, actor)
+
+
 async def create_batch(session: AsyncSession, body: BatchCreate, actor: str) -> list[Posted]:
     keys = [t.id for t in body.transfers]
     if len(set(keys)) != len(keys):
@@ -347,30 +355,34 @@ async def describe(session: AsyncSession, results: Sequence[Posted]) -> list[Tra
     resolutions = await repo.resolutions_of(session, old) if old else {}
     reversals = await repo.reversals_of(session, old) if old else {}
     now = clock.now()
-    reads = []
-    for r in results:
-        t, j = r.transfer, r.journal
-        pending_key, reverses_key = _target_key(t)
-        resolution = resolutions.get(t.id)
-        reversal = reversals.get(t.id)
-        status = j.outcome
-        if t.kind == "pending" and j.outcome == "pending":
-            if resolution is not None:
-                status = {"post": "posted", "void": "voided", "expire": "expired"}[resolution.kind]
-            elif t.expires_at is not None and t.expires_at <= now:
-                status = "expired"
-        reads.append(TransferRead(
-            id=t.key, kind=t.kind, code=t.code, debit_account_id=t.debit_account_id,
-            credit_account_id=t.credit_account_id, amount=t.amount, outcome=j.outcome, effective_amount=j.amount,
-            status=status,
-            rejection=Rejection(code=j.reason, account_id=j.account_id, headroom=j.headroom) if j.reason else None,
-            pending_id=pending_key, reverses=reverses_key,
-            resolved_by=resolution.key if resolution is not None else None,
-            reversed_by=reversal.key if reversal is not None else None,
-            expires_at=t.expires_at, award_id=t.award_id, metadata=t.meta or {}, actor=t.actor,
-            created_at=t.created_at, recorded_at=j.recorded_at, journal_seq=j.seq,
-        ))
-    return reads
+    return [_transfer_read(r, resolutions.get(r.transfer.id), reversals.get(r.transfer.id), now) for r in results]
+
+
+def read_new(result: Posted) -> TransferRead:
+    """The read model of an outcome just stored (nothing can have resolved or reversed it yet)."""
+    return _transfer_read(result, None, None, clock.now())
+
+
+def _transfer_read(r: Posted, resolution: Transfer | None, reversal: Transfer | None, now: datetime) -> TransferRead:
+    t, j = r.transfer, r.journal
+    pending_key, reverses_key = _target_key(t)
+    status = j.outcome
+    if t.kind == "pending" and j.outcome == "pending":
+        if resolution is not None:
+            status = {"post": "posted", "void": "voided", "expire": "expired"}[resolution.kind]
+        elif t.expires_at is not None and t.expires_at <= now:
+            status = "expired"
+    return TransferRead(
+        id=t.key, kind=t.kind, code=t.code, debit_account_id=t.debit_account_id,
+        credit_account_id=t.credit_account_id, amount=t.amount, outcome=j.outcome, effective_amount=j.amount,
+        status=status,
+        rejection=Rejection(code=j.reason, account_id=j.account_id, headroom=j.headroom) if j.reason else None,
+        pending_id=pending_key, reverses=reverses_key,
+        resolved_by=resolution.key if resolution is not None else None,
+        reversed_by=reversal.key if reversal is not None else None,
+        expires_at=t.expires_at, award_id=t.award_id, metadata=t.meta or {}, actor=t.actor,
+        created_at=t.created_at, recorded_at=j.recorded_at, journal_seq=j.seq,
+    )
 
 
 async def get_transfer(session: AsyncSession, key: str) -> TransferRead:

@@ -1,0 +1,110 @@
+"""The single-statement posting (PostgreSQL): a plain transfer that takes effect is posted by
+`funding_post_single` in one round trip, and every other case falls back to the full path, so each answer is the
+full path's answer. Runs on committing apps (the function commits on a connection of its own); the boundary tests
+of test_funding_boundaries.py run here again against it."""
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from funding.ledger import service
+from funding_test_support import admin, balance, fault_app, fresh_database, open_account, open_budget, open_treasury
+from funding_test_support import transfer, verify
+from servicekit import testing
+from servicekit.testing import committing_app
+from test_funding_boundaries import *  # noqa: F403 - the same boundaries, posted by the single statement
+
+pytestmark = pytest.mark.skipif(testing.backend_under_test() != "postgresql",
+                                reason="the single-statement posting exists on PostgreSQL only")
+
+
+@pytest.fixture
+def paths(monkeypatch) -> Counter:
+    """How each POST /transfers went: `single` (posted by the function) or `full` (it declined)."""
+    seen: Counter = Counter()
+    original = service.single_statement.post_single
+
+    async def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        result = await original(*args, **kwargs)
+        seen["single" if result is not None else "full"] += 1
+        return result
+
+    monkeypatch.setattr(service.single_statement, "post_single", counted)
+    return seen
+
+
+@pytest.fixture
+async def client(paths):
+    """A committing app on a database of its own (test ids such as "edge" repeat across tests)."""
+    with fresh_database("funding_single") as url:
+        async with committing_app(fault_app(url)) as api:
+            yield api
+
+
+async def test_a_plain_transfer_is_posted_by_the_single_statement(client, paths):
+    budget = await open_budget(client, await open_treasury(client), 1000)
+    commitment = await open_account(client, kind="commitment", floor=0, ceiling=600)
+    response = await transfer(client, "s-1", budget, commitment, 250, code="commitment", metadata={"批次": "一"})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["outcome"], body["status"], body["amount"], body["effective_amount"]) == ("posted", "posted", 250, 250)
+    assert body["metadata"] == {"批次": "一"} and body["recorded_at"] >= body["created_at"]
+    assert paths["single"] == 2  # the budget's funding and this one
+    assert (await balance(client, budget))["posted"] == 750
+    assert (await balance(client, commitment))["posted"] == 250
+    stored = await client.get("/transfers/s-1", headers=admin())
+    assert stored.json() == body  # what was answered is what was stored
+    report = await verify(client)
+    assert report["ok"], report["problems"]  # the chain the function extended re-hashes in Python
+
+
+async def test_what_the_single_statement_declines_gets_the_full_paths_answer(client, paths):
+    budget = await open_budget(client, await open_treasury(client), 1000)
+    sink = await open_account(client)
+    first = await transfer(client, "d-1", budget, sink, 100)
+    before = paths["full"]
+    replay = await transfer(client, "d-1", budget, sink, 100)
+    assert (replay.status_code, replay.headers["idempotent-replay"], replay.json()) == (200, "true", first.json())
+    reused = await transfer(client, "d-1", budget, sink, 101)
+    assert (reused.status_code, reused.json()["differing_fields"]) == (409, ["amount"])
+    short = await transfer(client, "d-2", budget, sink, 901)
+    assert (short.status_code, short.json()["code"], short.json()["headroom_fen"]) == (409, "budget_insufficient", 900)
+    again = await transfer(client, "d-2", budget, sink, 901)  # a stored rejection stays the answer
+    assert (again.status_code, again.json()["code"], again.json()["replay"]) == (409, "budget_insufficient", True)
+    unknown = await transfer(client, "d-3", budget, 999_999, 1)
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "account_not_found")
+    usd = await transfer(client, "d-4", budget, sink, 1, currency="USD")
+    assert (usd.status_code, usd.json()["code"]) == (422, "currency_mismatch")
+    mixed = await transfer(client, "d-4", budget, await open_account(client, currency="USD"), 1)
+    assert (mixed.status_code, mixed.json()["code"]) == (422, "currency_mismatch")
+    same = await transfer(client, "d-5", budget, budget, 1)
+    assert (same.status_code, same.json()["code"]) == (422, "same_account")
+    closed = await open_account(client)
+    assert (await client.post(f"/accounts/{closed}/close", headers=admin())).status_code == 200
+    refused = await transfer(client, "d-6", budget, closed, 1)
+    assert (refused.status_code, refused.json()["code"]) == (409, "account_closed")
+    assert paths["full"] - before >= 8 and paths["single"] == 2  # only the funding and d-1 took effect at once
+    assert (await balance(client, budget))["posted"] == 900
+    report = await verify(client)
+    assert report["ok"], report["problems"]
+
+
+async def test_concurrent_duplicates_of_one_id_post_once(client, paths):
+    budget = await open_budget(client, await open_treasury(client), 1000)
+    sink = await open_account(client)
+    answers = await asyncio.gather(*(transfer(client, "dup", budget, sink, 10) for _ in range(16)))
+    statuses = Counter(a.status_code for a in answers)
+    assert statuses == {201: 1, 200: 15}
+    assert len({a.text for a in answers}) == 1  # one stored outcome, the same body every time
+    assert (await balance(client, budget))["posted"] == 990
+    assert (await verify(client))["ok"]
+
+
+async def test_racing_to_an_empty_budget_admits_exactly_what_fits(client, paths):
+    budget = await open_budget(client, await open_treasury(client), 1000)
+    sink = await open_account(client)
+    answers = await asyncio.gather(*(transfer(client, f"race-{i}", budget, sink, 30) for i in range(50)))
+    assert Counter(a.status_code for a in answers) == {201: 33, 409: 17}
+    assert (await balance(client, budget))["posted"] == 10
+    assert (await verify(client))["ok"]
