@@ -1,5 +1,5 @@
 """The single-statement posting (PostgreSQL): a plain transfer that takes effect is posted by
-`funding_post_single` in one round trip, and every other case falls back to the full path, so each answer is the
+`funding_post_plain` in one round trip, and every other case falls back to the full path, so each answer is the
 full path's answer. Runs on committing apps (the function commits on a connection of its own); the boundary tests
 of test_funding_boundaries.py run here again against it."""
 
@@ -23,14 +23,14 @@ pytestmark = pytest.mark.skipif(testing.backend_under_test() != "postgresql",
 def paths(monkeypatch) -> Counter:
     """How each POST /transfers went: `single` (posted by the function) or `full` (it declined)."""
     seen: Counter = Counter()
-    original = service.single_statement.post_single
+    original = service.single_statement.post_plain
 
     async def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         result = await original(*args, **kwargs)
         seen["single" if result is not None else "full"] += 1
         return result
 
-    monkeypatch.setattr(service.single_statement, "post_single", counted)
+    monkeypatch.setattr(service.single_statement, "post_plain", counted)
     return seen
 
 
@@ -101,10 +101,21 @@ async def test_concurrent_duplicates_of_one_id_post_once(client, paths):
     assert (await verify(client))["ok"]
 
 
-async def test_racing_to_an_empty_budget_admits_exactly_what_fits(client, paths):
+async def test_racing_to_an_empty_budget_admits_exactly_what_fits(client, paths, monkeypatch):
+    """50 concurrent requests: batched together (so one call posts some and leaves the refused ones to the full
+    path), exactly what fits is posted and the rest get stored rejections."""
+    sizes = []
+    original = service.single_statement._post_batch
+
+    async def measured(database, batch):  # noqa: ANN001, ANN202
+        sizes.append(len(batch))
+        return await original(database, batch)
+
+    monkeypatch.setattr(service.single_statement, "_post_batch", measured)
     budget = await open_budget(client, await open_treasury(client), 1000)
     sink = await open_account(client)
     answers = await asyncio.gather(*(transfer(client, f"race-{i}", budget, sink, 30) for i in range(50)))
     assert Counter(a.status_code for a in answers) == {201: 33, 409: 17}
+    assert max(sizes) > 1 and sum(sizes) == 51  # the budget's funding, then the 50 in fewer calls
     assert (await balance(client, budget))["posted"] == 10
     assert (await verify(client))["ok"]

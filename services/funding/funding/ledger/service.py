@@ -223,7 +223,7 @@ async def create_transfer(session: AsyncSession, body: TransferCreate, actor: st
 async def create_transfer_in_one_statement(database: Database, body: TransferCreate, actor: str) -> Posted | None:
     """A plain transfer that takes effect, posted in one statement on PostgreSQL; None when the full path
     (`create_transfer`) must answer instead — nothing was written then."""
-    return await single_statement.post_single(database, _transfer_spec(body), body.currency, actor)
+    return await single_statement.post_plain(database, _transfer_spec(body), body.currency, actor)
 
 
 async def create_batch(session: AsyncSession, body: BatchCreate, actor: str) -> list[Posted]:

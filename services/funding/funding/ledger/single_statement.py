@@ -1,15 +1,22 @@
-"""One plain transfer posted in one statement on PostgreSQL: `funding_post_single` (migration
-funding_2026_11_26_one_statement) runs the posting algorithm of posting.py for a transfer that takes effect,
-as its own transaction. The full path costs about a dozen round trips, with the budget's row and the journal
-lock held across several of them; this one costs one, and holds them only inside the server.
+"""Plain transfers posted in one statement on PostgreSQL: `funding_post_plain` (migration
+funding_2026_11_26_one_statement) runs the posting algorithm of posting.py for transfers whose amounts are known
+and that take effect, as its own transaction. The full path costs about a dozen round trips, with the budget's row
+and the journal lock held across several of them; this costs one, and holds them only inside the server.
 
-It is only ever a shortcut: whenever the function declines (the id holds an outcome, an account is unknown or in
-another currency, a guard refuses) or the database reports a retryable error, nothing was written and the
-caller runs the full path, which replays, explains or stores the rejection. So every answer a client can get is
-the full path's answer."""
+The concurrent requests of one process go together (`PlainTransferBatches`): while one call is in flight the
+next requests wait, and the next call takes them all, so a busy worker commits many transfers at once and a hot
+budget row is fought over by a few calls instead of every request.
 
+It is only ever a shortcut: a transfer the function leaves out (the id holds an outcome, an account is unknown,
+closed or in another currency, a guard refuses, another transfer took the id), or a call that hits a retryable
+database error, has nothing written and its request runs the full path, which replays, explains or stores the
+rejection. So every answer a client can get is the full path's answer."""
+
+import asyncio
 import json
 import logging
+import weakref
+from dataclasses import dataclass
 
 import asyncpg
 from sqlalchemy.util import greenlet_spawn
@@ -23,47 +30,124 @@ from servicekit.database import Database
 
 logger = logging.getLogger(__name__)
 
-DECLINED = "LDGR1"  # the function's own SQLSTATE: a guard refused, everything is undone
-CALL = "SELECT * FROM funding_post_single($1, $2, $3::json, $4, $5, $6, $7, $8, $9::json, $10, $11, $12, $13)"
+CALL = "SELECT * FROM funding_post_plain($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+MAX_BATCH = 64
+UNDONE = "LDGR1"  # the function undid the whole batch (an id was taken meanwhile)
 
 
-async def post_single(database: Database, spec: TransferSpec, currency: str, actor: str) -> Posted | None:
-    """The posted outcome, or None when the full path must answer (nothing was written then)."""
+@dataclass
+class PlainTransfer:
+    """One request's transfer, with everything the function needs already computed."""
+
+    spec: TransferSpec
+    currency: str
+    values: dict  # the header's columns (posting.header_values)
+    body_parts: list[str]  # chain.journal_body_parts
+
+
+def plain_transfer(spec: TransferSpec, currency: str, actor: str) -> PlainTransfer:
     now = clock.now()
-    digest = request_hash(spec.request)
-    values = header_values(spec, digest, actor, now, with_links=True)
-    entries = [(spec.debit_account_id, "debit", "posted", spec.amount),
-               (spec.credit_account_id, "credit", "posted", spec.amount)]
+    values = header_values(spec, request_hash(spec.request), actor, now, with_links=True)
     fields = transfer_fields(**values, id=0)
     del fields["id"]
+    entries = [(spec.debit_account_id, "debit", "posted", spec.amount),
+               (spec.credit_account_id, "credit", "posted", spec.amount)]
     parts = journal_body_parts(outcome="posted", amount=spec.amount, reason=None, account_id=None, headroom=None,
                                transfer=fields, entries=entries)
+    return PlainTransfer(spec, currency, values, parts)
+
+
+async def post_plain(database: Database, spec: TransferSpec, currency: str, actor: str) -> Posted | None:
+    """The posted outcome, or None when the full path must answer (nothing of this transfer was written)."""
+    return await _batches_of(database).post(plain_transfer(spec, currency, actor))
+
+
+class PlainTransferBatches:
+    """The plain transfers of this process waiting for a call: one call at a time, each taking what has queued
+    while the previous one ran (measured: a second call in flight gained nothing on a hot budget and lost on
+    spread ones, its batches then contending for rows)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.waiting: list[tuple[PlainTransfer, asyncio.Future]] = []
+        self.drain: asyncio.Task | None = None
+
+    async def post(self, transfer: PlainTransfer) -> Posted | None:
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((transfer, future))
+        if self.drain is None:
+            self.drain = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        batch: list[tuple[PlainTransfer, asyncio.Future]] = []
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+                try:
+                    results = await _post_batch(self.database, [transfer for transfer, _ in batch])
+                except Exception as error:  # noqa: BLE001 - each request of the batch answers with it (a 500)
+                    results = [error] * len(batch)
+                for (_, future), result in zip(batch, results, strict=True):
+                    if future.done():
+                        continue  # its request was cancelled; the id keeps whatever outcome was stored
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+                batch = []
+        finally:
+            # Set here, with no await between the loop's last look at `waiting` and this line, so a request
+            # queued after it starts a new drain.
+            self.drain = None
+            if batch:  # this task itself was cancelled (shutting down): nobody is left to answer these
+                for _, future in batch + self.waiting:
+                    future.cancel()
+                self.waiting = []
+
+
+_BATCHES: "weakref.WeakKeyDictionary[Database, PlainTransferBatches]" = weakref.WeakKeyDictionary()
+
+
+def _batches_of(database: Database) -> PlainTransferBatches:
+    batches = _BATCHES.get(database)
+    if batches is None:
+        batches = _BATCHES[database] = PlainTransferBatches(database)
+    return batches
+
+
+async def _post_batch(database: Database, batch: list[PlainTransfer]) -> list[Posted | None]:
+    specs = [t.spec for t in batch]
+    arguments = (
+        [s.key for s in specs], [t.values["request_hash"] for t in batch], [json.dumps(s.request) for s in specs],
+        [s.code for s in specs], [s.debit_account_id for s in specs], [s.credit_account_id for s in specs],
+        [s.amount for s in specs], [s.award_id for s in specs], [json.dumps(s.meta) for s in specs],
+        [t.values["actor"] for t in batch], [t.values["created_at"] for t in batch], [t.currency for t in batch],
+        [part for t in batch for part in t.body_parts],
+    )
     pooled = await database.engine.raw_connection()
     try:
         # Straight on the driver: no BEGIN is sent, so the statement is its own transaction.
-        row = await pooled.driver_connection.fetchrow(
-            CALL, spec.key, digest, json.dumps(spec.request), spec.code, spec.debit_account_id,
-            spec.credit_account_id, spec.amount, spec.award_id, json.dumps(spec.meta), actor, now, currency, parts,
-        )
+        rows = await pooled.driver_connection.fetch(CALL, *arguments)
     except asyncpg.PostgresError as error:
-        if error.sqlstate == DECLINED:
-            return None
-        if error.sqlstate in RETRYABLE_SQLSTATES:
-            logger.info("single-statement posting of %s hit %s; taking the full path", spec.key, error.sqlstate)
-            return None
-        raise
+        if error.sqlstate != UNDONE and error.sqlstate not in RETRYABLE_SQLSTATES:
+            raise
+        logger.info("one-statement posting of %s transfers hit %s; taking the full path", len(batch), error.sqlstate)
+        return [None] * len(batch)
     except (asyncpg.InterfaceError, OSError) as error:
         # The connection is gone: whether the statement committed is unknown, and the full path (which retries
-        # on a new connection) finds the outcome under the id if it did.
-        logger.info("single-statement posting of %s lost its connection (%s); taking the full path", spec.key, error)
+        # on a new connection) finds the outcomes under their ids if it did.
+        logger.info("one-statement posting lost its connection (%s); taking the full path", error)
         await greenlet_spawn(pooled.invalidate)
-        return None
+        return [None] * len(batch)
     finally:
         await greenlet_spawn(pooled.close)  # back to the pool (SQLAlchemy's reset runs in its greenlet)
-    if row is None:
-        return None
-    transfer = transient_transfer(values | {"id": row["transfer_id"]})
-    journal = JournalRecord(seq=row["seq"], transfer_id=row["transfer_id"], recorded_at=row["recorded_at"],
-                            outcome="posted", amount=spec.amount, reason=None, account_id=None, headroom=None,
-                            prev_hash=row["prev_hash"], hash=row["hash"])
-    return Posted(transfer, journal, replay=False)
+    results: list[Posted | None] = [None] * len(batch)
+    for row in rows:
+        transfer = batch[row["item"] - 1]
+        journal = JournalRecord(seq=row["seq"], transfer_id=row["transfer_id"], recorded_at=row["recorded_at"],
+                                outcome="posted", amount=transfer.spec.amount, reason=None, account_id=None,
+                                headroom=None, prev_hash=row["prev_hash"], hash=row["hash"])
+        results[row["item"] - 1] = Posted(transient_transfer(transfer.values | {"id": row["transfer_id"]}), journal,
+                                          replay=False)
+    return results
