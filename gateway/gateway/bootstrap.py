@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gateway import repository, service
 from gateway.config import get_settings
-from servicekit.database import Database, session_scope
+from servicekit.database import standalone_session
 from servicekit.settings import data_dir
 
 BOOTSTRAP_ACTOR = "system:bootstrap"
@@ -35,29 +35,25 @@ def credentials_file() -> Path:
 async def bootstrap(demo: bool, database_url: str | None = None) -> list[str]:
     """Returns the lines to print."""
     lines: list[str] = []
-    database = Database(database_url or get_settings().resolved_database_url())
-    try:
-        async with session_scope(database, write=True) as session:
-            if not await repository.any_admin_exists(session):
-                _, password = await service.create_user(session, actor=BOOTSTRAP_ACTOR, username="admin",
-                                                        display_name="系统管理员", role="admin", password=None)
-                lines += ["首个管理员已创建（密码仅显示这一次，请立即保存）/ First admin created (password shown once):",
-                          f"    username: admin    password: {password}"]
-            if demo and await repository.get_user_by_username(session, DEMO_USERS[0]["username"]) is None:
-                saved = {"users": [], "api_key": None}
-                for spec in DEMO_USERS:
-                    _, password = await service.create_user(session, actor=BOOTSTRAP_ACTOR, password=None,
-                                                            is_demo=True, **spec)
-                    saved["users"].append({"username": spec["username"], "role": spec["role"],
-                                           "agency": spec.get("agency_code"), "password": password})
-                _, secret = await service.create_api_key(session, BOOTSTRAP_ACTOR, **DEMO_KEY)
-                saved["api_key"] = {"agency": DEMO_KEY["agency_code"], "key": secret}
-                path = credentials_file()
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(saved, ensure_ascii=False, indent=2))
-                os.chmod(path, 0o600)
-    finally:
-        await database.dispose()
+    async with standalone_session(database_url or get_settings().resolved_database_url(), write=True) as session:
+        if not await repository.any_admin_exists(session):
+            _, password = await service.create_user(session, actor=BOOTSTRAP_ACTOR, username="admin",
+                                                    display_name="系统管理员", role="admin", password=None)
+            lines += ["首个管理员已创建（密码仅显示这一次，请立即保存）/ First admin created (password shown once):",
+                      f"    username: admin    password: {password}"]
+        if demo and await repository.get_user_by_username(session, DEMO_USERS[0]["username"]) is None:
+            saved = {"users": [], "api_key": None}
+            for spec in DEMO_USERS:
+                _, password = await service.create_user(session, actor=BOOTSTRAP_ACTOR, password=None,
+                                                        is_demo=True, **spec)
+                saved["users"].append({"username": spec["username"], "role": spec["role"],
+                                       "agency": spec.get("agency_code"), "password": password})
+            _, secret = await service.create_api_key(session, BOOTSTRAP_ACTOR, **DEMO_KEY)
+            saved["api_key"] = {"agency": DEMO_KEY["agency_code"], "key": secret}
+            path = credentials_file()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(saved, ensure_ascii=False, indent=2))
+            os.chmod(path, 0o600)
     if demo and credentials_file().exists():
         saved = json.loads(credentials_file().read_text())
         lines.append("演示账号（虚构人物）/ Demo accounts (fictional people):")

@@ -105,3 +105,15 @@ async def session_scope(database: Database, *, write: bool) -> AsyncIterator[Asy
         except BaseException:
             await session.rollback()
             raise
+
+
+@asynccontextmanager
+async def standalone_session(database_url: str, *, write: bool) -> AsyncIterator[AsyncSession]:
+    """`session_scope` for a command-line tool (plan loaders, bootstrap, verifier): an engine of one connection
+    of its own, disposed when the transaction is over."""
+    database = Database(database_url, pool_size=1)
+    try:
+        async with session_scope(database, write=write) as session:
+            yield session
+    finally:
+        await database.dispose()

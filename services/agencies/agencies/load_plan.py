@@ -12,21 +12,14 @@ from sqlalchemy.exc import DBAPIError
 
 from agencies.config import get_settings
 from agencies.plan_loader import LoadSummary, PlanLoadError, load_plan
-from servicekit.database import Database, session_scope
+from servicekit.database import standalone_session
 from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
 
 
 async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> list[LoadSummary]:
     """Load every file in one transaction on `database_url`."""
-    database = Database(database_url, pool_size=1)
-    summaries = []
-    try:
-        async with session_scope(database, write=True) as session:
-            for plan_file in plan_files:
-                summaries.append(await load_plan(session, plan_file))
-    finally:
-        await database.dispose()
-    return summaries
+    async with standalone_session(database_url, write=True) as session:
+        return [await load_plan(session, plan_file) for plan_file in plan_files]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

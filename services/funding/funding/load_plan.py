@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from funding.config import get_settings
 from funding.rules.service import import_rules
-from servicekit.database import Database, session_scope
+from servicekit.database import standalone_session
 from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
 
 LOADER_ACTOR = "system:plan-loader"
@@ -30,15 +30,11 @@ class RulesLoaded:
 
 async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> list[RulesLoaded]:
     """Import every file's rules in one transaction on `database_url`."""
-    database = Database(database_url, pool_size=1)
     results = []
-    try:
-        async with session_scope(database, write=True) as session:
-            for plan_file in plan_files:
-                result = await import_rules(session, plan_file, LOADER_ACTOR)
-                results.append(RulesLoaded(result.plan, result.new_versions, result.unchanged))
-    finally:
-        await database.dispose()
+    async with standalone_session(database_url, write=True) as session:
+        for plan_file in plan_files:
+            result = await import_rules(session, plan_file, LOADER_ACTOR)
+            results.append(RulesLoaded(result.plan, result.new_versions, result.unchanged))
     return results
 
 

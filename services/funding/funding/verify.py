@@ -10,16 +10,12 @@ import sys
 from funding.config import FundingSettings
 from funding.ledger.schemas import VerificationReport
 from funding.ledger.verify import verify_ledger
-from servicekit.database import Database
+from servicekit.database import standalone_session
 
 
 async def run(database_url: str) -> VerificationReport:
-    database = Database(database_url)
-    try:
-        async with database.sessionmaker() as session:
-            return await verify_ledger(session)
-    finally:
-        await database.dispose()
+    async with standalone_session(database_url, write=False) as session:
+        return await verify_ledger(session)
 
 
 def main(argv: list[str] | None = None) -> int:
