@@ -153,6 +153,29 @@ async def test_partial_post_releases_the_rest(client, ledger):
     assert (await balance(client, budget))["available"] == 880
 
 
+async def test_an_id_that_holds_an_outcome_answers_before_the_target_is_checked(client, ledger):
+    """Idempotency first (as in TigerBeetle): a reused id gets its replay or a 409 naming the differing fields,
+    whatever the target's state now, never a 422 about the target."""
+    _, budget, commitment = ledger
+    await transfer(client, "p-9", budget, commitment, 300, pending=True)
+    assert (await client.post("/transfers/p-9/post", json={}, headers=admin())).status_code == 201
+    more = await client.post("/transfers/p-9/post", json={"amount": 301}, headers=admin())  # id post:p-9 is taken
+    assert (more.status_code, more.json()["code"], more.json()["differing_fields"]) == (409, "transfer_id_reused",
+                                                                                       ["amount"])
+    assert (await transfer(client, "t-9", budget, commitment, 5)).status_code == 201
+    void = await client.post("/transfers/p-9/void", json={"id": "t-9"}, headers=admin())  # p-9 is resolved already
+    assert (void.status_code, void.json()["code"]) == (409, "transfer_id_reused")
+    reverse = await client.post("/transfers/post:p-9/reverse", json={"id": "t-9"}, headers=admin())
+    assert (reverse.status_code, reverse.json()["code"]) == (409, "transfer_id_reused")
+    of_nothing = await client.post("/transfers/nope/reverse", json={"id": "t-9"}, headers=admin())
+    assert (of_nothing.status_code, of_nothing.json()["code"]) == (409, "transfer_id_reused")
+    replay = await client.post("/transfers/t-9/reverse", json={}, headers=admin())
+    assert replay.status_code == 201
+    assert (await client.post("/transfers/t-9/reverse", json={}, headers=admin())).status_code == 200
+    assert (await balance(client, budget))["posted"] == 700
+    assert (await verify(client))["ok"] is True
+
+
 async def test_void_releases_and_a_post_after_it_is_refused(client, ledger):
     _, budget, commitment = ledger
     await transfer(client, "p-4", budget, commitment, 300, pending=True)

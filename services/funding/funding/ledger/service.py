@@ -24,7 +24,7 @@ from funding.errors import (
 )
 from funding.ledger import repository as repo
 from funding.ledger import single_statement
-from funding.ledger.posting import Posted, TransferSpec, post_transfers
+from funding.ledger.posting import Posted, TransferSpec, post_transfers, stored_outcome
 from funding.ledger.schemas import (
     AccountCreate,
     AccountMovement,
@@ -261,12 +261,18 @@ async def resolve_pending(
     request: dict[str, Any] | None = None,
 ) -> Posted:
     """Post (all or part) or void a pending transfer. A pending past its expiry is expired first, and the
-    request is then refused with `pending_expired` (stored under its id like any rejection)."""
+    request is then refused with `pending_expired` (stored under its id like any rejection).
+
+    An id that already holds an outcome answers first (its replay, or 409 naming the differing fields), before
+    anything about the target: as in TigerBeetle, a retried request gets its original answer whatever happened
+    to the pending since."""
+    request = request or ({"operation": "post", "pending_id": pending_key, "amount": amount} if kind == "post"
+                          else {"operation": "void", "pending_id": pending_key})
+    if (replay := await stored_outcome(session, key, request)) is not None:
+        return replay
     pending, journal = await _pending_target(session, pending_key)
     if amount is not None and amount > journal.amount:
         raise PostAmountTooLarge(amount, journal.amount)
-    request = request or ({"operation": "post", "pending_id": pending_key, "amount": amount} if kind == "post"
-                          else {"operation": "void", "pending_id": pending_key})
     resolution = (await repo.resolutions_of(session, [pending.id])).get(pending.id)
     if resolution is None and pending.expires_at is not None and pending.expires_at <= clock.now():
         existing = await repo.transfer_by_key(session, key)
@@ -293,6 +299,10 @@ async def void_pending(session: AsyncSession, pending_key: str, body: PendingVoi
 
 
 async def reverse_transfer(session: AsyncSession, target_key: str, body: ReversalCreate, actor: str) -> Posted:
+    key = body.id or f"reverse:{target_key}"
+    request = {"operation": "reverse", "reverses": target_key, "reason": body.reason}
+    if (replay := await stored_outcome(session, key, request)) is not None:  # the id answers first, as above
+        return replay
     found = await repo.transfer_by_key(session, target_key)
     if found is None:
         raise TargetTransferNotFound(target_key)
@@ -302,9 +312,9 @@ async def reverse_transfer(session: AsyncSession, target_key: str, body: Reversa
         raise CannotReverse(target_key, status)
     accounts = await repo.accounts_by_ids(session, [target.debit_account_id, target.credit_account_id])
     spec = TransferSpec(
-        key=body.id or f"reverse:{target_key}", kind="reversal", code="reversal",
+        key=key, kind="reversal", code="reversal",
         debit_account_id=target.credit_account_id, credit_account_id=target.debit_account_id,
-        amount=journal.amount, request={"operation": "reverse", "reverses": target_key, "reason": body.reason},
+        amount=journal.amount, request=request,
         reverses=target, award_id=target.award_id, meta={"reason": body.reason} if body.reason else {},
     )
     [result] = await post_transfers(session, [spec], accounts, actor=actor, overdue_check=release_overdue_on)
