@@ -138,6 +138,7 @@ def rows() -> list[Row]:
               ("POST", "/reconcile", "/reconcile", {}),
               ("POST", "/awards/{award_id}/disbursements", "/awards/no-such-award/disbursements", {}),
               ("POST", "/awards/{award_id}/matches", "/awards/no-such-award/matches", {}),
+              ("POST", "/awards/{award_id}/release", "/awards/no-such-award/release", {"reason": "访问矩阵测试"}),
           ]],
         Row("GET", "/api/funding/budgets", "/api/funding/budgets", STAFF),
         Row("GET", "/api/funding/budgets/{program_code}/{fiscal_year}",

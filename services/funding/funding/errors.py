@@ -253,9 +253,24 @@ class AwardNotCommitted(Conflict):
     code = "award_not_committed"
 
     def __init__(self, award: str, status: str) -> None:
+        if status == "released":
+            super().__init__(f"资助 {award} 的未拨付余额已退回（状态：released），不能再拨付、配套或退回。",
+                             f"Award {award} was released (its unpaid rest went back); nothing more can be paid, "
+                             "matched or released.", extra={"award": award, "status": status})
+            return
         super().__init__(f"资助 {award} 尚未确认（状态：{status}），不能拨付。",
                          f"Award {award} is not committed (status: {status}); nothing can be paid yet.",
                          extra={"award": award, "status": status})
+
+
+class NothingToRelease(Conflict):
+    code = "nothing_to_release"
+
+    def __init__(self, award: str, paid: int) -> None:
+        super().__init__(f"资助 {award} 的承诺账户已无余额（已拨付 {yuan(paid)} 元），没有可退回的资金。",
+                         f"Nothing is left on award {award}'s commitment ({paid} fen paid), so there is nothing "
+                         "to release.",
+                         extra={"award": award, "paid_fen": paid})
 
 
 class InstallmentOutOfRange(LedgerUnprocessable):

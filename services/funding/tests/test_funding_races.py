@@ -143,6 +143,56 @@ async def test_matching_requests_racing_to_the_cap(api, programs):
     assert (award["paid_fen"], award["remaining_fen"]) == (1_000_000, 0)
 
 
+async def test_matches_and_releases_racing_on_one_award(api, programs):
+    approval = unique("release")
+    body = {"approval_id": approval, "program_code": "t04-national-project-matching", "fiscal_year": programs,
+            "amount_fen": 1_000_000}
+    assert (await api.post("/reservations", json=body, headers=saga())).status_code == 201
+    assert (await api.post(f"/reservations/{approval}/post", headers=saga())).status_code == 201
+    assert (await api.post(f"/awards/{approval}/matches", json={"event_id": "e0", "base_amount_fen": 200_000},
+                           headers=admin())).status_code == 201
+    budget_path = f"/budgets/t04-national-project-matching/{programs}"
+    before = (await api.get(budget_path, headers=admin())).json()["figures"]
+
+    async def worker(i: int) -> tuple[list, object]:
+        """A match, a release (half of them under the default id, half under ids of their own), a match: the
+        workers' requests interleave, so matches land before, against and after the winning release. All the
+        matches together stay under the cap, so there is always something left to release."""
+        def match(n: int):  # noqa: ANN202
+            return api.post(f"/awards/{approval}/matches", json={"event_id": f"e{i}-{n}", "base_amount_fen": 30_000},
+                            headers=admin())
+        first = await match(1)
+        release = await api.post(f"/awards/{approval}/release", json={"reason": "国家资助结束"},
+                                 headers={**admin(), **({"Idempotency-Key": f"rel-{approval}-{i}"} if i % 2 else {})})
+        return [first, await match(2)], release
+
+    results = await asyncio.gather(*(worker(i) for i in range(CONCURRENCY)))
+    match_responses = [r for matches, _ in results for r in matches]
+    release_responses = [release for _, release in results]
+
+    release_codes = _codes(release_responses)
+    assert release_codes[(201, None)] == 1, release_codes
+    assert set(release_codes) <= {(201, None), (200, None), (409, "award_not_committed")}, release_codes
+    winner = next(r for r in release_responses if r.status_code == 201).json()
+    assert {r.json()["transfer"]["id"] for r in release_responses if r.status_code < 300} == {winner["transfer"]["id"]}
+    assert set(_codes(match_responses)) <= {(201, None), (409, "award_not_committed"),
+                                            (409, "commitment_insufficient")}, _codes(match_responses)
+    matched = 200_000 + sum(r.json()["matched_fen"] for r in match_responses if r.status_code == 201)
+
+    award = (await api.get(f"/awards/{approval}", headers=admin())).json()
+    assert (award["status"], award["remaining_fen"], award["release_id"]) == ("released", 0, winner["transfer"]["id"])
+    assert (award["paid_fen"], award["released_fen"]) == (matched, winner["released_fen"])
+    assert award["paid_fen"] + award["released_fen"] == 1_000_000
+    after = (await api.get(budget_path, headers=admin())).json()["figures"]
+    assert after["committed"] == before["committed"] - winner["released_fen"]
+    assert after["available"] == before["available"] + winner["released_fen"]
+    assert after["disbursed"] == before["disbursed"] + matched - 200_000
+    trial = (await api.get("/ledger/trial-balance", headers=admin())).json()
+    assert (trial["balanced"], trial["net"]) == (True, 0)
+    report = await verify(api)
+    assert report["ok"], report["problems"]
+
+
 async def test_the_ledger_verifies_after_the_races(api):
     report = await verify(api)
     assert report["ok"], report["problems"]

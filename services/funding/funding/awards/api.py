@@ -1,4 +1,5 @@
-"""The approval saga's reservation API (applications service or admin), awards, disbursements and matches."""
+"""The approval saga's reservation API (applications service or admin), awards, disbursements, matches and
+releases."""
 
 from typing import Annotated
 
@@ -15,10 +16,13 @@ from funding.awards.schemas import (
     MatchRead,
     ReconcileRequest,
     ReconcileResult,
+    ReleaseCreate,
+    ReleaseRead,
     ReservationCreate,
     ReservationRead,
 )
 from funding.deps import AdminPrincipal, ReadSession, SagaPrincipal, Staff, TransactionsDep
+from funding.ledger import repository as ledger_repo
 from funding.ledger.service import describe, get_transfer, rejection_for
 from funding.responses import stored_outcome
 from funding.rules import repository as rules_repo
@@ -157,3 +161,24 @@ async def record_match(award_id: AwardId, body: MatchCreate, request: Request, t
     results, read, error = await tx.run(work)
     return stored_outcome(request, replay=results[0].replay, body=read, error=error,
                           extra={"match": read.model_dump(mode="json")} if error else None)
+
+
+@router.post("/awards/{award_id}/release", response_model=ReleaseRead, status_code=201, tags=["disbursements"],
+             summary="Release an award's unpaid rest", responses=STORED)
+async def release_award(award_id: AwardId, body: ReleaseCreate, request: Request, tx: TransactionsDep,
+                        principal: AdminPrincipal, idempotency_key: IdempotencyKeyHeader = None) -> JSONResponse:
+    """End a committed award (national funding ended, grantee left): what is committed and unpaid goes back to
+    its budget, or to the treasury once the budget's year is closed (409 `nothing_to_release` when nothing is)."""
+
+    async def work(session):  # noqa: ANN001, ANN202
+        result = await service.release_award(session, award_id, body, idempotency_key, principal.actor)
+        [award] = await service.read_awards(session, [await service.get_award(session, award_id)])
+        [transfer] = await describe(session, [result])
+        target = await ledger_repo.account_by_id(session, result.transfer.credit_account_id)
+        read = ReleaseRead(award=award, transfer=transfer, released_fen=result.journal.amount,
+                           returned_to=target.code)
+        return result, read, await rejection_for(session, [result])
+
+    result, read, error = await tx.run(work)
+    return stored_outcome(request, replay=result.replay, body=read, error=error,
+                          extra={"release": read.model_dump(mode="json")} if error else None)

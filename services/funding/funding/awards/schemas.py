@@ -1,13 +1,13 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from funding.ledger.schemas import TransferRead
 from funding.rules.schemas import RuleInputs
-from funding.schemas import BusinessId, Fen, FiscalYear, Slug, TransferKey, text
+from funding.schemas import NO_NUL, BusinessId, Fen, FiscalYear, Slug, TransferKey, text
 
-AwardStatus = Literal["reserved", "committed", "voided", "expired", "rejected"]
+AwardStatus = Literal["reserved", "committed", "released", "voided", "expired", "rejected"]
 
 
 class ReservationCreate(BaseModel):
@@ -61,6 +61,8 @@ class AwardRead(BaseModel):
     committed_fen: int
     paid_fen: int
     remaining_fen: int = Field(description="Committed and not paid yet.")
+    released_fen: int = Field(description="The unpaid rest given back when the award was released (0 if not).")
+    release_id: str | None = Field(description="The transfer that released the award, if it was released.")
     reservation_id: str
     expires_at: datetime | None
     computation: dict[str, Any]
@@ -117,3 +119,20 @@ class MatchRead(BaseModel):
     base_transfer: TransferRead
     match_transfer: TransferRead
     matched_fen: int
+
+
+class ReleaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NO_NUL)] = (
+        Field(description="Why the rest is given back (e.g. 国家资助结束 / national funding ended)."))
+    id: TransferKey | None = Field(None, description="Transfer id (or the Idempotency-Key header; default "
+                                   "`award-release:<award>`). An award is released once, whatever the id.")
+
+
+class ReleaseRead(BaseModel):
+    award: AwardRead
+    transfer: TransferRead
+    released_fen: int = Field(description="What went back (fen).")
+    returned_to: str = Field(description="The account it went to: the award's budget, or its treasury when the "
+                             "budget's fiscal year is closed.")

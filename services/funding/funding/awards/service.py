@@ -1,6 +1,7 @@
 """The approval saga's money side (DESIGN §3) and what follows it: a reservation is a pending budget →
 commitment transfer keyed by the approval id; posting it commits the award; installments move commitment →
-paid (each at most once); matching awards are paid per national funding event, up to their cap."""
+paid (each at most once); matching awards are paid per national funding event, up to their cap; releasing an
+award gives its unpaid rest back (once) and ends it."""
 
 from collections.abc import Sequence
 from datetime import timedelta
@@ -18,9 +19,10 @@ from funding.awards.schemas import (
     InstallmentRead,
     MatchCreate,
     ReconcileLine,
+    ReleaseCreate,
     ReservationCreate,
 )
-from funding.budgets.service import budget_for
+from funding.budgets.service import budget_for, treasury_for
 from funding.errors import (
     AmountExceedsRule,
     AwardNotCommitted,
@@ -28,23 +30,39 @@ from funding.errors import (
     InstallmentOutOfRange,
     LedgerUnprocessable,
     NotAMatchingAward,
+    NothingToRelease,
     RuleInputInvalid,
     RuleNotFound,
 )
 from funding.ledger import repository as ledger_repo
-from funding.ledger.posting import Posted, TransferSpec, is_postgresql, post_transfers, stored_outcome
+from funding.ledger.posting import (
+    Posted,
+    TransferSpec,
+    is_postgresql,
+    lock_accounts,
+    post_transfers,
+    stored_outcome,
+)
 from funding.ledger.schemas import ReversalCreate
 from funding.ledger.service import ensure_account, release_overdue_on, resolve_pending, reverse_transfer
-from funding.models import MAX_AMOUNT, Award, FundingRuleVersion, Transfer
+from funding.models import MAX_AMOUNT, Account, AuditLog, Award, FundingRuleVersion, JournalRecord, Transfer
 from funding.rules import repository as rules_repo
 from funding.rules.schemas import RuleInputs
 from funding.rules.service import evaluate
+from servicekit.audit import record_change
+from servicekit.idempotency import InvalidIdempotencyKey
 
 NATIONAL_TREASURY = "treasury:national"
 
 
 def reservation_key(award_id: str) -> str:
     return f"reserve:{award_id}"
+
+
+def release_key(award_id: str) -> str:
+    """The release's default id and its once key. Not `release:<award>`: that id is the void of the award's
+    reservation (which a late void of a committed award holds as a stored rejection)."""
+    return f"award-release:{award_id}"
 
 
 def installment_amounts(amount: int, percents: Sequence[int]) -> list[int]:
@@ -150,7 +168,15 @@ async def void_reservation(session: AsyncSession, award_id: str, actor: str) -> 
                                  actor=actor)
 
 
-async def award_statuses(session: AsyncSession, awards: Sequence[Award]) -> dict[str, str]:
+async def _releases(session: AsyncSession, awards: Sequence[Award]) -> dict[str, tuple[Transfer, JournalRecord]]:
+    found = await ledger_repo.transfers_by_once_keys(session, [release_key(a.id) for a in awards])
+    return {a.id: found[release_key(a.id)] for a in awards if release_key(a.id) in found}
+
+
+async def award_statuses(session: AsyncSession, awards: Sequence[Award],
+                         releases: dict[str, tuple[Transfer, JournalRecord]] | None = None) -> dict[str, str]:
+    if releases is None:
+        releases = await _releases(session, awards)
     found = await ledger_repo.transfers_with_journal(session, [a.reservation_transfer_id for a in awards])
     resolutions = await ledger_repo.resolutions_of(session, [a.reservation_transfer_id for a in awards])
     now = clock.now()
@@ -160,6 +186,8 @@ async def award_statuses(session: AsyncSession, awards: Sequence[Award]) -> dict
         resolution = resolutions.get(transfer.id)
         if journal.outcome == "rejected":
             statuses[award.id] = "rejected"
+        elif award.id in releases:
+            statuses[award.id] = "released"
         elif resolution is not None:
             statuses[award.id] = {"post": "committed", "void": "voided", "expire": "expired"}[resolution.kind]
         elif transfer.expires_at is not None and transfer.expires_at <= now:
@@ -172,7 +200,8 @@ async def award_statuses(session: AsyncSession, awards: Sequence[Award]) -> dict
 async def read_awards(session: AsyncSession, awards: Sequence[Award]) -> list[AwardRead]:
     if not awards:
         return []
-    statuses = await award_statuses(session, awards)
+    releases = await _releases(session, awards)
+    statuses = await award_statuses(session, awards, releases)
     accounts = await ledger_repo.accounts_by_ids(
         session, [i for a in awards for i in (a.commitment_account_id, a.paid_account_id)])
     once_keys = [f"installment:{a.id}:{n}" for a in awards for n in range(1, len(a.installments) + 1)]
@@ -191,13 +220,15 @@ async def read_awards(session: AsyncSession, awards: Sequence[Award]) -> list[Aw
                                                 strict=True), start=1)
         ]
         reservation = reservations[award.reservation_transfer_id][0]
+        release = releases.get(award.id)
         reads.append(AwardRead(
             id=award.id, application_id=award.application_id, program_code=award.program_code,
             rule_version=award.rule_version, fiscal_year=award.fiscal_year, grantee_ref=award.grantee_ref,
             grantee_name=award.grantee_name, agency_code=award.agency_code, city_code=award.city_code,
             amount_fen=award.amount, status=statuses[award.id], matching=award.computation.get("kind") == "matching",
             installments=installments, committed_fen=committed_fen, paid_fen=paid_fen,
-            remaining_fen=committed_fen - paid_fen, reservation_id=reservation.key,
+            remaining_fen=committed_fen - paid_fen, released_fen=release[1].amount if release else 0,
+            release_id=release[0].key if release else None, reservation_id=reservation.key,
             expires_at=reservation.expires_at, computation=award.computation, created_at=award.created_at,
         ))
     return reads
@@ -226,18 +257,23 @@ async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreat
     if award.computation.get("kind") == "matching":
         raise LedgerUnprocessable("配套类资助按国家资金到位情况拨付，请使用 /matches。",
                                   "A matching award is paid per national funding event: use /matches.")
+    once = f"installment:{award_id}:{body.installment}"
+    transfer_key = body.id or key or once
+    request = {"operation": "disburse", "award_id": award_id, "installment": body.installment}
+    # A retry gets its stored outcome even after the award was released.
+    stored = await stored_outcome(session, transfer_key, request)
+    if stored is not None:
+        return stored
     status = (await award_statuses(session, [award]))[award.id]
     if status != "committed":
         raise AwardNotCommitted(award_id, status)
     if body.installment > len(award.installments):
         raise InstallmentOutOfRange(body.installment, len(award.installments))
     amount = installment_amounts(award.amount, award.installments)[body.installment - 1]
-    once = f"installment:{award_id}:{body.installment}"
     accounts = await ledger_repo.accounts_by_ids(session, [award.commitment_account_id, award.paid_account_id])
     spec = TransferSpec(
-        key=body.id or key or once, kind="single", code="installment", debit_account_id=award.commitment_account_id,
-        credit_account_id=award.paid_account_id, amount=amount,
-        request={"operation": "disburse", "award_id": award_id, "installment": body.installment},
+        key=transfer_key, kind="single", code="installment", debit_account_id=award.commitment_account_id,
+        credit_account_id=award.paid_account_id, amount=amount, request=request,
         once_key=once, once_reason="installment_already_paid", award_id=award_id,
         meta={"installment": body.installment, "of": len(award.installments)},
     )
@@ -254,9 +290,13 @@ async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, 
         raise RuleNotFound(award.program_code)
     if rule.kind != "matching":
         raise NotAMatchingAward(award_id)
-    status = (await award_statuses(session, [award]))[award.id]
-    if status != "committed":
-        raise AwardNotCommitted(award_id, status)
+    request = {"operation": "match", "award_id": award_id, "event_id": body.event_id,
+               "base_amount_fen": body.base_amount_fen}
+    # A retry gets its stored outcome (replayed by post_transfers below) even after the award was released.
+    if await stored_outcome(session, f"match:{award_id}:{body.event_id}", request) is None:
+        status = (await award_statuses(session, [award]))[award.id]
+        if status != "committed":
+            raise AwardNotCommitted(award_id, status)
     wanted = min(body.base_amount_fen * rule.params["ratio_numerator"] // rule.params["ratio_denominator"], MAX_AMOUNT)
     if wanted <= 0:
         raise RuleInputInvalid("配套基数过小，按比例计算不足 1 分。", "The base is too small to match a single fen.",
@@ -270,8 +310,6 @@ async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, 
         "plan_code": rule.plan_code})
     accounts = await ledger_repo.accounts_by_ids(session, [award.commitment_account_id, award.paid_account_id])
     accounts |= {national.id: national, received.id: received}
-    request = {"operation": "match", "award_id": award_id, "event_id": body.event_id,
-               "base_amount_fen": body.base_amount_fen}
     specs = [
         TransferSpec(key=f"match-base:{award_id}:{body.event_id}", kind="single", code="match_base",
                      debit_account_id=national.id, credit_account_id=received.id, amount=body.base_amount_fen,
@@ -282,6 +320,56 @@ async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, 
                      cap_reason="match_cap_reached", meta={"event_id": body.event_id}),
     ]
     return await post_transfers(session, specs, accounts, actor=actor)
+
+
+async def release_award(session: AsyncSession, award_id: str, body: ReleaseCreate, key: str | None,
+                        actor: str) -> Posted:
+    """End a committed award and give its unpaid rest back, in one transfer from its commitment: to the budget
+    its reservation drew on, or, once that budget's fiscal year is closed, to the treasury that funds the budget
+    (the year's unspent money lapses there). At most once per award, whatever the id.
+
+    The amount is read under the commitment's lock, so a match or an installment racing with the release is
+    either paid first (and not released) or comes after it and finds nothing left to pay from."""
+    award = await get_award(session, award_id)
+    if key is not None and not 1 <= len(key) <= 200:
+        raise InvalidIdempotencyKey()
+    transfer_key = body.id or key or release_key(award_id)
+    request = {"operation": "award_release", "award_id": award_id, "reason": body.reason}
+    # The budget is locked too: a fiscal-year close waits until the release has chosen where the money goes. A
+    # budget closed already (closing is for good) sends it to its treasury, locked with the rest in id order; one
+    # closed between this read and the lock is caught below, its treasury then taken last (a deadlock is retried).
+    budget = await ledger_repo.account_by_id(session, award.budget_account_id)
+    treasury = await treasury_for(session, budget.city_code) if budget.closed_at is not None else None
+    await lock_accounts(session, {award.budget_account_id, award.commitment_account_id}
+                        | ({treasury.id} if treasury is not None else set()))
+    stored = await stored_outcome(session, transfer_key, request)
+    if stored is not None:
+        return stored
+    status = (await award_statuses(session, [award]))[award.id]
+    if status != "committed":
+        raise AwardNotCommitted(award_id, status)
+    accounts = await ledger_repo.fresh_accounts(
+        session, [award.budget_account_id, award.commitment_account_id, award.paid_account_id])
+    budget, commitment = accounts[award.budget_account_id], accounts[award.commitment_account_id]
+    paid = accounts[award.paid_account_id].credits_posted - accounts[award.paid_account_id].debits_posted
+    # What can leave the commitment without taking it below its floor of 0 (outgoing pendings count).
+    rest = commitment.credits_posted - commitment.debits_posted - commitment.debits_pending
+    if rest <= 0:
+        raise NothingToRelease(award_id, paid)
+    target: Account = budget if budget.closed_at is None else treasury or await treasury_for(session, budget.city_code)
+    returned_to = "budget" if target is budget else "treasury"
+    spec = TransferSpec(
+        key=transfer_key, kind="single", code="award_release", debit_account_id=commitment.id,
+        credit_account_id=target.id, amount=rest, request=request, once_key=release_key(award_id),
+        award_id=award_id, meta={"reason": body.reason, "returned_to": returned_to},
+    )
+    [result] = await post_transfers(session, [spec], {commitment.id: commitment, target.id: target}, actor=actor)
+    if not result.rejected:
+        await record_change(session, AuditLog, actor=actor, action="award.release", entity_type="award",
+                            entity_id=award_id, before={"status": status, "paid_fen": paid, "remaining_fen": rest},
+                            after={"status": "released", "released_fen": rest, "returned_to": target.code,
+                                   "transfer": transfer_key, "reason": body.reason})
+    return result
 
 
 async def awards_for(session: AsyncSession, ident: str) -> list[Award]:
@@ -300,7 +388,7 @@ async def reconcile_one(session: AsyncSession, ident: str, approved: bool, actor
     lines = []
     keep = None
     if approved:
-        committed = [a for a in awards if statuses[a.id] == "committed"]
+        committed = [a for a in awards if statuses[a.id] in ("committed", "released")]
         reserved = [a for a in awards if statuses[a.id] == "reserved"]
         keep = committed[-1] if committed else reserved[-1] if reserved else None
     for award in awards:

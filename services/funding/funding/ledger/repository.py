@@ -26,6 +26,14 @@ async def account_rows(session: AsyncSession, ids: Iterable[int]) -> dict[int, A
     return {row.id: row for row in rows.all()}
 
 
+async def fresh_accounts(session: AsyncSession, ids: Iterable[int]) -> dict[int, Account]:
+    """Accounts as the database holds them now, not as the session cached them: for reading counters after
+    taking their locks."""
+    rows = (await session.scalars(select(Account).where(Account.id.in_(set(ids)))
+                                  .execution_options(populate_existing=True))).all()
+    return {account.id: account for account in rows}
+
+
 async def account_by_id(session: AsyncSession, account_id: int) -> Account | None:
     return await session.scalar(select(Account).where(Account.id == account_id))
 
@@ -76,6 +84,16 @@ async def transfers_with_journal(session: AsyncSession, ids: Iterable[int]) -> d
         .where(Transfer.id.in_(set(ids)))
     )).all()
     return {transfer.id: (transfer, journal) for transfer, journal in rows}
+
+
+async def transfers_by_once_keys(session: AsyncSession, once_keys: Iterable[str]
+                                 ) -> dict[str, tuple[Transfer, JournalRecord]]:
+    """The transfers that took effect for these business facts (a once key is set only on those)."""
+    rows = (await session.execute(
+        select(Transfer, JournalRecord).join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
+        .where(Transfer.once_key.in_(set(once_keys)))
+    )).all()
+    return {transfer.once_key: (transfer, journal) for transfer, journal in rows}
 
 
 async def keys_by_ids(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:

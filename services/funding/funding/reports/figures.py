@@ -1,6 +1,7 @@
 """Budget figures read from the ledger: appropriated, reserved, committed, disbursed and available, per budget
 account and per award commitment. Money flows are classified by the kinds of the two accounts a posted
-transfer moved, so reversals and releases net out by themselves."""
+transfer moved, so reversals and releases net out by themselves (a release to the treasury, after the year
+closed, counts against the budget the award was committed on)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -100,8 +101,14 @@ async def ledger_figures(session: AsyncSession, *, fiscal_year: int | None = Non
                 per_budget[debit].committed += amount
         if credit in per_commitment and dk == "budget":
             per_commitment[credit].committed += amount
-        if debit in per_commitment and ck == "budget":
+        if debit in per_commitment and ck in funding_kinds:
             per_commitment[debit].committed -= amount
+        if debit in per_commitment and ck == "treasury":
+            # A release after the budget's year closed: the rest lapses to the treasury, as if it went back to
+            # the budget and was returned from there (committed and appropriated fall; available stays).
+            lapsed = per_budget[commitment_budget[debit]]
+            lapsed.committed -= amount
+            lapsed.appropriated -= amount
         if debit in per_commitment and ck == "paid":
             per_commitment[debit].disbursed += amount
         if credit in per_commitment and dk == "paid":
