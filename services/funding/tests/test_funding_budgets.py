@@ -29,6 +29,15 @@ async def test_import_appropriates_quota_times_amount_once(client, rules):
                                         "transfer_id": f"appropriation:liaoning-2018-2020:t01-outstanding:{YEAR}"}
     assert lines["t01-young-top"]["amount_fen"] == 500 * 50_000_000
     assert {"t03-team", "t11-academician-workstation", "t07-national-training-base"} <= set(result["skipped"])
+    why = {skip["program_code"]: skip for skip in result["not_imported"]}
+    assert [s["program_code"] for s in result["not_imported"]] == result["skipped"]
+    assert (why["t03-team"]["reason"], why["t11-academician-workstation"]["reason"],
+            why["t07-national-training-base"]["reason"], why["t05-housing-subsidy"]["reason"]) == (
+        "amount_varies", "no_amount", "payer_unspecified", "city_pays")
+    assert why["t02-academician"]["reason"] == "no_quota"
+    assert f"PUT /budgets/t03-team/{YEAR}" in why["t03-team"]["messages"]["en"]
+    assert "管理员设定预算" in why["t03-team"]["messages"]["zh-CN"]
+    assert not {"t01-outstanding", "t01-young-top"} & set(why)
     again = (await client.post("/budgets/import", json={"fiscal_year": YEAR}, headers=admin())).json()
     assert {line["outcome"] for line in again["lines"]} == {"already_appropriated"}
     budget = (await client.get(f"/budgets/t01-outstanding/{YEAR}", headers=admin())).json()

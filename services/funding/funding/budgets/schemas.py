@@ -67,11 +67,18 @@ class BudgetImportLine(BaseModel):
     transfer_id: str
 
 
+class BudgetImportSkip(BaseModel):
+    program_code: str
+    reason: Literal["city_pays", "payer_unspecified", "no_amount", "amount_varies", "no_quota"]
+    messages: dict[str, str] = Field(description="Why, and what an admin does instead (zh-CN and en).")
+
+
 class BudgetImportResult(BaseModel):
     plan: str
     fiscal_year: int
     lines: list[BudgetImportLine]
     skipped: list[str] = Field(description="Rules with no fixed amount and quota, or not paid by the province.")
+    not_imported: list[BudgetImportSkip] = Field(description="The skipped rules, each with why.")
 
 
 class FiscalYearClosed(BaseModel):

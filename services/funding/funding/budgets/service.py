@@ -14,6 +14,7 @@ from funding.budgets.schemas import (
     BudgetFigures,
     BudgetImportLine,
     BudgetImportResult,
+    BudgetImportSkip,
     BudgetRead,
     BudgetSet,
     FiscalYearClosed,
@@ -176,8 +177,8 @@ async def import_budgets(session: AsyncSession, plan_file: PlanFile, fiscal_year
     plan = plan_file.plan.code
     lines, skipped = [], []
     for rule in await rules_repo.current_rules(session, plan):
-        if rule.kind not in FIXED_KINDS or rule.quota is None or rule.payer != "province":
-            skipped.append(rule.code)
+        if (skip := _not_imported(rule, fiscal_year)) is not None:
+            skipped.append(skip)
             continue
         amount = rule.quota * rule.params["amount_fen"]
         key = f"appropriation:{plan}:{rule.code}:{fiscal_year}"
@@ -195,7 +196,37 @@ async def import_budgets(session: AsyncSession, plan_file: PlanFile, fiscal_year
         await _audit(session, actor, "budget.import", budget, 0, result, request)
         outcome = "rejected" if result.rejected else "already_appropriated" if result.replay else "appropriated"
         lines.append(BudgetImportLine(program_code=rule.code, amount_fen=amount, outcome=outcome, transfer_id=key))
-    return BudgetImportResult(plan=plan, fiscal_year=fiscal_year, lines=lines, skipped=skipped)
+    return BudgetImportResult(plan=plan, fiscal_year=fiscal_year, lines=lines,
+                              skipped=[s.program_code for s in skipped], not_imported=skipped)
+
+
+def _not_imported(rule: FundingRuleVersion, fiscal_year: int) -> BudgetImportSkip | None:
+    """Why the plan gives no appropriation for this rule (None when it does: quota × a fixed amount, paid by the
+    province). The plan's text leaves the others to the finance office, so an admin sets them."""
+    set_it = f"PUT /budgets/{rule.code}/{fiscal_year}"
+    if rule.payer == "city":
+        return BudgetImportSkip(program_code=rule.code, reason="city_pays", messages={
+            "zh-CN": f"该项目由各市出资，请按市分别设定预算（{set_it}，带 city_code）。",
+            "en": f"The cities pay for this program: set a budget per city ({set_it} with city_code)."})
+    if rule.payer != "province":
+        return BudgetImportSkip(program_code=rule.code, reason="payer_unspecified", messages={
+            "zh-CN": f"规划未写明该项目由省财政出资，请确认出资方后由管理员设定预算（{set_it}）。",
+            "en": f"The plan does not say the province pays for it: once the payer is confirmed, an admin sets "
+                  f"the budget ({set_it})."})
+    if rule.kind == "unspecified":
+        return BudgetImportSkip(program_code=rule.code, reason="no_amount", messages={
+            "zh-CN": f"规划未规定该项目的资助额，请由管理员设定预算（{set_it}）。",
+            "en": f"The plan sets no amount for it: an admin sets the budget ({set_it})."})
+    if rule.kind not in FIXED_KINDS:
+        return BudgetImportSkip(program_code=rule.code, reason="amount_varies", messages={
+            "zh-CN": f"该项目的资助额因对象而异（{rule.kind}），规划未给出年度总额，请由管理员设定预算（{set_it}）。",
+            "en": f"Its amount varies per grantee ({rule.kind}) and the plan gives no yearly total: an admin sets "
+                  f"the budget ({set_it})."})
+    if rule.quota is None:
+        return BudgetImportSkip(program_code=rule.code, reason="no_quota", messages={
+            "zh-CN": f"规划未规定该项目的名额，无法按“名额 × 金额”计算，请由管理员设定预算（{set_it}）。",
+            "en": f"The plan sets no quota for it, so quota × amount is unknown: an admin sets the budget ({set_it})."})
+    return None
 
 
 async def close_fiscal_year(session: AsyncSession, fiscal_year: int, actor: str) -> FiscalYearClosed:
