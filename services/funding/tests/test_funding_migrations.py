@@ -1,9 +1,10 @@
 """The ledger migration goes up and down on this run's backend, with the ledger verified on either side, and the
 models say exactly what the migrations build."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from funding.config import SERVICE_DIR, FundingSettings
 from funding.main import create_app
@@ -11,8 +12,9 @@ from funding.models import Base
 from funding_test_support import admin, open_account, open_budget, open_treasury, transfer, verify
 from servicekit.database import Database
 from servicekit.migrations import downgrade, upgrade
-from servicekit.testing import committing_app, scratch_database
+from servicekit.testing import backend_under_test, committing_app, scratch_database
 
+POSTGRES = backend_under_test() == "postgresql"
 LEDGER_TABLES = {"accounts", "transfers", "entries", "journal", "funding_rules", "awards"}
 
 
@@ -72,3 +74,33 @@ def _table_of(difference) -> str | None:  # noqa: ANN001
         if isinstance(part, str) and part in LEDGER_TABLES:
             return part
     return None
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the posting function exists on PostgreSQL only")
+async def test_the_lean_posting_function_replaces_and_restores_the_first_one():
+    async def definition(url: str) -> str:
+        database = Database(url)
+        try:
+            async with database.engine.connect() as connection:
+                return (await connection.execute(text(
+                    "SELECT pg_get_functiondef('funding_post_plain'::regproc)"))).scalar_one()
+        finally:
+            await database.dispose()
+
+    async def post_through_the_function(url: str, key: str) -> None:
+        async with committing_app(create_app(FundingSettings(database_url=url))) as api:
+            budget = await open_budget(api, await open_treasury(api), 500)
+            assert (await transfer(api, key, budget, await open_account(api), 200)).status_code == 201
+            assert (await verify(api))["ok"]
+
+    with scratch_database("funding_lean") as url:
+        upgrade(SERVICE_DIR, url, "funding_2026_11_26_one_statement")
+        first = await definition(url)
+        await post_through_the_function(url, "lean-1")
+        upgrade(SERVICE_DIR, url)
+        lean = await definition(url)
+        assert lean != first and "WITH ORDINALITY" in lean
+        await post_through_the_function(url, "lean-2")
+        downgrade(SERVICE_DIR, url, "funding_2026_11_26_one_statement")
+        assert await definition(url) == first
+        await post_through_the_function(url, "lean-3")
