@@ -2,17 +2,19 @@
 and 16 concurrent clients, spread over many accounts and all on one hot budget account. Prints requests/s, p50
 and p99 per run, then the ledger's invariant check (GET /ledger/verify and the trial balance).
 
-    .venv/bin/python bench/ledger.py [--seconds 10] [--clients 1,4,16] [--workers 2] [--sqlite]
+    .venv/bin/python bench/ledger.py [--seconds 10] [--clients 1,4,16] [--workers 2] [--sqlite] [--python-client]
 
 The service runs as `uvicorn --workers N` on a free port against a scratch database (dropped afterwards);
 requests carry admin identity tokens signed with throw-away keys. Every request is a new transfer (a new id);
-a 409 (budget exhausted) or any other non-201 answer counts as an error."""
+a 409 (budget exhausted) or any other non-2xx answer counts as an error. The client is wrk with a Lua script when
+installed (apt-get install wrk), else an aiohttp loop."""
 
 import argparse
 import asyncio
 import itertools
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -24,6 +26,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT / "services" / "funding" / "tests"))
+sys.path.append(str(Path(__file__).resolve().parent))  # loadgen, last: bench/gateway.py must not shadow gateway
 
 SPREAD_ACCOUNTS = 64
 BUDGET_FEN = 10**15
@@ -64,6 +67,47 @@ async def setup(base: str, headers: Headers) -> dict[str, list[int]]:
                                        treasury, "credit_account_id": budget, "amount": BUDGET_FEN}, headers)
             assert status == 201, body
     return {"budgets": budgets, "sinks": sinks}
+
+
+# Each request a new transfer: wrk's Lua makes the body (a thread-unique id, a random sink and amount), so the
+# client costs the 2-core machine far less CPU than the service it measures (aiohttp took ~0.4 ms per request).
+WRK_SCRIPT = """
+local budgets, sinks, prefix, headers = {%(budgets)s}, {%(sinks)s}, "%(prefix)s", {%(headers)s}
+local hot = %(hot)s
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  counter = 0
+  math.randomseed(tid * 7919)
+end
+function request()
+  counter = counter + 1
+  local budget = hot and budgets[1] or budgets[math.random(#budgets)]
+  local body = string.format('{"id":"%%s%%d:%%d","debit_account_id":%%d,"credit_account_id":%%d,"amount":%%d,'
+    .. '"code":"bench"}', prefix, tid, counter, budget, sinks[math.random(#sinks)], math.random(1, 10000))
+  return wrk.format("POST", "/transfers", headers, body)
+end
+"""
+
+
+def run_wrk(base: str, headers: Headers, accounts: dict[str, list[int]], clients: int, seconds: float,
+            hot: bool, label: str) -> tuple[float, float, float, int, int]:
+    from loadgen import run_wrk as wrk
+
+    script = WRK_SCRIPT % {
+        "budgets": ",".join(map(str, accounts["budgets"])), "sinks": ",".join(map(str, accounts["sinks"])),
+        "prefix": f"bench:{label}:{clients}:", "hot": "true" if hot else "false",
+        "headers": ",".join(f'["{k}"]="{v}"' for k, v in {**headers(), "Content-Type": "application/json"}.items()),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        result = wrk(label, base, clients, seconds, script=lua.name)
+    return (result.requests_per_s, result.p50_ms, result.p99_ms, round(result.requests_per_s * seconds),
+            result.errors)
 
 
 async def run(base: str, headers: Headers, accounts: dict[str, list[int]], clients: int, seconds: float,
@@ -110,13 +154,23 @@ async def check(base: str, headers: Headers) -> str:
             + (f"; problems: {problems}" if problems else ""))
 
 
+def cpu_probe() -> float:
+    """Seconds for a fixed pure-Python loop. This VM's speed varies with its host's load (0.62-1.06 s seen within
+    an hour), so each result carries it: a slow run can be told from a slower ledger."""
+    started = time.perf_counter()
+    sum(range(3 * 10**7))
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", default="1,4,16")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead (one worker: SQLite is single-process)")
+    parser.add_argument("--python-client", action="store_true", help="the aiohttp client even when wrk is installed")
     args = parser.parse_args()
+    use_wrk = shutil.which("wrk") is not None and not args.python_client
     os.environ["TPP_TEST_BACKEND"] = "sqlite" if args.sqlite else "postgresql"
     workers = 1 if args.sqlite else args.workers
 
@@ -133,15 +187,20 @@ def main() -> None:
             with uvicorn_funding(url, workers=workers) as base:
                 headers = Headers()
                 accounts = asyncio.run(setup(base, headers))
+                print(f"cpu probe: {cpu_probe():.2f} s (lower is faster)")
+                tool = "wrk" if use_wrk else "aiohttp (install wrk for a client that costs the machine less)"
+                measure = run_wrk if use_wrk else lambda *a: asyncio.run(run(*a))
+                print(f"client: {tool}")
                 print(f"backend: {os.environ['TPP_TEST_BACKEND']}, {workers} uvicorn worker(s), "
                       f"{args.seconds:g} s per run, POST /transfers with a new id each\n")
                 for hot in (False, True):
                     title = "one hot budget account" if hot else f"spread over {SPREAD_ACCOUNTS} budget accounts"
                     print(title)
                     for clients in [int(c) for c in args.clients.split(",")]:
-                        asyncio.run(run(base, headers, accounts, clients, min(2.0, args.seconds), hot, "warm"))
-                        rps, p50, p99, count, errors = asyncio.run(
-                            run(base, headers, accounts, clients, args.seconds, hot, "hot" if hot else "spread"))
+                        measure(base, headers, accounts, clients, min(2.0, args.seconds), hot,
+                                "warm-hot" if hot else "warm")  # new ids: a reused id takes the full path
+                        rps, p50, p99, count, errors = measure(base, headers, accounts, clients, args.seconds, hot,
+                                                               "hot" if hot else "spread")
                         print(f"  {clients:>3} clients: {rps:>7.0f} transfers/s   p50 {p50:>7.2f} ms   "
                               f"p99 {p99:>7.2f} ms   ({count} requests, {errors} errors)", flush=True)
                     print()

@@ -29,9 +29,12 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(label: str, url: str, connections: int, seconds: int, threads: int = 2) -> Result:
+def run_wrk(label: str, url: str, connections: int, seconds: float, threads: int = 2,
+            script: str | None = None) -> Result:
+    """`script`: a wrk Lua script (a file path), e.g. to send a different POST body each request."""
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds:g}s", "--latency",
+         *(["-s", script] if script else []), url],
         capture_output=True, text=True, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
