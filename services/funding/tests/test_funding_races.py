@@ -124,12 +124,18 @@ async def test_the_same_installment_is_paid_once(api, programs):
     assert [i["paid"] for i in read["installments"]] == [True, True, False]
 
 
-async def test_matching_requests_racing_to_the_cap(api, programs):
-    approval = unique("match")
+async def _committed_matching_award(api, programs, prefix: str) -> str:  # noqa: ANN001
+    """A committed matching award with a cap of 1 000 000 fen; its approval id."""
+    approval = unique(prefix)
     body = {"approval_id": approval, "program_code": "t04-national-project-matching", "fiscal_year": programs,
             "amount_fen": 1_000_000}
     assert (await api.post("/reservations", json=body, headers=saga())).status_code == 201
     assert (await api.post(f"/reservations/{approval}/post", headers=saga())).status_code == 201
+    return approval
+
+
+async def test_matching_requests_racing_to_the_cap(api, programs):
+    approval = await _committed_matching_award(api, programs, "match")
     first = await api.post(f"/awards/{approval}/matches", json={"event_id": "e0", "base_amount_fen": 600_000},
                            headers=admin())
     assert first.json()["matched_fen"] == 600_000
@@ -144,11 +150,7 @@ async def test_matching_requests_racing_to_the_cap(api, programs):
 
 
 async def test_matches_and_releases_racing_on_one_award(api, programs):
-    approval = unique("release")
-    body = {"approval_id": approval, "program_code": "t04-national-project-matching", "fiscal_year": programs,
-            "amount_fen": 1_000_000}
-    assert (await api.post("/reservations", json=body, headers=saga())).status_code == 201
-    assert (await api.post(f"/reservations/{approval}/post", headers=saga())).status_code == 201
+    approval = await _committed_matching_award(api, programs, "release")
     assert (await api.post(f"/awards/{approval}/matches", json={"event_id": "e0", "base_amount_fen": 200_000},
                            headers=admin())).status_code == 201
     budget_path = f"/budgets/t04-national-project-matching/{programs}"

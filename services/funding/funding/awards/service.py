@@ -250,6 +250,18 @@ def list_awards_statement(*, program_code: str | None, fiscal_year: int | None, 
     return statement.order_by(Award.created_at.desc(), Award.id)
 
 
+async def _replay_or_require_committed(session: AsyncSession, award: Award, key: str,
+                                      request: dict[str, Any]) -> Posted | None:
+    """What `key` already holds (a retry gets its outcome even after the award was released); else None when the
+    award is committed, AwardNotCommitted when it is not."""
+    if (stored := await stored_outcome(session, key, request)) is not None:
+        return stored
+    status = (await award_statuses(session, [award]))[award.id]
+    if status != "committed":
+        raise AwardNotCommitted(award.id, status)
+    return None
+
+
 async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreate, key: str | None,
                    actor: str) -> Posted:
     """Pay installment n (commitment → paid). Installment n is paid at most once whatever id is used."""
@@ -260,13 +272,8 @@ async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreat
     once = f"installment:{award_id}:{body.installment}"
     transfer_key = body.id or key or once
     request = {"operation": "disburse", "award_id": award_id, "installment": body.installment}
-    # A retry gets its stored outcome even after the award was released.
-    stored = await stored_outcome(session, transfer_key, request)
-    if stored is not None:
+    if (stored := await _replay_or_require_committed(session, award, transfer_key, request)) is not None:
         return stored
-    status = (await award_statuses(session, [award]))[award.id]
-    if status != "committed":
-        raise AwardNotCommitted(award_id, status)
     if body.installment > len(award.installments):
         raise InstallmentOutOfRange(body.installment, len(award.installments))
     amount = installment_amounts(award.amount, award.installments)[body.installment - 1]
@@ -292,11 +299,8 @@ async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, 
         raise NotAMatchingAward(award_id)
     request = {"operation": "match", "award_id": award_id, "event_id": body.event_id,
                "base_amount_fen": body.base_amount_fen}
-    # A retry gets its stored outcome (replayed by post_transfers below) even after the award was released.
-    if await stored_outcome(session, f"match:{award_id}:{body.event_id}", request) is None:
-        status = (await award_statuses(session, [award]))[award.id]
-        if status != "committed":
-            raise AwardNotCommitted(award_id, status)
+    # A stored outcome is replayed by post_transfers below, with the base transfer's.
+    await _replay_or_require_committed(session, award, f"match:{award_id}:{body.event_id}", request)
     wanted = min(body.base_amount_fen * rule.params["ratio_numerator"] // rule.params["ratio_denominator"], MAX_AMOUNT)
     if wanted <= 0:
         raise RuleInputInvalid("配套基数过小，按比例计算不足 1 分。", "The base is too small to match a single fen.",
@@ -342,12 +346,8 @@ async def release_award(session: AsyncSession, award_id: str, body: ReleaseCreat
     treasury = await treasury_for(session, budget.city_code) if budget.closed_at is not None else None
     await lock_accounts(session, {award.budget_account_id, award.commitment_account_id}
                         | ({treasury.id} if treasury is not None else set()))
-    stored = await stored_outcome(session, transfer_key, request)
-    if stored is not None:
+    if (stored := await _replay_or_require_committed(session, award, transfer_key, request)) is not None:
         return stored
-    status = (await award_statuses(session, [award]))[award.id]
-    if status != "committed":
-        raise AwardNotCommitted(award_id, status)
     accounts = await ledger_repo.fresh_accounts(
         session, [award.budget_account_id, award.commitment_account_id, award.paid_account_id])
     budget, commitment = accounts[award.budget_account_id], accounts[award.commitment_account_id]
@@ -366,7 +366,7 @@ async def release_award(session: AsyncSession, award_id: str, body: ReleaseCreat
     [result] = await post_transfers(session, [spec], {commitment.id: commitment, target.id: target}, actor=actor)
     if not result.rejected:
         await record_change(session, AuditLog, actor=actor, action="award.release", entity_type="award",
-                            entity_id=award_id, before={"status": status, "paid_fen": paid, "remaining_fen": rest},
+                            entity_id=award_id, before={"status": "committed", "paid_fen": paid, "remaining_fen": rest},
                             after={"status": "released", "released_fen": rest, "returned_to": target.code,
                                    "transfer": transfer_key, "reason": body.reason})
     return result

@@ -275,9 +275,7 @@ async def resolve_pending(
         raise PostAmountTooLarge(amount, journal.amount)
     resolution = (await repo.resolutions_of(session, [pending.id])).get(pending.id)
     if resolution is None and pending.expires_at is not None and pending.expires_at <= clock.now():
-        existing = await repo.transfer_by_key(session, key)
-        if existing is None:
-            await expire_pendings(session, [pending_key])
+        await expire_pendings(session, [pending_key])  # the id is new (checked above)
     accounts = await repo.accounts_by_ids(session, [pending.debit_account_id, pending.credit_account_id])
     spec = TransferSpec(
         key=key, kind=kind, code=code or pending.code, debit_account_id=pending.debit_account_id,

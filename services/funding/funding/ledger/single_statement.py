@@ -1,5 +1,5 @@
 """Plain transfers posted in one statement on PostgreSQL: `funding_post_plain` (migration
-funding_2026_11_26_one_statement) runs the posting algorithm of posting.py for transfers whose amounts are known
+funding_2026_11_26_one_statement, replaced by funding_2026_11_26_lean_posting) runs the posting algorithm of posting.py for transfers whose amounts are known
 and that take effect, as its own transaction. The full path costs about a dozen round trips, with the budget's row
 and the journal lock held across several of them; this costs one, and holds them only inside the server.
 
