@@ -9,7 +9,7 @@ RUN npm run build
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    PYTHONPATH=/app/libs/servicekit:/app/services/agencies:/app/services/applications:/app/services/funding:/app/gateway:/app
+    PYTHONPATH=/app/libs/servicekit:/app/libs/planfile:/app/services/agencies:/app/services/applications:/app/services/funding:/app/gateway:/app
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt

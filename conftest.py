@@ -7,6 +7,9 @@ import pytest
 
 from devtools.processes import Platform, running_platform
 
+# servicekit's fixtures (frozen_clock, …) for every test of the repository.
+pytest_plugins = ["servicekit.pytest_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Platform]:
@@ -34,12 +37,13 @@ def platform_admin(platform) -> tuple[str, str]:
     import asyncio
 
     from gateway import service
-    from servicekit.database import Database, session_scope
+    from servicekit.database import Database
+    from servicekit.unit_of_work import transaction
 
     async def create() -> str:
         database = Database(platform.database_urls["gateway"])
         try:
-            async with session_scope(database, write=True) as session:
+            async with transaction(database, write=True) as session:
                 _, password = await service.create_user(session, actor="test:setup", username="platform-admin",
                                                         display_name="测试管理员", role="admin", password=None)
             return password

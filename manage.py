@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 FRONTEND = ROOT / "frontend"
-SOURCE_DIRS = ["libs/servicekit", "services/agencies", "services/applications", "services/funding", "gateway", "."]
+SOURCE_DIRS = ["libs/servicekit", "libs/planfile", "services/agencies", "services/applications", "services/funding", "gateway", "."]
 
 
 def venv_python() -> Path:

@@ -61,7 +61,7 @@ def plan_files() -> list[Path]:
 def load_plan_data(database_urls: dict[str, str] | None = None) -> None:
     """Each service that keeps part of the plan has `<service>.load_plan.load_plan_files(url, plans)`;
     loading is idempotent, so this runs at every start."""
-    from servicekit.planfile import load_plan_file
+    from planfile import load_plan_file
 
     plans = [load_plan_file(path) for path in plan_files()]
     for name in SERVICES:

@@ -24,7 +24,7 @@ from gateway.schemas import (
     UserRead,
     UserUpdate,
 )
-from servicekit.dependencies import ReadSession, WriteSession
+from servicekit.unit_of_work import ReadSession, WriteSession
 from servicekit.identity import LoginRequired, Principal, RoleNotAllowed
 from servicekit.pagination import PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES, render_domain_error

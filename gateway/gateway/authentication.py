@@ -10,7 +10,8 @@ from gateway import service
 from gateway.errors import InvalidAccessToken
 from gateway.rate_limit import RateLimiter
 from gateway.security import AccessTokens
-from servicekit.database import Database, session_scope
+from servicekit.database import Database
+from servicekit.unit_of_work import transaction
 from servicekit.identity import Principal
 
 
@@ -26,7 +27,7 @@ class Authenticator:
         bearer = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
         if api_key or (bearer and bearer.startswith("tpp_")):
             presented = api_key or bearer
-            async with session_scope(self.database, write=False) as session:
+            async with transaction(self.database, write=False) as session:
                 principal = await service.authenticate_api_key(session, presented)
             await self.limiter.hit(self.api_key_rate, "api-key", principal.subject)
             return principal

@@ -1,9 +1,10 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from servicekit.settings import REPO_ROOT, ServiceSettings, default_sqlite_url
+from servicekit.settings import ServiceSettings, default_sqlite_url, home_dir
 
 SERVICE_NAMES = ("agencies", "applications", "funding")
 
@@ -22,7 +23,7 @@ class GatewaySettings(BaseSettings):
     upstream_read_timeout: float = 30.0
     upstream_pool_size: int = 200
     health_timeout: float = 2.0
-    spa_dir: Path = REPO_ROOT / "frontend" / "dist"
+    spa_dir: Path = Field(default_factory=lambda: home_dir() / "frontend" / "dist")
     # The gateway's own database: users, refresh tokens, API keys. SQLite under var/ by default.
     database_url: str = ""
     access_token_ttl_seconds: int = 900

@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway import service
 from gateway.security import AccessTokens
-from servicekit.database import Database, session_scope
+from servicekit.database import Database
+from servicekit.unit_of_work import transaction
 from servicekit.identity import Principal
 from servicekit.settings import keys_dir
 
@@ -32,7 +33,7 @@ async def admin(gateway_database_url):
     """An admin account made the way the first start makes one; returns (username, password)."""
     database = Database(gateway_database_url)
     username = unique("admin")
-    async with session_scope(database, write=True) as session:
+    async with transaction(database, write=True) as session:
         _, password = await service.create_user(session, actor="test", username=username, display_name="管理员",
                                                 role="admin", password=None)
     await database.dispose()

@@ -8,7 +8,8 @@ import pytest
 import redis
 
 from gateway import service
-from servicekit.database import Database, session_scope
+from servicekit.database import Database
+from servicekit.unit_of_work import transaction
 
 
 def unique(prefix: str) -> str:
@@ -18,7 +19,7 @@ def unique(prefix: str) -> str:
 async def make_user(database_url: str, **fields) -> tuple[str, str]:
     database = Database(database_url)
     username = unique(fields.get("role", "user"))
-    async with session_scope(database, write=True) as session:
+    async with transaction(database, write=True) as session:
         _, password = await service.create_user(session, actor="test", username=username, display_name="测试",
                                                 password=None, **fields)
     await database.dispose()
@@ -53,7 +54,7 @@ async def test_key_creation_needs_the_agency_service_to_confirm_the_agency(gatew
 async def test_a_key_works_until_revoked_and_rotation_replaces_it_at_once(gateway, gateway_database_url):
     headers = await token_for(gateway, *await make_user(gateway_database_url, role="admin"))
     database = Database(gateway_database_url)
-    async with session_scope(database, write=True) as session:
+    async with transaction(database, write=True) as session:
         key, secret = await service.create_api_key(session, "test", "prov-hrss-dept", "对接", ["reports:write"])
     await database.dispose()
     assert (await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret})).status_code == 502
@@ -79,7 +80,7 @@ async def test_a_key_works_until_revoked_and_rotation_replaces_it_at_once(gatewa
 
 async def test_made_up_and_tampered_keys_are_refused(gateway, gateway_database_url):
     database = Database(gateway_database_url)
-    async with session_scope(database, write=True) as session:
+    async with transaction(database, write=True) as session:
         _, secret = await service.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
     await database.dispose()
     for presented in ["tpp_000000000000_nothing", secret[:-2] + "xx", "not-a-key"]:
@@ -89,7 +90,7 @@ async def test_made_up_and_tampered_keys_are_refused(gateway, gateway_database_u
 
 async def test_each_api_key_is_rate_limited(gateway, gateway_database_url):
     database = Database(gateway_database_url)
-    async with session_scope(database, write=True) as session:
+    async with transaction(database, write=True) as session:
         _, secret = await service.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
     await database.dispose()
     statuses = [(await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret})).status_code

@@ -14,6 +14,7 @@ from servicekit.identity import TokenSigner, load_verifier
 from servicekit.logging import RequestContextMiddleware, configure_logging
 from servicekit.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from servicekit.settings import ServiceSettings, keys_dir
+from servicekit.unit_of_work import RetryTransactions
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 
@@ -72,6 +73,8 @@ def create_service_app(
     app.include_router(health_router(settings.service_name, version, service_dir))
     for router in routers:
         app.include_router(router)
+    app.add_middleware(RetryTransactions, max_attempts=settings.max_transaction_attempts,
+                       max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     app.openapi = problem_aware_openapi(app, app.openapi)  # type: ignore[method-assign]
     return app

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic autogenerate and downgrades name the same things on every database.
 NAMING_CONVENTION = {
@@ -40,10 +39,6 @@ class UTCDateTime(TypeDecorator):
 
 def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class ServiceBase(DeclarativeBase):
-    """Not used directly: each service declares `class Base(DeclarativeBase): metadata = new_metadata()`."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -80,40 +75,30 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 class Database:
-    """Owns the engine and the session factory; tests swap the factory for one bound to a rolled-back
-    connection (see servicekit.testing)."""
+    """Owns the engine and the session factories (reading, and writing: on SQLite a writing transaction
+    begins with BEGIN IMMEDIATE); tests swap both for ones bound to a rolled-back connection
+    (see servicekit.testing)."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.engine = create_engine_for(url, pool_size=pool_size)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessionmaker = async_sessionmaker(self.engine.execution_options(**{WRITE_INTENT: True}),
+                                                     expire_on_commit=False)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
 @asynccontextmanager
-async def session_scope(database: Database, *, write: bool) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the handler returns, rolled back when it raises.
-    Services and repositories only flush."""
-    async with database.sessionmaker() as session:
-        if write:
-            await session.connection(execution_options={WRITE_INTENT: True})
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-
-
-@asynccontextmanager
 async def standalone_session(database_url: str, *, write: bool) -> AsyncIterator[AsyncSession]:
-    """`session_scope` for a command-line tool (plan loaders, bootstrap, verifier): an engine of one connection
+    """One transaction for a command-line tool (plan loaders, bootstrap, verifier): an engine of one connection
     of its own, disposed when the transaction is over."""
+    from servicekit.unit_of_work import transaction
+
     database = Database(database_url, pool_size=1)
     try:
-        async with session_scope(database, write=write) as session:
+        async with transaction(database, write=write) as session:
             yield session
     finally:
         await database.dispose()

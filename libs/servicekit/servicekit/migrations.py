@@ -37,7 +37,12 @@ async def current_revisions(connection: AsyncConnection) -> set[str]:
     /readyz runs it on every probe (Alembic's MigrationContext costs ~20x more)."""
     try:
         rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
-    except DBAPIError:
+    except DBAPIError as exc:
+        # Only a missing table means "never migrated"; any other failure (a killed connection) propagates, so
+        # /readyz says "unreachable" rather than giving a false diagnosis.
+        missing = getattr(exc.orig, "sqlstate", None) == "42P01" or "no such table" in str(exc.orig).lower()
+        if not missing:
+            raise
         return set()
     return {row[0] for row in rows}
 

@@ -1,5 +1,6 @@
 """RFC 9457 problem+json: typed domain errors and the handlers that render every 4xx/5xx the same way."""
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -9,12 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from servicekit.request_context import current_request_id
 
 logger = logging.getLogger("servicekit.problems")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+STANDARD_MEMBERS = frozenset({"type", "title", "status", "code", "detail", "messages", "errors", "instance",
+                              "request_id"})
 
 
 class FieldProblem(BaseModel):
@@ -44,6 +50,9 @@ class DomainError(Exception):
     code: str = "bad_request"
     message_zh: str = "请求无效。"
     message_en: str = "The request is invalid."
+    # True for the answer to a change that must stay (a stored rejection, a revoked token family): the unit of
+    # work commits the transaction, then renders the error.
+    commit_before_answer: bool = False
 
     def __init__(
         self,
@@ -58,6 +67,16 @@ class DomainError(Exception):
         self.errors = errors or []
         self.extra = extra or {}
         super().__init__(self.message_en)
+
+    def to_problem(self, *, english: bool, instance: str | None, extra: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
+        """The problem+json body of this error."""
+        return problem_body(status=self.status, code=self.code, message_zh=self.message_zh,
+                            message_en=self.message_en, english=english, errors=self.errors, instance=instance,
+                            extra={**self.extra, **(extra or {})})
+
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.extra["retry_after"])} if "retry_after" in self.extra else None
 
 
 class NotFound(DomainError):
@@ -149,7 +168,9 @@ def problem_body(
         request_id=current_request_id(),
     ).model_dump()
     if extra:
-        body.update(extra)
+        # RFC 9457 §3.2: extension members must not redefine the standard ones; one that would is renamed.
+        for name, value in extra.items():
+            body[f"{name}_value" if name in STANDARD_MEMBERS else name] = value
     return body
 
 
@@ -198,21 +219,21 @@ _VALIDATION_MESSAGES_ZH = {
 }
 
 
-def render_domain_error(request: Request, exc: DomainError) -> JSONResponse:
-    """The problem+json response for a domain error; a handler may return it itself when the transaction
-    must still commit (e.g. a revocation that is the answer to a replayed token)."""
-    body = problem_body(
-        status=exc.status,
-        code=exc.code,
-        message_zh=exc.message_zh,
-        message_en=exc.message_en,
-        english=wants_english(request.headers.get("accept-language")),
-        errors=exc.errors,
-        instance=request.url.path,
-        extra=exc.extra,
-    )
-    headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
-    return problem_response(exc.status, body, headers)
+def render_domain_error(request: Request, exc: DomainError, *, extra: dict[str, Any] | None = None,
+                        headers: dict[str, str] | None = None) -> JSONResponse:
+    """The problem+json response for a domain error: the one renderer every service and the gateway use."""
+    body = exc.to_problem(english=wants_english(request.headers.get("accept-language")),
+                          instance=request.url.path, extra=extra)
+    return problem_response(exc.status, body, {**(exc.headers() or {}), **(headers or {})} or None)
+
+
+async def send_problem(send: Send, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:
+    """A problem+json response sent from plain ASGI code (middleware, the gateway's dispatcher)."""
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": body["status"],
+                "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                            (b"content-length", str(len(payload)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": payload})
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -5,6 +5,7 @@
 Each conftest gets fixtures of its own, so two services' session databases never share a cache entry."""
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -40,3 +41,31 @@ def service_fixtures(service_dir: Path, app_factory: Callable[[str], FastAPI]) -
             yield test_client
 
     return database_url, app, client, committing_client
+
+
+class FrozenClock:
+    """servicekit.clock.now() standing still at `at` until the test moves it."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def move_to(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("pass an aware datetime")
+        self.at = at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Every service's clock, stopped at the present moment; `frozen_clock.advance(days=1)` moves it."""
+    from servicekit import clock
+
+    frozen = FrozenClock(clock.now())
+    monkeypatch.setattr(clock, "now", frozen)
+    return frozen

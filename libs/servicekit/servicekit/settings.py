@@ -6,13 +6,15 @@ from pathlib import Path
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_DATA_DIR = REPO_ROOT / "var"
+def home_dir() -> Path:
+    """The folder the platform runs from (the repository root, or /app in the image): TPP_HOME, else the
+    working directory. Every relative default (var/, plans/, frontend/dist) is taken from here."""
+    return Path(os.environ.get("TPP_HOME") or Path.cwd()).resolve()
 
 
 def data_dir() -> Path:
-    """Where the embedded default keeps its files: var/ in the repository, or TPP_DATA_DIR."""
-    return Path(os.environ.get("TPP_DATA_DIR", DEFAULT_DATA_DIR))
+    """Where the embedded default keeps its files: TPP_DATA_DIR, else var/ in the home folder."""
+    return Path(os.environ.get("TPP_DATA_DIR") or home_dir() / "var")
 
 
 def keys_dir() -> Path:
@@ -35,6 +37,10 @@ class ServiceSettings(BaseSettings):
     service_name: str = "service"
     database_url: str = ""
     database_pool_size: int = 10
+    # A request that meets a serialisation failure, deadlock or lost connection runs again, up to this many times.
+    max_transaction_attempts: int = 8
+    # Request bodies are counted as they stream and refused past this size (413).
+    max_body_bytes: int = 10 * 1024 * 1024
     log_level: str = "INFO"
     # Logs as JSON lines by default; TPP_LOG_FORMAT=text is kinder to a developer's terminal.
     log_format: str = "json"

@@ -95,7 +95,7 @@ async def rolled_back_app(app: FastAPI, database_url: str) -> AsyncIterator[http
         test_database = Database(database_url)
         async with test_database.engine.connect() as connection:
             transaction = await connection.begin()
-            test_database.sessionmaker = async_sessionmaker(
+            test_database.sessionmaker = test_database.write_sessionmaker = async_sessionmaker(
                 bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
             )
             app.state.database = test_database

@@ -11,7 +11,7 @@ from agencies.catalog.cache import TaskCache
 from agencies.catalog.pages import PageRequest, page_request
 from agencies.errors import ServiceNotAllowed
 from agencies.periods import local_date
-from servicekit.dependencies import ReadSession, WriteSession
+from servicekit.unit_of_work import ReadSession, WriteSession
 from servicekit.idempotency import Replay
 from servicekit.identity import CurrentPrincipal, Principal, require_role
 

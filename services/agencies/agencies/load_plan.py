@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from agencies.config import get_settings
 from agencies.plan_loader import LoadSummary, PlanLoadError, load_plan
 from servicekit.database import standalone_session
-from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
+from planfile import PlanFile, PlanFileError, load_plan_file
 
 
 async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> list[LoadSummary]:

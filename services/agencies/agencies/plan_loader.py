@@ -1,4 +1,4 @@
-"""Load a plan file (servicekit.planfile) into the database: an upsert keyed by codes and numbers.
+"""Load a plan file (planfile) into the database: an upsert keyed by codes and numbers.
 
 Loading the same file twice leaves the same rows (nothing is duplicated, nothing changes, nothing is
 audited the second time). A row the file no longer names is deleted, unless progress was reported on it:
@@ -28,7 +28,7 @@ from agencies.models import (
     TaskGroup,
     TaskOwner,
 )
-from servicekit import planfile
+import planfile
 from servicekit.audit import record_change
 
 LOADER_ACTOR = "system:plan-loader"

@@ -6,7 +6,7 @@ from agencies.config import SERVICE_DIR, AgenciesSettings
 from agencies.load_plan import load_plan_files
 from agencies.main import create_app
 from agencies_testkit import LIAONING
-from servicekit.planfile import load_plan_file
+from planfile import load_plan_file
 from servicekit.pytest_fixtures import service_fixtures
 
 database_url, app, client, committing_client = service_fixtures(

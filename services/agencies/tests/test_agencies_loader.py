@@ -27,7 +27,7 @@ from agencies.models import (
 from agencies.plan_loader import PlanLoadError, load_plan
 from agencies_testkit import EXAMPLE, LIAONING, PLAN, admin, agency_key, file_report
 from servicekit.migrations import downgrade, upgrade
-from servicekit.planfile import PlanFile, load_plan_file
+from planfile import PlanFile, load_plan_file
 from servicekit.testing import scratch_database
 
 EXAMPLE_PLAN = "example-2031-2032"

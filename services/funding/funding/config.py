@@ -1,9 +1,10 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import REPO_ROOT, ServiceSettings
+from servicekit.settings import ServiceSettings, home_dir
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 
@@ -13,7 +14,7 @@ class FundingSettings(ServiceSettings):
 
     service_name: str = "funding"
     # Where `POST /rules/import` and `POST /budgets/import` find plan files (`<plan>.yaml`).
-    plans_dir: Path = REPO_ROOT / "plans"
+    plans_dir: Path = Field(default_factory=lambda: home_dir() / "plans")
     default_plan: str = "liaoning-2018-2020"
     # A reservation (pending budget → commitment) lives this long unless the saga posts or voids it first.
     reservation_timeout_seconds: int = 7 * 24 * 3600

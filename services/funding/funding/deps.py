@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from funding.errors import LedgerBusy, ServiceNotAllowed
 from funding.ledger.posting import RetryAfter
 from servicekit.database import WRITE_INTENT, Database, is_sqlite
-from servicekit.dependencies import ReadSession
+from servicekit.unit_of_work import ReadSession
 from servicekit.identity import CurrentPrincipal, Principal, require_role
 
 __all__ = ["AdminPrincipal", "CurrentPrincipal", "ReadSession", "SagaPrincipal", "Staff", "Transactions",

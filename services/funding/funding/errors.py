@@ -85,7 +85,7 @@ class CannotReverse(LedgerUnprocessable):
     def __init__(self, key: str, status: str) -> None:
         super().__init__(f"转账 {key} 的状态为 {status}，只有已入账的转账可以冲正。",
                          f"Transfer {key} is {status}; only a posted transfer can be reversed.",
-                         extra={"transfer_id": key, "status": status})
+                         extra={"transfer_id": key, "transfer_status": status})
 
 
 class PostAmountTooLarge(LedgerUnprocessable):
@@ -256,11 +256,11 @@ class AwardNotCommitted(Conflict):
         if status == "released":
             super().__init__(f"资助 {award} 的未拨付余额已退回（状态：released），不能再拨付、配套或退回。",
                              f"Award {award} was released (its unpaid rest went back); nothing more can be paid, "
-                             "matched or released.", extra={"award": award, "status": status})
+                             "matched or released.", extra={"award": award, "award_status": status})
             return
         super().__init__(f"资助 {award} 尚未确认（状态：{status}），不能拨付。",
                          f"Award {award} is not committed (status: {status}); nothing can be paid yet.",
-                         extra={"award": award, "status": status})
+                         extra={"award": award, "award_status": status})
 
 
 class NothingToRelease(Conflict):

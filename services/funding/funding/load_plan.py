@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from funding.config import get_settings
 from funding.rules.service import import_rules
 from servicekit.database import standalone_session
-from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
+from planfile import PlanFile, PlanFileError, load_plan_file
 
 LOADER_ACTOR = "system:plan-loader"
 

@@ -83,8 +83,8 @@ async def test_a_matching_award_gives_its_unmatched_rest_back_once(client, funde
     assert (other_reason.status_code, other_reason.json()["code"], other_reason.json()["differing_fields"]) == (
         409, "transfer_id_reused", ["reason"])
     second = await _release(client, "m1", **{"Idempotency-Key": "release-m1-again"})
-    assert (second.status_code, second.json()["code"], second.json()["status"]) == (409, "award_not_committed",
-                                                                                   "released")
+    assert (second.status_code, second.json()["code"], second.json()["award_status"]) == (409, "award_not_committed",
+                                                                                         "released")
     assert second.json()["messages"]["zh-CN"].startswith("资助 m1 的未拨付余额已退回")
     late = await client.post("/awards/m1/matches", json={"event_id": "n2", "base_amount_fen": 1}, headers=admin())
     assert (late.status_code, late.json()["code"]) == (409, "award_not_committed")
@@ -119,7 +119,7 @@ async def test_an_ordinary_award_gives_back_exactly_the_unpaid_installments(clie
         "available": 115_000_000, "awards": 1}
 
     late = await client.post("/awards/o1/disbursements", json={"installment": 2}, headers=admin())
-    assert (late.status_code, late.json()["code"], late.json()["status"]) == (409, "award_not_committed", "released")
+    assert (late.status_code, late.json()["code"], late.json()["award_status"]) == (409, "award_not_committed", "released")
     retried = await client.post("/awards/o1/disbursements", json={"installment": 1}, headers=admin())
     assert (retried.status_code, retried.headers["idempotent-replay"]) == (200, "true")
     listed = (await client.get("/reports/awards", params={"program_code": "t01-young-top"}, headers=admin())).json()
@@ -141,11 +141,11 @@ async def test_an_award_with_nothing_left_or_not_committed_is_not_released(clien
     body = {"approval_id": "p2", "program_code": "t01-young-top", "fiscal_year": YEAR, "amount_fen": 1_000}
     assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
     reserved = await _release(client, "p2")
-    assert (reserved.status_code, reserved.json()["code"], reserved.json()["status"]) == (
+    assert (reserved.status_code, reserved.json()["code"], reserved.json()["award_status"]) == (
         409, "award_not_committed", "reserved")
     assert (await client.post("/reservations/p2/void", headers=saga())).status_code == 201
     voided = await _release(client, "p2")
-    assert (voided.status_code, voided.json()["status"]) == (409, "voided")
+    assert (voided.status_code, voided.json()["award_status"]) == (409, "voided")
     # Refusals write nothing: the same id works once there is something to release.
     assert (await client.get("/transfers/award-release:p1", headers=admin())).status_code == 404
     assert (await _figures(client, "t01-young-top"))["available"] == 120_000_000 - 1_000

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from servicekit.database import Database, session_scope
+from servicekit.database import Database
+from servicekit.unit_of_work import transaction
 
 JSON = "application/json"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -108,7 +109,7 @@ class PageRequest:
 
     async def respond(self, key: Hashable, render: Callable[[AsyncSession], Awaitable[BaseModel]]) -> Response:
         async def build() -> BaseModel:
-            async with session_scope(self.database, write=False) as session:
+            async with transaction(self.database, write=False) as session:
                 return await render(session)
 
         return await self.pages.respond(key, build)

@@ -29,7 +29,7 @@ from funding.rules import repository as rules_repo
 from funding.rules.evaluator import FIXED_KINDS
 from funding.rules.service import get_rule, import_rules
 from servicekit.audit import record_change
-from servicekit.planfile import PlanFile
+from planfile import PlanFile
 
 PROVINCE_TREASURY = "treasury:province"
 

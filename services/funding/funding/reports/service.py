@@ -11,7 +11,7 @@ from funding.models import Award
 from funding.reports.figures import Figures, ledger_figures
 from funding.reports.schemas import AgencyRow, AwardRow, CityRow, ProgramRow, Report
 from funding.rules import repository as rules_repo
-from servicekit.planfile import PlanFileError, load_plan_file
+from planfile import PlanFileError, load_plan_file
 
 
 @lru_cache(maxsize=8)

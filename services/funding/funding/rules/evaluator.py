@@ -23,7 +23,7 @@ class Computation:
 
 
 def params_of(rule: Any) -> dict[str, Any]:
-    """The kind-specific parameters of a servicekit.planfile rule, in fen."""
+    """The kind-specific parameters of a planfile rule, in fen."""
     kind = rule.kind
     if kind in FIXED_KINDS:
         return {"amount_fen": rule.amount_fen}

@@ -12,7 +12,7 @@ from funding.rules import repository as repo
 from funding.rules.evaluator import compute, params_of
 from funding.rules.schemas import RuleComputation, RuleImportResult, RuleInputs, RuleRead
 from servicekit.audit import record_change
-from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
+from planfile import PlanFile, PlanFileError, load_plan_file
 
 RULES_IMPORT_LOCK = 0x52554C45  # "RULE"
 COMPARED = ("plan_code", "task_number", "kind", "name", "name_en", "quote", "payer", "per", "quota",

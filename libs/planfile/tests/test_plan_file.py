@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 from pydantic import ValidationError
-from servicekit.planfile import PlanFile, PlanFileError, load_plan_file
+from planfile import PlanFile, PlanFileError, load_plan_file
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PLANS = REPO / "plans"
 LIAONING = PLANS / "liaoning-2018-2020.yaml"
 SOURCE = PLANS / "source" / "liaoning-talent-action-plan-2018-2020.txt"
