@@ -11,6 +11,14 @@ from devtools.processes import Platform, running_platform
 pytest_plugins = ["servicekit.pytest_fixtures"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), the tests that share the running platform go to one worker, so
+    each run starts the platform once."""
+    for item in items:
+        if "platform" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("platform"))
+
+
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Platform]:
     """The whole platform, shared by the tests of one run; a test that stops a service restarts it."""

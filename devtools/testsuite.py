@@ -1,19 +1,27 @@
-"""`manage.py test`: every test of the platform, in this order:
+"""`manage.py test`: every test of the platform, its independent parts at the same time:
 
-1. the Python suite (every service, the gateway, cross-service, API fuzzing, browser) on SQLite;
-2. the same suite on PostgreSQL, each service in a database of its own created and dropped by the run
-   (TPP_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres). Required when CI=true or
-   TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
-3. the frontend's unit tests (Vitest).
+* python/sqlite      the Python suite (every service, the gateway, cross-service, API fuzzing, browser) on SQLite;
+* python/postgresql  the same suite (without the browser tests, which do not depend on the database) on
+                     PostgreSQL, each service in a database of its own created and dropped by the run
+                     (TPP_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres). Required when
+                     CI=true or TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
+* frontend           the SPA's unit tests (Vitest).
 
-Extra arguments go to pytest, e.g. `python3 manage.py test -k ledger`."""
+Each Python part spreads its tests over pytest-xdist workers (TPP_TEST_WORKERS each, default 2); the tests
+that share one running platform stay on one worker (xdist_group "platform"), so each part starts it once.
+Every part's output is printed whole when it ends, then one summary; the exit code is non-zero when any part
+failed. Extra arguments go to pytest, e.g. `python3 manage.py test -k ledger` (the frontend part then skips)."""
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from servicekit.testing import pg_admin_url, postgres_available
@@ -25,69 +33,119 @@ def postgres_required() -> bool:
     return os.environ.get("CI", "").lower() == "true" or os.environ.get("TPP_REQUIRE_POSTGRES") == "1"
 
 
-def run_pytest(backend: str, args: list[str], report: Path) -> tuple[int, dict[str, int]]:
-    print(f"\n=== Python tests on {backend} ===", flush=True)
-    env = {**os.environ, "TPP_TEST_BACKEND": backend}
-    code = subprocess.call([sys.executable, "-m", "pytest", f"--junitxml={report}", *args], cwd=ROOT, env=env)
+@dataclass
+class Part:
+    name: str
+    command: list[str]
+    cwd: Path
+    env: dict[str, str]
+    report: Path
+    read_counts: Callable[[Path], dict[str, int]]
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+    started: float = 0.0
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=lambda: {"passed": 0, "failed": 0, "skipped": 0})
+
+    def start(self, folder: Path) -> None:
+        self.log = folder / f"{self.name.replace('/', '-')}.log"
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=self.log.open("wb"),
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def finish(self) -> int:
+        assert self.process is not None
+        self.seconds = time.monotonic() - self.started
+        self.counts = self.read_counts(self.report)
+        if self.process.returncode != 0 and self.counts["failed"] == 0:
+            self.counts["failed"] = 1  # it failed before reporting (collection error, crash)
+        return self.process.returncode
+
+
+def junit_counts(report: Path) -> dict[str, int]:
     counts = {"passed": 0, "failed": 0, "skipped": 0}
-    if report.exists():
-        suite = ET.parse(report).getroot()
-        suites = [suite] if suite.tag == "testsuite" else list(suite)
-        for item in suites:
-            total, failures, errors, skipped = (int(item.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-            counts["failed"] += failures + errors
-            counts["skipped"] += skipped
-            counts["passed"] += total - failures - errors - skipped
-    return code, counts
+    if not report.exists():
+        return counts
+    suite = ET.parse(report).getroot()
+    for item in [suite] if suite.tag == "testsuite" else list(suite):
+        total, failures, errors, skipped = (int(item.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+        counts["failed"] += failures + errors
+        counts["skipped"] += skipped
+        counts["passed"] += total - failures - errors - skipped
+    return counts
 
 
-def run_frontend_tests() -> tuple[int, dict[str, int]]:
-    print("\n=== Frontend unit tests (Vitest) ===", flush=True)
-    npm = shutil.which("npm") or "npm"
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "vitest.json"
-        code = subprocess.call([npm, "test", "--", "--reporter=default", "--reporter=json",
-                                f"--outputFile.json={report}"], cwd=ROOT / "frontend")
-        counts = {"passed": 0, "failed": 0, "skipped": 0}
-        if report.exists():
-            import json
+def vitest_counts(report: Path) -> dict[str, int]:
+    if not report.exists():
+        return {"passed": 0, "failed": 0, "skipped": 0}
+    data = json.loads(report.read_text())
+    return {"passed": data.get("numPassedTests", 0), "failed": data.get("numFailedTests", 0),
+            "skipped": data.get("numPendingTests", 0) + data.get("numTodoTests", 0)}
 
-            data = json.loads(report.read_text())
-            counts = {"passed": data.get("numPassedTests", 0), "failed": data.get("numFailedTests", 0),
-                      "skipped": data.get("numPendingTests", 0) + data.get("numTodoTests", 0)}
-    if code != 0 and counts["failed"] == 0:
-        counts["failed"] = 1
-    return code, counts
+
+def python_part(backend: str, pytest_args: list[str], folder: Path, extra: list[str] = ()) -> Part:
+    report = folder / f"{backend}.xml"
+    workers = os.environ.get("TPP_TEST_WORKERS", "2")
+    command = [sys.executable, "-m", "pytest", f"--junitxml={report}", "-n", workers, "--dist", "loadgroup",
+               "-q", *extra, *pytest_args]
+    return Part(f"python/{backend}", command, ROOT, {**os.environ, "TPP_TEST_BACKEND": backend}, report,
+                junit_counts)
+
+
+def frontend_part(folder: Path) -> Part:
+    report = folder / "vitest.json"
+    command = [shutil.which("npm") or "npm", "test", "--", "--reporter=default", "--reporter=json",
+               f"--outputFile.json={report}"]
+    return Part("frontend", command, ROOT / "frontend", dict(os.environ), report, vitest_counts)
 
 
 def main() -> int:
     pytest_args = sys.argv[1:]
-    results: list[tuple[str, int, dict[str, int]]] = []
-    with tempfile.TemporaryDirectory(prefix="tpp-reports-") as folder:
-        code, counts = run_pytest("sqlite", pytest_args, Path(folder) / "sqlite.xml")
-        results.append(("python/sqlite", code, counts))
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="tpp-tests-") as tmp:
+        folder = Path(tmp)
+        parts = [python_part("sqlite", pytest_args, folder)]
+        notes: list[str] = []
+        failed_before_start: list[str] = []
         if postgres_available():
-            code, counts = run_pytest("postgresql", pytest_args, Path(folder) / "postgresql.xml")
-            results.append(("python/postgresql", code, counts))
+            parts.append(python_part("postgresql", pytest_args, folder, extra=["-m", "not browser"]))
         elif postgres_required():
-            print(f"\n✗ PostgreSQL is required here but {pg_admin_url()} does not answer", flush=True)
-            results.append(("python/postgresql", 1, {"passed": 0, "failed": 1, "skipped": 0}))
+            notes.append(f"✗ PostgreSQL is required here but {pg_admin_url()} does not answer")
+            failed_before_start.append("python/postgresql")
         else:
-            print(f"\n! PostgreSQL not reachable at {pg_admin_url()}: its run is skipped (set TPP_TEST_PG_URL)",
-                  flush=True)
-    code, counts = run_frontend_tests()
-    results.append(("frontend", code, counts))
+            notes.append(f"! PostgreSQL not reachable at {pg_admin_url()}: its run is skipped (set TPP_TEST_PG_URL)")
+        if not pytest_args:
+            parts.append(frontend_part(folder))
+
+        print(f"=== Running {', '.join(p.name for p in parts)} at the same time ===", flush=True)
+        for part in parts:
+            part.start(folder)
+        running = list(parts)
+        while running:
+            for part in list(running):
+                if part.process.poll() is None:
+                    continue
+                running.remove(part)
+                code = part.finish()
+                print(f"\n=== {part.name}: {'ok' if code == 0 else 'FAILED'} in {part.seconds:.0f} s ===", flush=True)
+                sys.stdout.write(part.log.read_text(errors="replace"))
+                sys.stdout.flush()
+            time.sleep(0.5)
 
     print("\n=== Summary ===")
-    failed_parts = [name for name, code, _ in results if code != 0]
-    for name, code, counts in results:
-        print(f"{name:<20} {'ok' if code == 0 else 'FAILED':<7} "
-              f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
-    passed = sum(c["passed"] for _, _, c in results)
-    failed = sum(c["failed"] for _, _, c in results) or len(failed_parts)
-    skipped = sum(c["skipped"] for _, _, c in results)
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 1 if failed_parts else 0
+    for note in notes:
+        print(note)
+    for name in failed_before_start:
+        print(f"{name:<20} FAILED  not run")
+    for part in parts:
+        c = part.counts
+        print(f"{part.name:<20} {'ok' if part.process.returncode == 0 else 'FAILED':<7} {part.seconds:6.0f} s  "
+              f"{c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped")
+    totals = {k: sum(p.counts[k] for p in parts) for k in ("passed", "failed", "skipped")}
+    totals["failed"] += len(failed_before_start)
+    print(f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped "
+          f"in {time.monotonic() - started:.0f} s")
+    return 1 if failed_before_start or any(p.process.returncode != 0 for p in parts) else 0
 
 
 if __name__ == "__main__":
