@@ -34,7 +34,7 @@ IdempotencyKeyHeader = Annotated[
     Header(
         alias="Idempotency-Key",
         description="Client-chosen key (1–200 characters); a retry with the same key and body returns the "
-        "first response instead of acting twice.",
+        "first response (flagged `Idempotent-Replay: true`) instead of acting twice.",
     ),
 ]
 
