@@ -37,7 +37,7 @@ TARGET_RATIO = 0.8
 
 
 def load_plan(database_url: str) -> None:
-    from agencies.load_plan import load_plan_files
+    from agencies.plan_cli import load_plan_files
     from planfile import load_plan_file
 
     for summary in asyncio.run(load_plan_files(database_url, [load_plan_file(PLAN_FILE)])):

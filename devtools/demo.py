@@ -8,11 +8,13 @@ import httpx
 
 from gateway.bootstrap import credentials_file
 
-# (deliverable, period, cumulative value, unit, narrative) reported by 省人力资源社会保障厅's demo key.
+# (deliverable, period, cumulative value, unit, day reported, narrative) reported by 省人力资源社会保障厅's demo key.
+# The Liaoning plan ended in 2020, so the demo back-fills its record: each report states the day it was made
+# (`reported_on`, accepted for a plan that has ended), within the period's grace days, instead of showing today.
 DEMO_REPORTS = [
-    ("t05-doctors-postdocs", "2018-Q4", 5200, "人", "（演示数据）全年新增储备博士、博士后约 5200 人。"),
-    ("t05-doctors-postdocs", "2019-Q2", 9100, "人", "（演示数据）截至二季度累计储备约 9100 人。"),
-    ("t07-new-skilled-workers", "2019-Q2", 180000, "人", "（演示数据）累计新增技能工人 18 万人。"),
+    ("t05-doctors-postdocs", "2018-Q4", 5200, "人", "2019-01-10", "（演示数据）全年新增储备博士、博士后约 5200 人。"),
+    ("t05-doctors-postdocs", "2019-Q2", 9100, "人", "2019-07-08", "（演示数据）截至二季度累计储备约 9100 人。"),
+    ("t07-new-skilled-workers", "2019-Q2", 180000, "人", "2019-07-12", "（演示数据）累计新增技能工人 18 万人。"),
 ]
 
 
@@ -27,10 +29,11 @@ def create_demo_records(gateway_url: str) -> list[str]:
         token = api.post("/auth/login", json={"username": reviewer["username"], "password": reviewer["password"]})
         token.raise_for_status()
         lead = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        for code, period, value, unit, narrative in DEMO_REPORTS:
+        for code, period, value, unit, reported_on, narrative in DEMO_REPORTS:
             response = api.post(f"/agencies/deliverables/{code}/reports",
                                 headers={**key, "Idempotency-Key": f"demo-{code}-{period}"},
-                                json={"period": period, "value": value, "unit": unit, "narrative": narrative})
+                                json={"period": period, "value": value, "unit": unit, "narrative": narrative,
+                                      "reported_on": reported_on})
             response.raise_for_status()
             # A replayed POST answers with the first response, so ask for the report as it is now.
             report = api.get(f"/agencies/reports/{response.json()['id']}").json()

@@ -58,16 +58,21 @@ def plan_files() -> list[Path]:
     return [ROOT / "plans" / "liaoning-2018-2020.yaml"]
 
 
+# The command-line module through which a service loads plan files, by its current name and its former one.
+PLAN_MODULES = ("plan_cli", "load_plan")
+
+
 def load_plan_data(database_urls: dict[str, str] | None = None) -> None:
-    """Each service that keeps part of the plan has `<service>.load_plan.load_plan_files(url, plans)`;
-    loading is idempotent, so this runs at every start."""
+    """Each service that keeps part of the plan has `<service>.plan_cli.load_plan_files(url, plans)` (or, not
+    renamed yet, `<service>.load_plan`); loading is idempotent, so this runs at every start."""
     from planfile import load_plan_file
 
     plans = [load_plan_file(path) for path in plan_files()]
     for name in SERVICES:
-        if importlib.util.find_spec(f"{name}.load_plan") is None:
+        module = next((f"{name}.{m}" for m in PLAN_MODULES if importlib.util.find_spec(f"{name}.{m}")), None)
+        if module is None:
             continue
-        loader = importlib.import_module(f"{name}.load_plan")
+        loader = importlib.import_module(module)
         url = (database_urls or {}).get(name) or database_url(name)
         for summary in asyncio.run(loader.load_plan_files(url, plans)):
             print(f"· {name}: {summary.line()}", flush=True)

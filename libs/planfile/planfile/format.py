@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from servicekit.validation import SLUG_PATTERN
+
 __all__ = [
     "Agency",
     "Deliverable",
@@ -40,8 +42,11 @@ __all__ = [
     "load_plan_file",
 ]
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+# The English beside a Chinese field: no CJK characters or full-width punctuation, so a name left untranslated
+# or pasted into the wrong field is caught.
+English = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+$")]
 Yuan = Annotated[StrictInt, Field(gt=0)]
 Count = Annotated[StrictInt, Field(gt=0)]
 Number = Annotated[StrictInt | StrictFloat, Field(gt=0)]
@@ -93,7 +98,7 @@ class _Model(BaseModel):
 class PlanInfo(_Model):
     code: Slug
     title: Text
-    title_en: Text
+    title_en: English
     document_number: Text
     issuers: tuple[Text, ...] = Field(min_length=1)
     issued_on: date
@@ -111,7 +116,7 @@ class PlanInfo(_Model):
 class Agency(_Model):
     code: Slug
     name: Text
-    name_en: Text
+    name_en: English
     kind: AgencyKind
     members: tuple[Slug, ...] = ()
 
@@ -145,9 +150,11 @@ class _Target(_Model):
     code: Slug
     quote: Text
     indicator: Text
+    indicator_en: English
     value: Number
     value_max: Number | None = None
     unit: Text
+    unit_en: English
     approximate: StrictBool
     comparator: Comparator
     due: date
@@ -184,7 +191,7 @@ class Deliverable(_Target):
 class _RuleBase(_Model):
     code: Slug
     name: Text
-    name_en: Text
+    name_en: English
     quote: Text
     payer: Payer
     per: Per
@@ -330,6 +337,7 @@ class Task(_Model):
     section: Count
     group: Count | None = None
     title: Text
+    title_en: English
     clause: Text
     lead: tuple[Slug, ...] = Field(min_length=1)
     responsible: tuple[Slug, ...] = ()

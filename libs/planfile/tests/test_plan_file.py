@@ -496,6 +496,42 @@ def test_models_are_frozen(plan):
         plan.tasks[0].title = "changed"
 
 
+# --- English beside the Chinese -------------------------------------------------------------------------
+
+
+def test_every_task_and_target_has_its_english(plan):
+    targets = [*plan.overall_targets, *(d for _, d in plan.all_deliverables())]
+    assert len(plan.tasks) == 26 and len(targets) == 53
+    assert plan.task(5).title_en == "Implement the young talent reserve programme"
+    assert (plan.task(11).deliverables[0].indicator_en, plan.task(11).deliverables[0].unit_en) == (
+        "New academician workstations", "workstations")
+    # Translated, not copied: no two tasks share an English title, and every unit has its English word.
+    assert len({t.title_en for t in plan.tasks}) == 26
+    assert {(t.unit, t.unit_en) for t in targets} == {
+        ("人", "people"), ("名", "people"), ("人次", "person-times"), ("%", "%"), ("家", "workstations"),
+        ("家", "bases"), ("家", "studios"), ("家", "agencies"), ("家", "institutions"), ("家", "spaces"),
+        ("个", "teams"), ("个", "bases"), ("个", "missions"), ("个", "disciplines"), ("个", "majors"),
+        ("个", "projects"), ("项", "achievements")}
+
+
+@pytest.mark.parametrize(("where", "field"), [
+    (lambda data: data["tasks"][0], "title_en"),
+    (lambda data: data["tasks"][0]["deliverables"][0], "indicator_en"),
+    (lambda data: data["tasks"][0]["deliverables"][0], "unit_en"),
+    (lambda data: data["overall_targets"][0], "unit_en"),
+])
+def test_english_is_required(tmp_path, example_data, where, field):
+    del where(example_data)[field]
+    _refused(tmp_path, example_data, field, "Field required")
+
+
+def test_english_fields_hold_no_chinese(tmp_path, example_data):
+    example_data["tasks"][0]["deliverables"][0]["unit_en"] = "名"
+    example_data["tasks"][1]["title_en"] = "Innovation teams（示例）"
+    message = _refused(tmp_path, example_data, "tasks[0].deliverables[0].unit_en", "tasks[1].title_en")
+    assert "should match pattern" in message
+
+
 # --- the fictional plan: loading is generic -------------------------------------------------------
 
 

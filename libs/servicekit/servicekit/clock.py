@@ -1,7 +1,7 @@
 """The one clock of every service: deadlines, journal timestamps, expiry and `as_of` reads all ask `now()`.
 Tests move time with the `frozen_clock` fixture (servicekit.pytest_fixtures) instead of sleeping."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated
 
 from fastapi import Depends
@@ -20,3 +20,11 @@ async def _now() -> datetime:
 
 
 Now = Annotated[datetime, Depends(_now)]
+
+
+async def _today() -> date:
+    return now().astimezone(CHINA_TIME).date()
+
+
+Today = Annotated[date, Depends(_today)]
+"""The calendar day it is in China Standard Time, where plans, periods and deadlines are counted in days."""

@@ -2,14 +2,21 @@
 transaction as its effects; a retry with the same body gets that response back, another body gets 409.
 
 The key row is inserted *before* the work, so a concurrent duplicate waits on the unique index (PostgreSQL)
-or on the write lock (SQLite) until the first commits, then replays its outcome."""
+or on the write lock (SQLite) until the first commits, then replays its outcome.
+
+A route makes its POST idempotent with the `idempotent_post(model)` dependency: the request's method, path and
+body are the fingerprint, so the service layer that does the work knows nothing of HTTP. A replay answers the
+stored status and body with the header `Idempotent-Replay: true`."""
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Header
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import JSON, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +24,17 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from servicekit.database import UTCDateTime
 from servicekit.problems import Conflict, Unprocessable
+from servicekit.unit_of_work import WriteSession
+
+REPLAY_HEADER = "Idempotent-Replay"
+Result = TypeVar("Result", bound=BaseModel)
 
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         description="Client-chosen key (1–200 characters); a retry with the same key and body returns the "
-        "first response instead of acting twice.",
+        "first response (flagged `Idempotent-Replay: true`) instead of acting twice.",
     ),
 ]
 
@@ -104,3 +115,56 @@ async def complete_key(session: AsyncSession, record: IdempotencyRecordMixin, st
 
 async def _find(session: AsyncSession, model: type[IdempotencyRecordMixin], scope: str, key: str):  # noqa: ANN202
     return await session.scalar(select(model).where(model.scope == scope, model.key == key))  # type: ignore[attr-defined]
+
+
+async def run_idempotent(
+    session: AsyncSession, model: type[IdempotencyRecordMixin], *, scope: str, key: str | None, fingerprint: str,
+    work: Callable[[], Awaitable[Result]], status_code: int,
+) -> Result | Replay:
+    """Run `work` once per (scope, key) and store its answer with its effects, in the caller's transaction.
+    A retry with the same fingerprint gets a Replay of that answer; another fingerprint under the key is a 409.
+    Without a key, `work` simply runs. A refused request (an error raised by `work`) stores nothing."""
+    if key is None:
+        return await work()
+    record, replay = await claim_key(session, model, scope=scope, key=key, request_fingerprint=fingerprint)
+    if replay is not None:
+        return replay
+    result = await work()
+    await complete_key(session, record, status_code, result.model_dump(mode="json"))
+    return result
+
+
+def replay_response(result: Result | Replay) -> Result | JSONResponse:
+    """The result as the route returns it: a replay as it was first sent, flagged `Idempotent-Replay: true`."""
+    if isinstance(result, Replay):
+        return JSONResponse(result.body, status_code=result.status_code, headers={REPLAY_HEADER: "true"})
+    return result
+
+
+class IdempotentPost:
+    """A creating POST made idempotent per caller: `await post.run(caller.actor, payload, work, status_code=201)`."""
+
+    def __init__(self, request: Request, session: AsyncSession, model: type[IdempotencyRecordMixin],
+                 key: str | None) -> None:
+        self.request = request
+        self.session = session
+        self.model = model
+        self.key = key
+
+    async def run(self, scope: str, payload: BaseModel, work: Callable[[], Awaitable[Result]], *,
+                  status_code: int) -> Result | JSONResponse:
+        """`scope` keeps callers' keys apart (usually the caller's actor), so two callers never collide."""
+        request_fingerprint = fingerprint(self.request.method, self.request.url.path, payload.model_dump(mode="json"))
+        result = await run_idempotent(self.session, self.model, scope=scope, key=self.key,
+                                      fingerprint=request_fingerprint, work=work, status_code=status_code)
+        return replay_response(result)
+
+
+def idempotent_post(model: type[IdempotencyRecordMixin]) -> Callable[..., Awaitable[IdempotentPost]]:
+    """A dependency giving the route an IdempotentPost on the request's own write session."""
+
+    async def dependency(request: Request, session: WriteSession,
+                         key: IdempotencyKeyHeader = None) -> IdempotentPost:
+        return IdempotentPost(request, session, model, key)
+
+    return dependency

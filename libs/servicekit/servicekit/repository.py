@@ -1,9 +1,10 @@
 """The small base every repository builds on. Repositories hold the queries; they never commit (the request's
 unit of work does) and flush at most."""
 
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.pagination import PageParams, fetch_page
@@ -28,3 +29,12 @@ class RepositoryBase(Generic[Row]):
         self.session.add(row)
         await self.session.flush()
         return row
+
+
+def where_given(statement: Select, filters: Iterable[tuple[Any, Callable[[Any], ColumnElement[bool]]]]) -> Select:
+    """`statement` narrowed by the condition of each (value, condition) filter whose value was given (not None):
+    a list endpoint's optional filters, each written once."""
+    for value, condition in filters:
+        if value is not None:
+            statement = statement.where(condition(value))
+    return statement

@@ -120,6 +120,25 @@ class UnknownCity(Unprocessable):
     message_en = "The city code names no city."
 
 
+class AsOfOutsidePlan(Unprocessable):
+    code = "as_of_outside_plan"
+    message_zh = "评判日期须在计划的实施期内。"
+    message_en = "as_of must lie within the plan's period."
+
+
+class ReportedOnWhilePlanRuns(Unprocessable):
+    code = "reported_on_while_plan_runs"
+    message_zh = "计划仍在实施，报告以实际报送日为准，不能另填报送日期；补录报送日期仅适用于已结束的计划。"
+    message_en = ("The plan is still running, so a report is dated the day it is filed; reported_on is only for "
+                  "back-filling the record of a plan that has ended.")
+
+
+class ReportedOnOutOfRange(Unprocessable):
+    code = "reported_on_out_of_range"
+    message_zh = "报送日期须在报送期开始之后，且不晚于今天。"
+    message_en = "reported_on must lie between the start of the period and today."
+
+
 class NotAnEscalationTarget(Unprocessable):
     code = "not_a_reporting_agency"
     message_zh = "该单位对这一目标任务没有报送义务。"
@@ -157,6 +176,12 @@ class NotOverdue(Conflict):
     code = "not_overdue"
     message_zh = "该报送事项未逾期，无需督办。"
     message_en = "This report is not overdue, so there is nothing to escalate."
+
+
+class PlanEnded(Conflict):
+    code = "plan_ended"
+    message_zh = "该计划已结束，按期末结果评判，不再督办。"
+    message_en = "The plan has ended: it is judged by its final result and is no longer escalated."
 
 
 class EscalationOutOfOrder(Conflict):

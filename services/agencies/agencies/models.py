@@ -56,7 +56,25 @@ class Plan(Base):
     sections: Mapped[list["Section"]] = relationship(order_by="Section.number", lazy="raise")
 
 
-class PlanTarget(Base):
+class TargetColumns:
+    """What a target says, in a plan-wide goal and in a task's deliverable alike: the words of the plan, what is
+    counted (in Chinese and English), how many, in which unit, compared how, by when."""
+
+    code: Mapped[str] = mapped_column(String(80))
+    quote: Mapped[str] = mapped_column(Text)
+    indicator: Mapped[str] = mapped_column(String(300))
+    indicator_en: Mapped[str] = mapped_column(String(300))
+    value: Mapped[float] = mapped_column(Double)
+    value_max: Mapped[float | None] = mapped_column(Double)
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_en: Mapped[str] = mapped_column(String(40))
+    approximate: Mapped[bool] = mapped_column(Boolean)
+    comparator: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanTarget(TargetColumns, Base):
     """A plan-wide goal (工作目标), e.g. 专业技术人才达到 350 万人."""
 
     __tablename__ = "plan_targets"
@@ -65,16 +83,6 @@ class PlanTarget(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(80))
-    quote: Mapped[str] = mapped_column(Text)
-    indicator: Mapped[str] = mapped_column(String(300))
-    value: Mapped[float] = mapped_column(Double)
-    value_max: Mapped[float | None] = mapped_column(Double)
-    unit: Mapped[str] = mapped_column(String(20))
-    approximate: Mapped[bool] = mapped_column(Boolean)
-    comparator: Mapped[str] = mapped_column(String(20))
-    due: Mapped[date] = mapped_column(Date)
-    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Section(Base):
@@ -157,6 +165,7 @@ class Task(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("task_groups.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
     clause: Mapped[str] = mapped_column(Text)
 
     plan: Mapped[Plan] = relationship(lazy="raise")
@@ -187,7 +196,7 @@ class TaskOwner(Base):
     agency: Mapped[Agency] = relationship(lazy="raise")
 
 
-class Deliverable(Base):
+class Deliverable(TargetColumns, Base):
     """A quantitative target of a task (e.g. 新建院士工作站 100 家). Reported by its owners, or derived
     from the approvals of the funding program `derived_from_program`. Codes are unique service-wide."""
 
@@ -197,19 +206,10 @@ class Deliverable(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
     position: Mapped[int] = mapped_column(Integer)
-    quote: Mapped[str] = mapped_column(Text)
-    indicator: Mapped[str] = mapped_column(String(300))
-    value: Mapped[float] = mapped_column(Double)
-    value_max: Mapped[float | None] = mapped_column(Double)
-    unit: Mapped[str] = mapped_column(String(20))
-    approximate: Mapped[bool] = mapped_column(Boolean)
-    comparator: Mapped[str] = mapped_column(String(20))
-    due: Mapped[date] = mapped_column(Date)
     recurrence: Mapped[str] = mapped_column(String(20))
     reporting: Mapped[str] = mapped_column(String(20))
     derived_from_program: Mapped[str | None] = mapped_column(String(80), index=True)
     part_of_id: Mapped[int | None] = mapped_column(ForeignKey("deliverables.id"))
-    note: Mapped[str | None] = mapped_column(Text)
 
     task: Mapped[Task] = relationship(lazy="raise", back_populates="deliverables")
     part_of: Mapped["Deliverable | None"] = relationship(remote_side=[id], lazy="raise")
@@ -220,7 +220,7 @@ class Deliverable(Base):
 
 class ProgressReport(Base):
     """An agency's cumulative value for a deliverable at the end of a reporting period, with evidence.
-    pending → accepted | returned, decided by a lead agency of the task."""
+    pending → accepted | returned, decided by a lead agency of the task. `submitted_at` is when it was entered."""
 
     __tablename__ = "progress_reports"
     __table_args__ = (Index("ix_progress_reports_deliverable_id_agency_id", "deliverable_id", "agency_id"),)
@@ -237,6 +237,9 @@ class ProgressReport(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     submitted_by: Mapped[str] = mapped_column(String(200))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The day the agency reported the value: the day it was filed, or for a report back-filled into the record
+    # of a plan that has ended, the day the agency states. Supervision judges lateness by it.
+    reported_on: Mapped[date] = mapped_column(Date)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_comment: Mapped[str | None] = mapped_column(Text)

@@ -1,25 +1,28 @@
 """Derived deliverables: approvals from the applications service, counted once per approval id."""
 
+from datetime import UTC, datetime
+
 import pytest
 
-from agencies_testkit import PLAN, admin, agency_key, applications_service, file_report
+from factories import PLAN, admin, agency_key, applications_service, approval_body, create_approval, create_report
 from servicekit.testing import identity_headers
 
 WORKSTATIONS = "t11-academician-workstations"  # 新建院士工作站 100 家, derived from t11-academician-workstation
 PROGRAM = "t11-academician-workstation"
 
 
-def approval(approval_id: str, program: str = PROGRAM, application: str = "app-1", city: str | None = "city-dalian"):
-    body = {"approval_id": approval_id, "program_code": program, "application_id": application}
-    return {**body, "city": city} if city else body
+@pytest.fixture(autouse=True)
+def mid_2020(frozen_clock):
+    """While the plan runs, its progress is judged today: approvals count as they are recorded."""
+    frozen_clock.move_to(datetime(2020, 6, 1, 4, tzinfo=UTC))
 
 
-async def record(client, body: dict):
-    return await client.post("/internal/approvals", headers=applications_service(), json=body)
+def approval(approval_id: str, program: str = PROGRAM, **fields) -> dict:
+    return approval_body(approval_id, program, **fields)
 
 
 async def test_an_approval_counts_towards_its_deliverable(client):
-    response = await record(client, approval("apv-1"))
+    response = await create_approval(client, approval("apv-1"))
     assert response.status_code == 201
     body = response.json()
     assert (body["approval_id"], body["program_code"], body["city"], body["revoked_at"]) == (
@@ -32,25 +35,26 @@ async def test_an_approval_counts_towards_its_deliverable(client):
 
 
 async def test_the_same_approval_id_counts_once(client):
-    first = await record(client, approval("apv-1"))
-    again = await record(client, approval("apv-1"))
+    first = await create_approval(client, approval("apv-1"))
+    again = await create_approval(client, approval("apv-1"))
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 1.0
 
 
 async def test_the_same_approval_id_with_other_content_is_409(client):
-    await record(client, approval("apv-1"))
+    await create_approval(client, approval("apv-1"))
     for other in (approval("apv-1", application="app-2"), approval("apv-1", city=None),
                   approval("apv-1", program="t03-team")):
-        response = await record(client, other)
+        response = await create_approval(client, other)
         assert (response.status_code, response.json()["code"]) == (409, "approval_id_reused")
 
 
 async def test_value_and_percent_count_every_approval(client):
     for n, city in enumerate(["city-dalian", "city-dalian", "city-shenyang", None], start=1):
-        assert (await record(client, approval(f"apv-{n}", application=f"app-{n}", city=city))).status_code == 201
-    await record(client, approval("apv-other", program="t03-team"))
+        response = await create_approval(client, approval(f"apv-{n}", application=f"app-{n}", city=city))
+        assert response.status_code == 201
+    await create_approval(client, approval("apv-other", program="t03-team"))
     deliverable = (await client.get(f"/deliverables/{WORKSTATIONS}")).json()
     assert (deliverable["progress"]["value"], deliverable["progress"]["percent"]) == (4.0, 4.0)
     assert [(s["agency"]["code"] if s["agency"] else None, s["value"]) for s in deliverable["by_agency"]] == [
@@ -61,8 +65,8 @@ async def test_value_and_percent_count_every_approval(client):
 
 
 async def test_a_revoked_approval_stops_counting(client):
-    await record(client, approval("apv-1"))
-    await record(client, approval("apv-2", application="app-2"))
+    await create_approval(client, approval("apv-1"))
+    await create_approval(client, approval("apv-2", application="app-2"))
     revoked = await client.post("/internal/approvals/apv-1/revoke", headers=applications_service())
     assert revoked.status_code == 200
     assert revoked.json()["revoked_at"] is not None
@@ -75,14 +79,14 @@ async def test_a_revoked_approval_stops_counting(client):
 
 
 async def test_a_program_without_a_deliverable_is_recorded_for_later(client):
-    response = await record(client, approval("apv-1", program="t01-national-programme-matching"))
+    response = await create_approval(client, approval("apv-1", program="t01-national-programme-matching"))
     assert response.status_code == 201
     assert response.json()["deliverables"] == []
 
 
 @pytest.mark.parametrize("city", ["city-atlantis", "prov-org-dept", "all-cities"])
 async def test_the_city_must_be_a_city(client, city):
-    response = await record(client, approval("apv-1", city=city))
+    response = await create_approval(client, approval("apv-1", city=city))
     assert (response.status_code, response.json()["code"]) == (422, "unknown_city")
 
 
@@ -99,14 +103,14 @@ async def test_only_the_applications_service_records_approvals(client):
 
 
 async def test_reports_on_a_derived_deliverable_are_refused(client):
-    response = await file_report(client, WORKSTATIONS, agency_key("prov-sci-tech-association"), "2019-Q1", 5, "家")
+    response = await create_report(client, WORKSTATIONS, agency_key("prov-sci-tech-association"), "2019-Q1", 5, "家")
     assert (response.status_code, response.json()["code"]) == (409, "deliverable_is_derived")
     assert response.json()["messages"]["en"] == (
         "This deliverable's progress is counted from approvals; it does not take reports.")
 
 
 async def test_approvals_are_audited(client):
-    await record(client, approval("apv-1"))
+    await create_approval(client, approval("apv-1"))
     await client.post("/internal/approvals/apv-1/revoke", headers=applications_service())
     entries = (await client.get("/audit?entity_type=derived_approval", headers=admin())).json()["items"]
     assert [(e["action"], e["actor"], e["entity_id"]) for e in entries] == [
@@ -116,7 +120,8 @@ async def test_approvals_are_audited(client):
 async def test_a_total_counts_its_parts_once(client):
     # Task 2: 3000 talents introduced ⊃ 400 key talents supported = 10 + 200 + 200 awarded by three programs.
     for n, program in enumerate(["t02-outstanding", "t02-leading", "t02-leading", "t02-young-top"], start=1):
-        assert (await record(client, approval(f"apv-{n}", program=program, application=f"app-{n}"))).status_code == 201
+        response = await create_approval(client, approval(f"apv-{n}", program=program, application=f"app-{n}"))
+        assert response.status_code == 201
     task = (await client.get(f"/tasks/{PLAN}/2")).json()
     figures = {d["code"]: (d["progress"]["value"], d["progress"]["parts_value"]) for d in task["deliverables"]}
     assert figures == {"t02-talent-introduced": (4.0, 4.0), "t02-key-talent-supported": (4.0, 4.0),

@@ -1,6 +1,6 @@
 """The public catalog, checked against the plan's text: plans, tasks, filters, search, pages, agencies."""
 
-from agencies_testkit import PLAN
+from factories import PLAN
 
 CITIES = ["沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹东市", "锦州市", "营口市", "阜新市", "辽阳市", "盘锦市",
           "铁岭市", "朝阳市", "葫芦岛市"]
@@ -108,10 +108,12 @@ async def test_task_11_has_the_academician_workstation_target(client):
         "code": "t11-academician-workstations", "quote": "新建院士工作站 100 家", "value": 100.0, "unit": "家",
         "comparator": "exactly", "due": "2020-12-31", "reporting": "quarterly",
         "derived_from_program": "t11-academician-workstation"}
+    # The plan ended on 2020-12-31: this is its final result.
     assert deliverable["progress"] == {"source": "derived", "value": 0.0, "percent": 0.0, "expected_value": 100.0,
-                                       "status": "red", "parts_value": None, "as_of": deliverable["progress"]["as_of"]}
+                                       "status": "red", "parts_value": None, "as_of": "2020-12-31", "final": True,
+                                       "result": "not_achieved"}
     assert deliverable["reports"] == {"total": 0, "pending": 0, "accepted": 0, "returned": 0, "latest_period": None,
-                                      "latest_submitted_at": None}
+                                      "latest_reported_on": None, "latest_submitted_at": None}
 
 
 async def test_task_owners_keep_order_roles_and_resolve_the_cities(client):
@@ -150,9 +152,10 @@ async def test_unknown_or_invalid_tasks(client):
 
 async def test_deliverable_detail_names_its_task(client):
     body = (await client.get("/deliverables/t05-doctors-postdocs")).json()
-    assert body["task"] == {"plan_code": PLAN, "number": 5, "title": "实施青年英才储备计划"}
-    assert (body["quote"], body["value"], body["unit"], body["approximate"]) == ("力争三年储备博士、博士后 2 万左右", 20000.0,
-                                                                               "人", True)
+    assert body["task"] == {"plan_code": PLAN, "number": 5, "title": "实施青年英才储备计划",
+                            "title_en": "Implement the young talent reserve programme"}
+    assert (body["quote"], body["value"], body["unit"], body["approximate"]) == (
+        "力争三年储备博士、博士后 2 万左右", 20000.0, "人", True)
     response = await client.get("/deliverables/no-such-deliverable")
     assert (response.status_code, response.json()["code"]) == (404, "deliverable_not_found")
 
@@ -193,3 +196,25 @@ async def test_the_group_lists_its_members(client):
     assert {m["plan_code"] for m in body["members"]} == {PLAN}
     response = await client.get("/agencies/no-such-agency")
     assert (response.status_code, response.json()["code"]) == (404, "agency_not_found")
+
+
+async def test_plan_content_is_served_in_english_beside_the_chinese(client):
+    task = (await client.get(f"/tasks/{PLAN}/11")).json()
+    assert (task["title"], task["title_en"], task["plan"]["title_en"]) == (
+        "开展“两院”院士助力振兴发展活动",
+        "Engage academicians of the Chinese Academies of Sciences and Engineering in supporting revitalization",
+        "Liaoning Three-Year Action Plan for Talent Serving Comprehensive Revitalization (2018–2020)")
+    [deliverable] = task["deliverables"]
+    assert (deliverable["indicator"], deliverable["indicator_en"], deliverable["unit"], deliverable["unit_en"]) == (
+        "新建院士工作站", "New academician workstations", "家", "workstations")
+    listed = (await client.get(f"/tasks?plan={PLAN}&size=1")).json()["items"][0]
+    assert listed["title_en"] == "Implement the high-level talent cultivation and support programme"
+    plan = (await client.get(f"/plans/{PLAN}")).json()
+    assert [(t["indicator_en"], t["unit_en"]) for t in plan["overall_targets"]] == [
+        ("Professional and technical personnel", "people"), ("Personnel with senior technical titles", "people"),
+        ("Highly skilled personnel", "people")]
+    agency = (await client.get("/agencies/prov-sci-tech-association")).json()
+    assert agency["leads"][0]["title_en"] == task["title_en"]
+    matrix = (await client.get(f"/matrix?plan={PLAN}")).json()
+    assert matrix["plan"]["title_en"] == task["plan"]["title_en"]
+    assert matrix["rows"][10]["title_en"] == task["title_en"]

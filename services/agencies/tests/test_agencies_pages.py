@@ -13,16 +13,16 @@ from pydantic import BaseModel
 from agencies.catalog.pages import RenderedPages
 from agencies.config import AgenciesSettings
 from agencies.main import create_app
-from agencies_testkit import PLAN, agency_key, file_report, freeze_time
+from factories import PLAN, agency_key, create_report
 
 POSTDOCS = "t05-doctors-postdocs"
 TASK = f"/tasks/{PLAN}/5"
-KEEP_SECONDS = 0.5
+KEEP_SECONDS = 1.5  # long enough for a second worker to start and answer on a busy machine
 
 
 @pytest.fixture
-def pages(app) -> RenderedPages:
-    freeze_time(app, datetime(2020, 12, 1, 4, tzinfo=UTC))
+def pages(app, frozen_clock) -> RenderedPages:
+    frozen_clock.move_to(datetime(2020, 12, 1, 4, tzinfo=UTC))
     kept = app.state.rendered_pages
     kept.ttl_seconds = KEEP_SECONDS
     return kept
@@ -60,7 +60,8 @@ async def test_errors_answer_as_without_the_cache(client, pages):
 
 async def test_a_write_in_this_process_shows_at_once(client, pages):
     before = (await client.get(TASK)).json()
-    assert (await file_report(client, POSTDOCS, agency_key("prov-hrss-dept"), "2019-Q2", 120, "人")).status_code == 201
+    response = await create_report(client, POSTDOCS, agency_key("prov-hrss-dept"), "2019-Q2", 120, "人")
+    assert response.status_code == 201
     after = (await client.get(TASK)).json()
     assert reports_in(after) == reports_in(before) + 1
 
@@ -75,7 +76,7 @@ async def test_a_write_in_another_worker_shows_within_the_keeping_time(client, a
         try:
             transport = httpx.ASGITransport(app=worker_b)
             async with httpx.AsyncClient(transport=transport, base_url="http://worker-b") as client_b:
-                response = await file_report(client_b, POSTDOCS, agency_key("prov-hrss-dept"), "2019-Q2", 120, "人")
+                response = await create_report(client_b, POSTDOCS, agency_key("prov-hrss-dept"), "2019-Q2", 120, "人")
                 assert response.status_code == 201, response.text
         finally:
             worker_b.state.database = own_database
@@ -115,34 +116,37 @@ async def test_a_page_built_while_a_write_lands_is_not_kept():
     assert json.loads((await pages.respond("k", render)).body) == {"value": 2}
 
 
+class CountedRender:
+    """A render that takes a moment and counts its calls; `outcome(calls)` is its page, or raises."""
+
+    def __init__(self, outcome) -> None:  # noqa: ANN001 - outcome(calls) -> Page
+        self.outcome = outcome
+        self.calls = 0
+
+    async def __call__(self) -> Page:
+        self.calls += 1
+        await asyncio.sleep(0.01)
+        return self.outcome(self.calls)
+
+
+def gone(calls: int) -> Page:
+    raise LookupError("gone")
+
+
 async def test_concurrent_misses_share_one_render():
     pages = RenderedPages(ttl_seconds=60)
-    renders = 0
-
-    async def render() -> Page:
-        nonlocal renders
-        renders += 1
-        await asyncio.sleep(0.01)
-        return Page(value=renders)
-
+    render = CountedRender(lambda calls: Page(value=calls))
     bodies = await asyncio.gather(*(pages.respond("k", render) for _ in range(20)))
-    assert renders == 1
+    assert render.calls == 1
     assert {b.body for b in bodies} == {b'{"value":1}'}
 
 
 async def test_a_failed_render_reaches_every_caller_and_is_not_kept():
     pages = RenderedPages(ttl_seconds=60)
-    calls = 0
-
-    async def failing() -> Page:
-        nonlocal calls
-        calls += 1
-        await asyncio.sleep(0.01)
-        raise LookupError("gone")
-
+    failing = CountedRender(gone)
     results = await asyncio.gather(*(pages.respond("k", failing) for _ in range(3)), return_exceptions=True)
     assert all(isinstance(r, LookupError) for r in results)
-    assert calls == 3  # the first render, then each waiter's own
+    assert failing.calls == 3  # the first render, then each waiter's own
     assert json.loads((await pages.respond("k", lambda: _page(7))).body) == {"value": 7}
 
 

@@ -4,11 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agencies_testkit import admin, agency_key, file_report, freeze_time, reviewer
+from factories import HRSS, POSTDOCS, admin, agency_key, create_escalation, create_report, reviewer
 from servicekit.testing import identity_headers
 
-HRSS = "prov-hrss-dept"
-POSTDOCS = "t05-doctors-postdocs"
 # The reported (not derived) deliverables of the tasks 省人力资源社会保障厅 leads (2, 4, 5, 7, 9, 14, 23).
 HRSS_REPORTED = [
     "t02-talent-introduced", "t02-key-talent-supported", "t04-foreign-talent-visits", "t05-doctors-postdocs",
@@ -20,8 +18,8 @@ HRSS_REPORTED = [
 
 
 @pytest.fixture(autouse=True)
-def summer_2019(app):
-    freeze_time(app, datetime(2019, 8, 1, 4, tzinfo=UTC))
+def summer_2019(frozen_clock):
+    frozen_clock.move_to(datetime(2019, 8, 1, 4, tzinfo=UTC))
 
 
 async def overdue(client, query: str, headers: dict | None = None) -> dict:
@@ -30,14 +28,10 @@ async def overdue(client, query: str, headers: dict | None = None) -> dict:
     return response.json()
 
 
-async def escalate(client, level: str, period: str = "2019-Q1", headers: dict | None = None, **fields):
-    body = {"deliverable": POSTDOCS, "agency": HRSS, "period": period, "level": level, "note": "请按期报送", **fields}
-    return await client.post("/supervision/escalations", headers=headers or admin(), json=body)
-
-
 async def test_nothing_is_overdue_within_15_days_of_the_quarter_end(client):
     body = await overdue(client, f"as_of=2018-04-15&agency={HRSS}")
-    assert (body["total"], body["items"], body["by_agency"], body["as_of"]) == (0, [], [], "2018-04-15")
+    assert (body["total"], body["items"], body["by_agency"], body["as_of"], body["final"]) == (
+        0, [], [], "2018-04-15", False)
 
 
 async def test_the_next_day_every_first_quarter_report_is_missing(client):
@@ -45,27 +39,30 @@ async def test_the_next_day_every_first_quarter_report_is_missing(client):
     assert body["total"] == 16
     assert sorted(i["deliverable_code"] for i in body["items"]) == sorted(HRSS_REPORTED)
     first = body["items"][0]
-    assert {k: first[k] for k in ("period", "deadline", "state", "submitted_at", "days_overdue", "escalation",
-                                  "next_level")} == {
-        "period": "2018-Q1", "deadline": "2018-04-15", "state": "missing", "submitted_at": None, "days_overdue": 1,
-        "escalation": None, "next_level": "reminder"}
+    assert {k: first[k] for k in ("period", "deadline", "state", "reported_on", "submitted_at", "days_overdue",
+                                  "escalation", "next_level", "indicator", "indicator_en")} == {
+        "period": "2018-Q1", "deadline": "2018-04-15", "state": "missing", "reported_on": None,
+        "submitted_at": None, "days_overdue": 1, "escalation": None, "next_level": "reminder",
+        "indicator": "重点遴选支持高层次人才（合计）",
+        "indicator_en": "High-level talents selected for key support (total)"}
     assert body["by_agency"] == [{"agency": first["agency"], "missing": 16, "late": 0}]
     assert first["agency"]["name"] == "省人力资源社会保障厅"
 
 
 async def test_every_lead_agency_owes_every_quarter_until_the_due_date(client):
-    body = await overdue(client, "as_of=2021-01-16&size=1")
-    # 33 reported deliverables with 46 (deliverable, lead agency) pairs, 12 quarters each.
-    assert body["total"] == 46 * 12
-    assert {a["agency"]["code"]: a["missing"] for a in body["by_agency"]}[HRSS] == 16 * 12
-    assert sum(a["missing"] for a in body["by_agency"]) == 46 * 12
+    body = await overdue(client, "as_of=2020-12-31&size=1")
+    # 33 reported deliverables with 46 (deliverable, lead agency) pairs; by the plan's last day 11 of their 12
+    # quarterly reports are due (the last one is due on 2021-01-15).
+    assert body["total"] == 46 * 11
+    assert {a["agency"]["code"]: a["missing"] for a in body["by_agency"]}[HRSS] == 16 * 11
+    assert sum(a["missing"] for a in body["by_agency"]) == 46 * 11
 
 
-async def test_a_late_report_is_listed_as_late_and_an_on_time_one_not_at_all(client, app):
-    freeze_time(app, datetime(2019, 7, 10, 4, tzinfo=UTC))
-    assert (await file_report(client, POSTDOCS, agency_key(HRSS), "2019-Q2", 100, "人")).status_code == 201
-    freeze_time(app, datetime(2019, 8, 1, 4, tzinfo=UTC))
-    assert (await file_report(client, POSTDOCS, agency_key(HRSS), "2019-Q1", 50, "人")).status_code == 201
+async def test_a_late_report_is_listed_as_late_and_an_on_time_one_not_at_all(client, frozen_clock):
+    frozen_clock.move_to(datetime(2019, 7, 10, 4, tzinfo=UTC))
+    assert (await create_report(client, POSTDOCS, agency_key(HRSS), "2019-Q2", 100, "人")).status_code == 201
+    frozen_clock.move_to(datetime(2019, 8, 1, 4, tzinfo=UTC))
+    assert (await create_report(client, POSTDOCS, agency_key(HRSS), "2019-Q1", 50, "人")).status_code == 201
     body = await overdue(client, f"as_of=2019-08-02&agency={HRSS}")
     postdocs = [(i["period"], i["state"], i["days_overdue"], i["submitted_at"]) for i in body["items"]
                 if i["deliverable_code"] == POSTDOCS]
@@ -101,14 +98,14 @@ async def test_who_may_see_overdue_reports(client):
 async def test_the_escalation_ladder_goes_one_step_at_a_time(client):
     steps = []
     for level, name in (("reminder", "提醒"), ("interview", "约谈"), ("inquiry", "函询"), ("public_notice", "通报")):
-        response = await escalate(client, level)
+        response = await create_escalation(client, level)
         assert response.status_code == 201, response.text
         body = response.json()
         assert (body["level"], body["level_name"], body["actor"], body["created_at"]) == (
             level, name, "admin:root", "2019-08-01T04:00:00Z")
         steps.append(body["step"])
     assert steps == [1, 2, 3, 4]
-    top = await escalate(client, "public_notice")
+    top = await create_escalation(client, "public_notice")
     assert (top.status_code, top.json()["code"]) == (409, "escalation_out_of_order")
     assert top.json()["messages"]["zh-CN"] == "督办须逐级进行：当前为「通报」，已到最高一级「通报」。"
 
@@ -119,16 +116,16 @@ async def test_the_escalation_ladder_goes_one_step_at_a_time(client):
 ])
 async def test_skipping_or_going_back_is_409(client, done, asked):
     for level in done:
-        assert (await escalate(client, level)).status_code == 201
-    response = await escalate(client, asked)
+        assert (await create_escalation(client, level)).status_code == 201
+    response = await create_escalation(client, asked)
     assert (response.status_code, response.json()["code"]) == (409, "escalation_out_of_order")
     history = (await client.get(f"/supervision/escalations?deliverable={POSTDOCS}", headers=admin())).json()
     assert history["total"] == len(done)
 
 
 async def test_the_overdue_list_shows_the_current_level(client):
-    await escalate(client, "reminder")
-    await escalate(client, "interview")
+    await create_escalation(client, "reminder")
+    await create_escalation(client, "interview")
     item = next(i for i in (await overdue(client, f"as_of=2019-08-02&agency={HRSS}"))["items"]
                 if i["deliverable_code"] == POSTDOCS and i["period"] == "2019-Q1")
     assert item["escalation"] == {"step": 2, "level": "interview", "level_name": "约谈",
@@ -140,8 +137,8 @@ async def test_the_overdue_list_shows_the_current_level(client):
 
 
 async def test_escalations_are_recorded_with_who_when_and_why(client):
-    await escalate(client, "reminder", note="第一次提醒")
-    await escalate(client, "interview", note="约谈主要负责人")
+    await create_escalation(client, "reminder", note="第一次提醒")
+    await create_escalation(client, "interview", note="约谈主要负责人")
     history = (await client.get(f"/supervision/escalations?deliverable={POSTDOCS}&period=2019-Q1",
                                 headers=admin())).json()
     assert [(e["step"], e["level"], e["note"], e["actor"]) for e in history["items"]] == [
@@ -157,18 +154,18 @@ async def test_only_administrators_escalate(client):
     for headers, status, code in ((reviewer(HRSS), 403, "role_not_allowed"),
                                   (agency_key(HRSS), 403, "role_not_allowed"),
                                   (identity_headers(role="applicant", subject="a"), 403, "role_not_allowed")):
-        response = await escalate(client, "reminder", headers=headers)
+        response = await create_escalation(client, "reminder", headers=headers)
         assert (response.status_code, response.json()["code"]) == (status, code)
     anonymous = await client.post("/supervision/escalations", json={})
     assert anonymous.status_code == 401
     assert (await client.get("/supervision/escalations", headers=admin())).json()["total"] == 0
 
 
-async def test_what_cannot_be_escalated(client, app):
-    on_time = await escalate(client, "reminder", period="2019-Q2")  # due 2019-07-15, nothing filed: overdue
+async def test_what_cannot_be_escalated(client, frozen_clock):
+    on_time = await create_escalation(client, "reminder", period="2019-Q2")  # due 2019-07-15, nothing filed: overdue
     assert on_time.status_code == 201
-    freeze_time(app, datetime(2019, 7, 10, 4, tzinfo=UTC))
-    not_yet = await escalate(client, "reminder", period="2019-Q3")
+    frozen_clock.move_to(datetime(2019, 7, 10, 4, tzinfo=UTC))
+    not_yet = await create_escalation(client, "reminder", period="2019-Q3")
     assert (not_yet.status_code, not_yet.json()["code"]) == (409, "not_overdue")
     cases = [
         ({"deliverable": "no-such-deliverable"}, 404, "deliverable_not_found"),
@@ -182,24 +179,25 @@ async def test_what_cannot_be_escalated(client, app):
         ({"note": ""}, 422, "validation_failed"),
     ]
     for fields, status, code in cases:
-        response = await escalate(client, fields.pop("level", "reminder"), **fields)
+        response = await create_escalation(client, fields.pop("level", "reminder"), **fields)
         assert (response.status_code, response.json()["code"]) == (status, code), fields
 
 
-async def test_a_report_filed_on_time_is_not_overdue(client, app):
-    freeze_time(app, datetime(2019, 4, 10, 4, tzinfo=UTC))
-    assert (await file_report(client, POSTDOCS, agency_key(HRSS), "2019-Q1", 10, "人")).status_code == 201
-    freeze_time(app, datetime(2019, 8, 1, 4, tzinfo=UTC))
-    response = await escalate(client, "reminder", period="2019-Q1")
+async def test_a_report_filed_on_time_is_not_overdue(client, frozen_clock):
+    frozen_clock.move_to(datetime(2019, 4, 10, 4, tzinfo=UTC))
+    assert (await create_report(client, POSTDOCS, agency_key(HRSS), "2019-Q1", 10, "人")).status_code == 201
+    frozen_clock.move_to(datetime(2019, 8, 1, 4, tzinfo=UTC))
+    response = await create_escalation(client, "reminder", period="2019-Q1")
     assert (response.status_code, response.json()["code"]) == (409, "not_overdue")
 
 
 async def test_a_retried_escalation_with_its_key_escalates_once(client):
     headers = {**admin(), "Idempotency-Key": "esc-2019-q1"}
-    first = await escalate(client, "reminder", headers=headers)
-    again = await escalate(client, "reminder", headers=headers)
+    first = await create_escalation(client, "reminder", headers=headers)
+    again = await create_escalation(client, "reminder", headers=headers)
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
-    other = await escalate(client, "interview", headers=headers)
+    assert ("idempotent-replay" in first.headers, again.headers["idempotent-replay"]) == (False, "true")
+    other = await create_escalation(client, "interview", headers=headers)
     assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
     assert (await client.get("/supervision/escalations", headers=admin())).json()["total"] == 1

@@ -1,16 +1,17 @@
+"""Queries of the audit log."""
+
 from sqlalchemy import Select, select
 
 from agencies.models import AuditLog
-from agencies.repository import RepositoryBase
+from agencies.types import AuditFilters
+from servicekit.repository import RepositoryBase, where_given
 
 
-class AuditRepository(RepositoryBase):
-    def entries_statement(self, *, entity_type: str | None, entity_id: str | None, action: str | None) -> Select:
-        statement = select(AuditLog)
-        if entity_type is not None:
-            statement = statement.where(AuditLog.entity_type == entity_type)
-        if entity_id is not None:
-            statement = statement.where(AuditLog.entity_id == entity_id)
-        if action is not None:
-            statement = statement.where(AuditLog.action == action)
+class AuditRepository(RepositoryBase[AuditLog]):
+    def entries_statement(self, filters: AuditFilters) -> Select:
+        statement = where_given(select(AuditLog), [
+            (filters.entity_type, lambda entity_type: AuditLog.entity_type == entity_type),
+            (filters.entity_id, lambda entity_id: AuditLog.entity_id == entity_id),
+            (filters.action, lambda action: AuditLog.action == action),
+        ])
         return statement.order_by(AuditLog.id.desc())

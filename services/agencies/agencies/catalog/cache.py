@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agencies import errors
 from agencies.catalog.repository import CatalogRepository
-from agencies.catalog.schemas import AgencyRef, GroupRead, OwnerRead, PlanRef, SectionRead
+from agencies.catalog.schemas import AgencyRef, DeliverableRead, GroupRead, OwnerRead, PlanRef, SectionRead
+from agencies.periods import PlanPeriod
 
 
 @dataclass(frozen=True)
@@ -30,32 +32,40 @@ class DeliverableTarget:
 @dataclass(frozen=True)
 class TaskStructure:
     revision: int
-    plan_start: date
-    fields: dict[str, Any]  # TaskRead's fields but deliverables and progress
+    plan_period: PlanPeriod
+    fields: dict[str, Any]  # TaskRead's fields but deliverables, progress and the judgement
     deliverables: list[tuple[DeliverableTarget, dict[str, Any]]]  # with DeliverableRead's target fields
+
+    @property
+    def plan_code(self) -> str:
+        return self.fields["plan"].code
+
+
+# DeliverableRead's fields that come from the plan; the rest come from progress.
+TARGET_FIELDS = [name for name in DeliverableRead.model_fields
+                 if name not in {"part_of", "progress", "by_agency", "reports"}]
+
+
+def target_fields(deliverable: Any, part_of: str | None) -> dict[str, Any]:
+    """What a DeliverableRead says of a Deliverable row as the plan gives it, with the code it is part of."""
+    return {**{name: getattr(deliverable, name) for name in TARGET_FIELDS}, "part_of": part_of}
 
 
 def _structure(task: Any, members: dict[tuple[int, int], list[Any]], revision: int) -> TaskStructure:
     codes = {d.id: d.code for d in task.deliverables}
     fields = {
-        "plan": PlanRef(code=task.plan.code, title=task.plan.title), "number": task.number, "title": task.title,
-        "clause": task.clause, "section": SectionRead.model_validate(task.section),
+        "plan": PlanRef.model_validate(task.plan), "number": task.number, "title": task.title,
+        "title_en": task.title_en, "clause": task.clause, "section": SectionRead.model_validate(task.section),
         "group": GroupRead.model_validate(task.group) if task.group else None,
         "owners": [OwnerRead(agency=AgencyRef.model_validate(o.agency), role=o.role, position=o.position,
                              members=[AgencyRef.model_validate(m)
                                       for m in members.get((task.plan_id, o.agency_id), [])])
                    for o in task.owners],
     }
-    deliverables = [
-        (DeliverableTarget(d.id, d.value, d.due, d.derived_from_program, d.part_of_id), {
-            "code": d.code, "quote": d.quote, "indicator": d.indicator, "value": d.value, "value_max": d.value_max,
-            "unit": d.unit, "approximate": d.approximate, "comparator": d.comparator, "due": d.due, "note": d.note,
-            "recurrence": d.recurrence, "reporting": d.reporting, "derived_from_program": d.derived_from_program,
-            "part_of": codes.get(d.part_of_id),
-        })
-        for d in task.deliverables
-    ]
-    return TaskStructure(revision, task.plan.period_start, fields, deliverables)
+    deliverables = [(DeliverableTarget(d.id, d.value, d.due, d.derived_from_program, d.part_of_id),
+                     target_fields(d, codes.get(d.part_of_id)))
+                    for d in task.deliverables]
+    return TaskStructure(revision, PlanPeriod.of(task.plan), fields, deliverables)
 
 
 async def _load(session: AsyncSession, keys: list[tuple[str, int]],
@@ -112,3 +122,7 @@ class TaskCache:
         if entry is None:
             raise errors.TaskNotFound()
         return entry
+
+
+async def task_cache(request: Request) -> TaskCache:
+    return request.app.state.task_cache

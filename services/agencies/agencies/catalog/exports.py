@@ -4,6 +4,7 @@ import csv
 import io
 from urllib.parse import quote
 
+from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -70,3 +71,13 @@ def attachment(plan_code: str, extension: str) -> str:
     ascii_name = f"matrix-{plan_code}.{extension}"
     chinese_name = quote(f"责任矩阵-{plan_code}.{extension}")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{chinese_name}"
+
+
+def matrix_csv_response(matrix: Matrix) -> Response:
+    return Response(matrix_csv(matrix), media_type=CSV_MEDIA_TYPE,
+                    headers={"Content-Disposition": attachment(matrix.plan.code, "csv")})
+
+
+def matrix_xlsx_response(matrix: Matrix) -> Response:
+    return Response(matrix_xlsx(matrix), media_type=XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": attachment(matrix.plan.code, "xlsx")})

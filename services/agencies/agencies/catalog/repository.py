@@ -3,22 +3,15 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from agencies.models import Agency, Deliverable, GroupMember, Plan, PlanAgency, Section, Task, TaskGroup, TaskOwner
-from agencies.repository import RepositoryBase
-
-
-@dataclass(frozen=True)
-class TaskFilters:
-    plan: str | None = None
-    section: int | None = None
-    group: int | None = None
-    agency: str | None = None
-    role: str | None = None
-    q: str | None = None
+from agencies.periods import PlanPeriod
+from agencies.types import TaskFilters
+from servicekit.repository import RepositoryBase, where_given
 
 
 @dataclass(frozen=True)
@@ -41,7 +34,24 @@ def _task_options() -> tuple:
 _PLAN_REVISION = select(Plan.revision).where(Plan.code == bindparam("code"))
 
 
-class CatalogRepository(RepositoryBase):
+def agency_ids(code: str) -> Select:
+    """The id of the agency with this code, as a subquery (none if there is no such agency)."""
+    return select(Agency.id).where(Agency.code == code)
+
+
+def task_matches(text: str) -> ColumnElement[bool]:
+    """The one text search over tasks, for the task list and the matrix alike: `text` (Chinese or English, any
+    case, `%` and `_` literal) in the task's title or clause, or in the indicator or quote of one of its
+    deliverables."""
+    def found_in(*columns: Any) -> list[ColumnElement[bool]]:
+        return [column.icontains(text, autoescape=True) for column in columns]
+
+    in_deliverables = exists().where(Deliverable.task_id == Task.id,
+                                     or_(*found_in(Deliverable.indicator, Deliverable.indicator_en, Deliverable.quote)))
+    return or_(*found_in(Task.title, Task.title_en, Task.clause), in_deliverables)
+
+
+class CatalogRepository(RepositoryBase[Any]):
     # --- plans ------------------------------------------------------------------------------------
 
     def plans_statement(self) -> Select:
@@ -84,26 +94,26 @@ class CatalogRepository(RepositoryBase):
     # --- tasks ------------------------------------------------------------------------------------
 
     def tasks_statement(self, filters: TaskFilters) -> Select:
-        statement = select(Task).join(Plan, Task.plan_id == Plan.id)
-        if filters.plan is not None:
-            statement = statement.where(Plan.code == filters.plan)
-        if filters.section is not None:
-            sections = select(Section.id).where(Section.number == filters.section)
-            statement = statement.where(Task.section_id.in_(sections))
-        if filters.group is not None:
-            groups = select(TaskGroup.id).where(TaskGroup.number == filters.group)
-            statement = statement.where(Task.group_id.in_(groups))
-        if filters.agency is not None:
-            statement = statement.where(Task.id.in_(self._owned_task_ids(filters.agency, filters.role)))
-        if filters.q is not None:
-            statement = statement.where(or_(Task.title.icontains(filters.q, autoescape=True),
-                                            Task.clause.icontains(filters.q, autoescape=True)))
+        statement = where_given(select(Task).join(Plan, Task.plan_id == Plan.id), [
+            (filters.plan, lambda code: Plan.code == code),
+            (filters.section, lambda number: Task.section_id.in_(select(Section.id).where(Section.number == number))),
+            (filters.group, lambda number: Task.group_id.in_(select(TaskGroup.id).where(TaskGroup.number == number))),
+            (filters.agency, lambda code: Task.id.in_(self._owned_task_ids(code, filters.role))),
+            (filters.q, task_matches),
+        ])
         return statement.order_by(Plan.period_start, Plan.code, Task.number)
+
+    async def plan_periods(self, filters: TaskFilters) -> dict[str, PlanPeriod]:
+        """The period of each plan that has a task matching the filters."""
+        found = self.tasks_statement(filters).subquery()
+        rows = await self.session.execute(
+            select(Plan.code, Plan.period_start, Plan.period_end).where(Plan.id.in_(select(found.c.plan_id))))
+        return {code: PlanPeriod(start, end) for code, start, end in rows}
 
     @staticmethod
     def _owned_task_ids(agency_code: str, role: str | None) -> Select:
         """Ids of the tasks the agency owns directly, or through a group (各市) that stands for it."""
-        agency_id = select(Agency.id).where(Agency.code == agency_code).scalar_subquery()
+        agency_id = agency_ids(agency_code).scalar_subquery()
         direct = select(TaskOwner.task_id).where(TaskOwner.agency_id == agency_id)
         via_group = (
             select(TaskOwner.task_id)
@@ -134,11 +144,13 @@ class CatalogRepository(RepositoryBase):
             statement.with_only_columns(Plan.code, Task.number).offset(offset).limit(limit))
         return [(code, number) for code, number in rows], int(total or 0)
 
-    async def plan_tasks(self, plan_id: int) -> list[Task]:
-        return list(await self.session.scalars(
-            select(Task).where(Task.plan_id == plan_id).order_by(Task.number)
-            .options(selectinload(Task.owners).joinedload(TaskOwner.agency))
-        ))
+    async def plan_tasks(self, plan_id: int, text: str | None = None) -> list[Task]:
+        """The plan's tasks (those `text` finds, if given) with their owners and deliverables, by number."""
+        statement = (select(Task).where(Task.plan_id == plan_id).order_by(Task.number)
+                     .options(selectinload(Task.owners).joinedload(TaskOwner.agency), selectinload(Task.deliverables)))
+        if text is not None:
+            statement = statement.where(task_matches(text))
+        return await self.all(statement)
 
     # --- agencies and groups ----------------------------------------------------------------------
 

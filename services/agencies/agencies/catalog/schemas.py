@@ -1,17 +1,36 @@
 """Public read models of the plan catalog: plans, tasks, agencies, the responsibility matrix.
-Nothing here is personal data: agencies are public bodies, report summaries carry no submitter."""
+Nothing here is personal data: agencies are public bodies, report summaries carry no submitter.
+
+Plan content comes in Chinese with its English beside it (`title_en`, `indicator_en`, `unit_en`, `name_en`).
+Every read that shows progress says which day it judges at (`as_of`) and whether that is the plan's final result
+(`final`: the plan has ended and is judged at its end date)."""
 
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Role = Literal["lead", "responsible"]
+from agencies.types import Role
+
 StatusColour = Literal["green", "amber", "red"]
+Result = Literal["achieved", "not_achieved"]
+
+AS_OF = "The day progress is judged at: today while the plan runs, its end date once it has ended, or the " \
+        "`as_of` asked for."
+FINAL = "True when the plan has ended and is judged at its end date: the figures are its final result."
 
 
 class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+class Judged(BaseModel):
+    as_of: date = Field(description=AS_OF)
+    final: bool = Field(description=FINAL)
+
+
+class PlanJudgement(Judged):
+    plan_code: str
 
 
 class AgencyRef(_Read):
@@ -25,10 +44,12 @@ class AgencyRef(_Read):
 class TargetRead(_Read):
     code: str
     quote: str = Field(description="The words of the plan that set the target.")
-    indicator: str
+    indicator: str = Field(description="What is counted, in Chinese.")
+    indicator_en: str = Field(description="What is counted, in English.")
     value: float
     value_max: float | None = None
-    unit: str
+    unit: str = Field(description="The unit in Chinese, e.g. 家.")
+    unit_en: str = Field(description="The unit in English, e.g. workstations.")
     approximate: bool
     comparator: Literal["about", "at_least", "exactly", "between"]
     due: date
@@ -52,7 +73,7 @@ class SectionWithGroups(SectionRead):
     groups: list[GroupRead]
 
 
-class PlanSummary(_Read):
+class PlanSummary(Judged):
     code: str
     title: str
     title_en: str
@@ -75,28 +96,32 @@ class PlanRead(PlanSummary):
 class PlanRef(_Read):
     code: str
     title: str
+    title_en: str
 
 
 class TaskRef(BaseModel):
     plan_code: str
     number: int
     title: str
+    title_en: str
 
 
-class Progress(BaseModel):
-    """A deliverable's progress. Reported: the sum over agencies of each one's latest accepted cumulative
-    value. Derived: the number of (unrevoked) approvals of its program. A total that other deliverables
-    break down (`part_of`) is at least the sum of its parts. Status compares the value with a straight line
-    from 0 at the plan's start to the target at the due date: green at ≥ 90 % of the expected value, amber
-    at ≥ 60 %, red below."""
+class Progress(Judged):
+    """A deliverable's progress at `as_of`. Reported: the sum over agencies of each one's latest accepted
+    cumulative value for a period begun by then. Derived: the number of approvals of its program recorded by
+    then (and not revoked by then). A total that other deliverables break down (`part_of`) is at least the sum of
+    its parts. Status compares the value with a straight line from 0 at the plan's start to the target at the due
+    date: green at ≥ 90 % of the expected value, amber at ≥ 60 %, red below. Once the plan has ended, `result`
+    says whether the target was met (完成 / 未完成)."""
 
     source: Literal["reported", "derived"]
-    value: float
+    value: float = Field(description="The value at `as_of`; the final value when `final`.")
     percent: float = Field(description="value / target × 100, one decimal; may pass 100.")
-    expected_value: float = Field(description="Where the straight line from plan start to due date is today.")
+    expected_value: float = Field(description="Where the straight line from plan start to due date is at as_of.")
     status: StatusColour
     parts_value: float | None = Field(default=None, description="Sum of the values of its parts, if it has any.")
-    as_of: date
+    result: Result | None = Field(description="When `final`: achieved (完成) if the value reached the target, "
+                                               "else not_achieved (未完成). None while the plan runs.")
 
 
 class AgencyShare(BaseModel):
@@ -111,7 +136,8 @@ class ReportHistory(BaseModel):
     accepted: int
     returned: int
     latest_period: str | None
-    latest_submitted_at: datetime | None
+    latest_reported_on: date | None = Field(description="The latest day an agency reported on (see reports).")
+    latest_submitted_at: datetime | None = Field(description="When the latest report was entered.")
 
 
 class DeliverableRead(TargetRead):
@@ -124,7 +150,7 @@ class DeliverableRead(TargetRead):
     reports: ReportHistory
 
 
-class DeliverableDetail(DeliverableRead):
+class DeliverableDetail(DeliverableRead, Judged):
     task: TaskRef
 
 
@@ -135,10 +161,11 @@ class OwnerRead(BaseModel):
     members: list[AgencyRef] = Field(description="For a group such as 各市: the agencies it stands for.")
 
 
-class TaskSummary(BaseModel):
+class TaskSummary(Judged):
     plan_code: str
     number: int
     title: str
+    title_en: str
     section: int
     group: int | None
     lead: list[AgencyRef]
@@ -147,10 +174,11 @@ class TaskSummary(BaseModel):
     progress_percent: float | None = Field(description="Mean of the deliverables' percents, each capped at 100.")
 
 
-class TaskRead(BaseModel):
+class TaskRead(Judged):
     plan: PlanRef
     number: int
     title: str
+    title_en: str
     clause: str = Field(description="The task's full text in the plan.")
     section: SectionRead
     group: GroupRead | None
@@ -163,10 +191,11 @@ class AgencyRead(AgencyRef):
     plans: list[str] = Field(description="Codes of the plans that name this agency.")
 
 
-class AgencyTask(BaseModel):
+class AgencyTask(Judged):
     plan_code: str
     number: int
     title: str
+    title_en: str
     role: Role
     via: str | None = Field(description="Code of the group (e.g. all-cities) through which the agency owns it.")
     progress_percent: float | None
@@ -184,6 +213,7 @@ class AgencyDetail(AgencyRead):
     leads: list[AgencyTask]
     shares: list[AgencyTask] = Field(description="Tasks it is responsible for, directly or through a group.")
     progress_percent: float | None = Field(description="Mean progress of the tasks it leads.")
+    judged: list[PlanJudgement] = Field(description="The day each plan of its tasks is judged at.")
 
 
 class MatrixCell(BaseModel):
@@ -194,10 +224,12 @@ class MatrixCell(BaseModel):
 class MatrixRow(BaseModel):
     number: int
     title: str
+    title_en: str
     cells: dict[str, MatrixCell] = Field(description="By agency code; agencies without a role are left out.")
+    progress_percent: float | None = Field(description="The task's progress at as_of.")
 
 
-class Matrix(BaseModel):
+class Matrix(Judged):
     plan: PlanRef
     agencies: list[AgencyRef] = Field(description="The columns, in the plan's order.")
-    rows: list[MatrixRow]
+    rows: list[MatrixRow] = Field(description="The tasks, or those the search `q` finds.")

@@ -1,66 +1,48 @@
 """Progress reports (agencies report, lead agencies review) and approvals from the applications service."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from agencies.deps import (
     ApplicationsCaller,
+    Idempotent,
     Now,
     ReadSession,
     Reporter,
-    ReportId,
     ReportReviewer,
-    Slug,
     WriteSession,
-    code_query,
-    replayed,
 )
 from agencies.progress import service
 from agencies.progress.schemas import ApprovalCreate, ApprovalRead, ReportCreate, ReportRead, ReturnCreate, ReviewCreate
-from servicekit.idempotency import IdempotencyKeyHeader
+from agencies.types import ApprovalId, DeliverableCode, ReportFilters, ReportId
 from servicekit.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["progress"])
 internal_router = APIRouter(prefix="/internal", tags=["internal"])
 
-ApprovalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]+$", max_length=100)]
-
-
-DeliverableFilter = code_query("Only reports on this deliverable.")
-AgencyFilter = code_query("Only reports by this agency.")
-PlanFilter = code_query("Only reports in this plan.")
-AwaitingReviewBy = code_query("Only pending reports on tasks this agency leads.")
-
-
 @router.post("/deliverables/{code}/reports", response_model=ReportRead, status_code=201,
              summary="Report progress on a deliverable")
-async def submit_report(code: Slug, payload: ReportCreate, caller: Reporter, session: WriteSession, now: Now,
-                        idempotency_key: IdempotencyKeyHeader = None) -> ReportRead | JSONResponse:
+async def submit_report(code: DeliverableCode, payload: ReportCreate, caller: Reporter, session: WriteSession,
+                        now: Now, idempotent: Idempotent) -> ReportRead | JSONResponse:
     """File your agency's cumulative value for a period (your agency must lead or share the task)."""
-    return replayed(await service.submit_report(session, caller, code, payload, now, idempotency_key))
+    return await idempotent.run(
+        caller.actor, payload, lambda: service.submit_report(session, caller, code, payload, now), status_code=201)
 
 
 @router.get("/deliverables/{code}/reports", response_model=Page[ReportRead], summary="List a deliverable's reports")
-async def list_deliverable_reports(code: Slug, session: ReadSession, params: PageParamsDep) -> Page[ReportRead]:
+async def list_deliverable_reports(code: DeliverableCode, session: ReadSession,
+                                   params: PageParamsDep) -> Page[ReportRead]:
     """Every report on the deliverable, newest first."""
-    return await service.list_reports(session, params, deliverable=code)
+    return await service.list_reports(session, params, ReportFilters(deliverable=code))
 
 
 @router.get("/reports", response_model=Page[ReportRead], summary="List progress reports")
-async def list_reports(
-    session: ReadSession,
-    params: PageParamsDep,
-    deliverable: DeliverableFilter = None,
-    agency: AgencyFilter = None,
-    plan: PlanFilter = None,
-    status: Annotated[Literal["pending", "accepted", "returned"] | None, Query()] = None,
-    awaiting_review_by: AwaitingReviewBy = None,
-) -> Page[ReportRead]:
+async def list_reports(session: ReadSession, params: PageParamsDep,
+                       filters: Annotated[ReportFilters, Query()]) -> Page[ReportRead]:
     """Progress reports, newest first, filtered."""
-    return await service.list_reports(session, params, deliverable=deliverable, agency=agency, status=status,
-                                      plan=plan, awaiting_review_by=awaiting_review_by)
+    return await service.list_reports(session, params, filters)
 
 
 @router.get("/reports/{report_id}", response_model=ReportRead, summary="Get a progress report")
@@ -71,17 +53,21 @@ async def get_report(report_id: ReportId, session: ReadSession) -> ReportRead:
 
 @router.post("/reports/{report_id}/accept", response_model=ReportRead, summary="Accept a progress report")
 async def accept_report(report_id: ReportId, payload: ReviewCreate, caller: ReportReviewer, session: WriteSession,
-                        now: Now, idempotency_key: IdempotencyKeyHeader = None) -> ReportRead | JSONResponse:
+                        now: Now, idempotent: Idempotent) -> ReportRead | JSONResponse:
     """As a lead agency of the task: accept a pending report; its value then counts as progress."""
-    return replayed(await service.review_report(session, caller, report_id, "accept", payload, now, idempotency_key))
+    return await idempotent.run(
+        caller.actor, payload, lambda: service.review_report(session, caller, report_id, "accept", payload, now),
+        status_code=200)
 
 
 @router.post("/reports/{report_id}/return", response_model=ReportRead, summary="Return a progress report")
 async def return_report(report_id: ReportId, payload: ReturnCreate, caller: ReportReviewer, session: WriteSession,
-                        now: Now, idempotency_key: IdempotencyKeyHeader = None) -> ReportRead | JSONResponse:
+                        now: Now, idempotent: Idempotent) -> ReportRead | JSONResponse:
     """As a lead agency of the task: send a pending report back with a comment; it does not count."""
     review = ReviewCreate(comment=payload.comment)
-    return replayed(await service.review_report(session, caller, report_id, "return", review, now, idempotency_key))
+    return await idempotent.run(
+        caller.actor, payload, lambda: service.review_report(session, caller, report_id, "return", review, now),
+        status_code=200)
 
 
 @internal_router.post("/approvals", response_model=ApprovalRead, status_code=201,

@@ -4,10 +4,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from agencies.types import ReportFilters
+
+from agencies.catalog.repository import agency_ids
 from agencies.models import (
     Agency,
     Deliverable,
@@ -18,7 +23,8 @@ from agencies.models import (
     Task,
     TaskOwner,
 )
-from agencies.repository import RepositoryBase
+from servicekit.database import UTCDateTime
+from servicekit.repository import RepositoryBase, where_given
 
 ACTIVE_STATUSES = ("pending", "accepted")
 
@@ -33,6 +39,7 @@ class ReportFact:
     period_end: date
     value: float
     status: str
+    reported_on: date
     submitted_at: datetime
 
 
@@ -47,21 +54,23 @@ class ApprovalCount:
 # so neither they nor their cache keys are made again for each request.
 _REPORT_FACTS = (
     select(ProgressReport.deliverable_id, Agency, ProgressReport.period, ProgressReport.period_end,
-           ProgressReport.value, ProgressReport.status, ProgressReport.submitted_at)
+           ProgressReport.value, ProgressReport.status, ProgressReport.reported_on, ProgressReport.submitted_at)
     .join(Agency, Agency.id == ProgressReport.agency_id)
     .where(ProgressReport.deliverable_id.in_(bindparam("deliverable_ids", expanding=True)))
     .order_by(ProgressReport.period_end, ProgressReport.id)
 )
+_UNTIL = bindparam("until", type_=UTCDateTime)
 _APPROVAL_COUNTS = (
     select(DerivedApproval.program_code, Agency, func.count(DerivedApproval.id))
     .outerjoin(Agency, Agency.id == DerivedApproval.city_id)
     .where(DerivedApproval.program_code.in_(bindparam("program_codes", expanding=True)),
-           DerivedApproval.revoked_at.is_(None))
+           DerivedApproval.recorded_at < _UNTIL,
+           or_(DerivedApproval.revoked_at.is_(None), DerivedApproval.revoked_at >= _UNTIL))
     .group_by(DerivedApproval.program_code, Agency.id)
 )
 
 
-class ProgressRepository(RepositoryBase):
+class ProgressRepository(RepositoryBase[Any]):
     # --- facts for progress figures ---------------------------------------------------------------
 
     async def report_facts(self, deliverable_ids: Iterable[int]) -> list[ReportFact]:
@@ -71,11 +80,12 @@ class ProgressRepository(RepositoryBase):
         rows = await self.session.execute(_REPORT_FACTS, {"deliverable_ids": ids})
         return [ReportFact(*row) for row in rows]
 
-    async def approval_counts(self, program_codes: Iterable[str]) -> list[ApprovalCount]:
+    async def approval_counts(self, program_codes: Iterable[str], until: datetime) -> list[ApprovalCount]:
+        """Per program and city, the approvals recorded before `until` and not revoked by then."""
         codes = sorted(set(program_codes))
         if not codes:
             return []
-        rows = await self.session.execute(_APPROVAL_COUNTS, {"program_codes": codes})
+        rows = await self.session.execute(_APPROVAL_COUNTS, {"program_codes": codes, "until": until})
         return [ApprovalCount(code, city, int(count)) for code, city, count in rows]
 
     # --- deliverables, owners -----------------------------------------------------------------------
@@ -107,11 +117,9 @@ class ProgressRepository(RepositoryBase):
         )
         return found is not None
 
-    async def agency_by_code(self, code: str) -> Agency | None:
-        return await self.one_or_none(select(Agency).where(Agency.code == code))
-
-    async def city_by_code(self, code: str) -> Agency | None:
-        return await self.one_or_none(select(Agency).where(Agency.code == code, Agency.kind == "city"))
+    async def lock_deliverable(self, deliverable_id: int) -> None:
+        """Serialise writes about one deliverable (PostgreSQL; SQLite serialises every write)."""
+        await self.session.execute(select(Deliverable.id).where(Deliverable.id == deliverable_id).with_for_update())
 
     async def derived_deliverables(self, program_code: str) -> list[Deliverable]:
         return list(await self.session.scalars(
@@ -140,24 +148,19 @@ class ProgressRepository(RepositoryBase):
             statement = statement.with_for_update(of=ProgressReport)
         return await self.one_or_none(statement)
 
-    def reports_statement(self, *, deliverable: str | None = None, agency: str | None = None,
-                          status: str | None = None, plan: str | None = None,
-                          awaiting_review_by: str | None = None) -> Select:
-        statement = (select(ProgressReport)
-                     .join(Deliverable, Deliverable.id == ProgressReport.deliverable_id)
-                     .join(Task, Task.id == Deliverable.task_id))
-        if deliverable is not None:
-            statement = statement.where(Deliverable.code == deliverable)
-        if agency is not None:
-            statement = statement.where(ProgressReport.agency_id.in_(select(Agency.id).where(Agency.code == agency)))
-        if status is not None:
-            statement = statement.where(ProgressReport.status == status)
-        if plan is not None:
-            statement = statement.where(Task.plan_id.in_(select(Plan.id).where(Plan.code == plan)))
-        if awaiting_review_by is not None:
-            lead_tasks = (select(TaskOwner.task_id).join(Agency, Agency.id == TaskOwner.agency_id)
-                          .where(Agency.code == awaiting_review_by, TaskOwner.role == "lead"))
-            statement = statement.where(ProgressReport.status == "pending", Task.id.in_(lead_tasks))
+    def reports_statement(self, filters: ReportFilters) -> Select:
+        lead_tasks = (select(TaskOwner.task_id).join(Agency, Agency.id == TaskOwner.agency_id)
+                      .where(Agency.code == filters.awaiting_review_by, TaskOwner.role == "lead"))
+        statement = where_given(
+            select(ProgressReport).join(Deliverable, Deliverable.id == ProgressReport.deliverable_id)
+            .join(Task, Task.id == Deliverable.task_id),
+            [(filters.deliverable, lambda code: Deliverable.code == code),
+             (filters.agency, lambda code: ProgressReport.agency_id.in_(agency_ids(code))),
+             (filters.status, lambda status: ProgressReport.status == status),
+             (filters.plan, lambda code: Task.plan_id.in_(select(Plan.id).where(Plan.code == code))),
+             (filters.awaiting_review_by,
+              lambda _: and_(ProgressReport.status == "pending", Task.id.in_(lead_tasks)))],
+        )
         return statement.order_by(ProgressReport.id.desc()).options(*self._report_options())
 
     # --- approvals --------------------------------------------------------------------------------

@@ -1,34 +1,27 @@
 """Progress reports, their review, and approvals counted towards derived deliverables."""
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from agencies.catalog.schemas import AgencyRef, TaskRef
-from agencies.deps import SLUG_PATTERN
-from agencies.periods import PERIOD_PATTERN
-from servicekit.validation import StorableText
-
-# PostgreSQL text cannot hold NUL, so no free text here may contain it.
-FreeText = Annotated[StorableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000,
-                                            pattern=r"^[^\x00]*$")]
-Comment = Annotated[StorableText, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00]*$")]
-ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:-]+$")]
-Code = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+from agencies.types import Comment, ExternalId, FreeText, Period, ReportStatus
+from servicekit.validation import Slug
 
 
 class ReportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period: str = Field(pattern=PERIOD_PATTERN, examples=["2019-Q2"],
-                        description="The reporting period: `2019-Q2` for a quarterly deliverable (the default); "
-                                    "`2019-05` monthly, `2019-H1` half-yearly, `2019` yearly.")
+    period: Period = Field(description="The reporting period: `2019-Q2` for a quarterly deliverable (the default); "
+                                       "`2019-05` monthly, `2019-H1` half-yearly, `2019` yearly.")
     value: float = Field(ge=0, le=1e12, allow_inf_nan=False,
                          description="Your agency's cumulative value at the end of the period, in `unit`.")
     unit: str = Field(min_length=1, max_length=20, description="Must equal the deliverable's unit, e.g. 家.")
     narrative: FreeText = Field(description="What was done, in words.")
     evidence: list[HttpUrl] = Field(default_factory=list, max_length=20, description="Links to evidence.")
+    reported_on: date | None = Field(
+        default=None, description="Only for back-filling the record of a plan that has ended: the day your agency "
+        "reported this value (from the period's start to today). Omitted, the report is dated today.")
 
 
 class ReportRead(BaseModel):
@@ -43,8 +36,10 @@ class ReportRead(BaseModel):
     unit: str
     narrative: str
     evidence: list[str]
-    status: Literal["pending", "accepted", "returned"]
-    submitted_at: datetime
+    status: ReportStatus
+    reported_on: date = Field(description="The day the agency reported the value: the day it was filed, or the day "
+                                          "stated for a back-filled report. Supervision judges lateness by it.")
+    submitted_at: datetime = Field(description="When the report was entered into this service.")
     reviewed_at: datetime | None
     review_comment: str | None
 
@@ -65,9 +60,9 @@ class ApprovalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approval_id: ExternalId = Field(description="The applications service's id of the approval; counted once.")
-    program_code: Code
+    program_code: Slug
     application_id: ExternalId
-    city: Code | None = Field(default=None, description="Code of the city the award goes to, if any.")
+    city: Slug | None = Field(default=None, description="Code of the city the award goes to, if any.")
 
 
 class DerivedValue(BaseModel):

@@ -1,5 +1,5 @@
 """Progress rules: who may report what, how reports are reviewed, how approvals count, and how the
-progress figures (value, percent, status colour) are computed."""
+progress figures (value, percent, status colour, final result) are computed at the day a plan is judged at."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -7,25 +7,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agencies import errors
+from agencies.catalog.repository import CatalogRepository
 from agencies.catalog.schemas import AgencyRef, AgencyShare, Progress, ReportHistory, TaskRef
-from agencies.idempotent import run_once
 from agencies.models import Agency, AuditLog, Deliverable, DerivedApproval, ProgressReport, ReportReview
-from agencies.periods import EXAMPLE_BY_KIND, KIND_BY_REPORTING, local_date, parse_period, schedule
-from agencies.progress.repository import ProgressRepository, ReportFact
-from agencies.progress.schemas import (
-    ApprovalCreate,
-    ApprovalRead,
-    DerivedValue,
-    ReportCreate,
-    ReportRead,
-    ReviewCreate,
+from agencies.periods import (
+    EXAMPLE_BY_KIND,
+    KIND_BY_REPORTING,
+    Judgement,
+    Period,
+    end_of_day,
+    local_date,
+    parse_period,
+    schedule,
 )
+from agencies.progress.repository import ApprovalCount, ProgressRepository, ReportFact
+from agencies.progress.schemas import ApprovalCreate, ApprovalRead, DerivedValue, ReportCreate, ReportRead, ReviewCreate
+from agencies.types import ReportFilters
 from servicekit.audit import record_change
-from servicekit.idempotency import Replay
 from servicekit.identity import Principal
 from servicekit.pagination import Page, PageParams
 from servicekit.problems import DomainError
@@ -54,13 +55,13 @@ class DeliverableProgress:
     history: ReportHistory
 
 
-def expected_value(target: float, start: date, due: date, today: date) -> float:
-    """The straight line from 0 at the plan's start to the target at the due date, read at `today`."""
-    if today >= due:
+def expected_value(target: float, start: date, due: date, as_of: date) -> float:
+    """The straight line from 0 at the plan's start to the target at the due date, read at `as_of`."""
+    if as_of >= due:
         return target
-    if today <= start:
+    if as_of <= start:
         return 0.0
-    return target * (today - start).days / (due - start).days
+    return target * (as_of - start).days / (due - start).days
 
 
 def status_colour(value: float, expected: float) -> str:
@@ -77,6 +78,14 @@ def status_colour(value: float, expected: float) -> str:
 
 def percent_of(value: float, target: float) -> float:
     return round(value / target * 100, 1) if target > 0 else 0.0
+
+
+def final_result(value: float, target: float, judgement: Judgement) -> str | None:
+    """完成 (achieved) when the final value reached the target (its lower bound for a range), else 未完成;
+    nothing while the plan runs."""
+    if not judgement.final:
+        return None
+    return "achieved" if value >= target else "not_achieved"
 
 
 def capped_mean(percents: Iterable[float]) -> float | None:
@@ -99,39 +108,59 @@ def _history(facts: list[ReportFact]) -> ReportHistory:
     return ReportHistory(
         total=len(facts), pending=by_status["pending"], accepted=by_status["accepted"],
         returned=by_status["returned"], latest_period=latest.period if latest else None,
+        latest_reported_on=max((f.reported_on for f in facts), default=None),
         latest_submitted_at=max((f.submitted_at for f in facts), default=None),
     )
 
 
-async def progress_of(session: AsyncSession, items: list[tuple[Target, date]],
-                      today: date) -> dict[int, DeliverableProgress]:
-    """Progress of each (deliverable, its plan's start date), by deliverable id, in two queries."""
+def _reported_shares(facts: list[ReportFact], as_of: date) -> list[AgencyShare]:
+    """Each agency's latest accepted value among the periods begun by `as_of` (a period can be reported on from
+    its first day, so a read at today counts every accepted report)."""
+    latest: dict[int, ReportFact] = {}
+    for fact in facts:  # ordered by period, then submission: the last accepted one wins
+        if fact.status == "accepted" and parse_period(fact.period).start <= as_of:
+            latest[fact.agency.id] = fact
+    return [AgencyShare(agency=AgencyRef.model_validate(f.agency), value=f.value, period=f.period)
+            for f in sorted(latest.values(), key=lambda f: f.agency.code)]
+
+
+def _derived_shares(counts: list[ApprovalCount]) -> list[AgencyShare]:
+    counts = sorted(counts, key=lambda c: (c.city is None, c.city.code if c.city else ""))  # no city last
+    return [AgencyShare(agency=AgencyRef.model_validate(c.city) if c.city else None, value=c.count) for c in counts]
+
+
+async def _approval_counts(repo: ProgressRepository,
+                           items: list[tuple[Target, Judgement]]) -> dict[tuple[str, date], list[ApprovalCount]]:
+    """Approvals of each (program, day judged at) standing at the end of that day: one query per day."""
+    programs_by_day: dict[date, set[str]] = defaultdict(set)
+    for deliverable, judgement in items:
+        if deliverable.derived_from_program:
+            programs_by_day[judgement.as_of].add(deliverable.derived_from_program)
+    counts: dict[tuple[str, date], list[ApprovalCount]] = defaultdict(list)
+    for day, programs in programs_by_day.items():
+        for count in await repo.approval_counts(programs, end_of_day(day)):
+            counts[(count.program_code, day)].append(count)
+    return counts
+
+
+async def progress_of(session: AsyncSession, items: list[tuple[Target, Judgement]]) -> dict[int, DeliverableProgress]:
+    """Progress of each deliverable at the day its plan is judged at, by deliverable id: one query for the
+    reports, one per day judged at for the approvals."""
     repo = ProgressRepository(session)
     if not items:
         return {}
     facts_by_deliverable: dict[int, list[ReportFact]] = defaultdict(list)
     for fact in await repo.report_facts(d.id for d, _ in items):
         facts_by_deliverable[fact.deliverable_id].append(fact)
-    counts_by_program = defaultdict(list)
-    for count in await repo.approval_counts(d.derived_from_program for d, _ in items if d.derived_from_program):
-        counts_by_program[count.program_code].append(count)
+    approvals = await _approval_counts(repo, items)
 
     values: dict[int, float] = {}
     shares_of: dict[int, list[AgencyShare]] = {}
-    for deliverable, _ in items:
-        facts = facts_by_deliverable[deliverable.id]
+    for deliverable, judgement in items:
         if deliverable.derived_from_program:
-            counts = sorted(counts_by_program[deliverable.derived_from_program],
-                            key=lambda c: (c.city is None, c.city.code if c.city else ""))  # no city last
-            shares = [AgencyShare(agency=AgencyRef.model_validate(c.city) if c.city else None, value=c.count)
-                      for c in counts]
+            shares = _derived_shares(approvals[(deliverable.derived_from_program, judgement.as_of)])
         else:
-            latest: dict[int, ReportFact] = {}
-            for fact in facts:  # ordered by period, then submission: the last accepted one wins
-                if fact.status == "accepted":
-                    latest[fact.agency.id] = fact
-            shares = [AgencyShare(agency=AgencyRef.model_validate(f.agency), value=f.value, period=f.period)
-                      for f in sorted(latest.values(), key=lambda f: f.agency.code)]
+            shares = _reported_shares(facts_by_deliverable[deliverable.id], judgement.as_of)
         values[deliverable.id] = float(sum(share.value for share in shares))
         shares_of[deliverable.id] = shares
 
@@ -148,15 +177,16 @@ async def progress_of(session: AsyncSession, items: list[tuple[Target, date]],
         return max(own, sum(with_parts(part) for part in parts[deliverable_id]))
 
     result = {}
-    for deliverable, plan_start in items:
-        source = "derived" if deliverable.derived_from_program else "reported"
+    for deliverable, judgement in items:
         value = with_parts(deliverable.id)
-        parts_value = (sum(with_parts(part) for part in parts[deliverable.id])
-                       if deliverable.id in parts else None)
-        expected = expected_value(deliverable.value, plan_start, deliverable.due, today)
-        progress = Progress(source=source, value=value, percent=percent_of(value, deliverable.value),
-                            expected_value=round(expected, 2), status=status_colour(value, expected),
-                            parts_value=parts_value, as_of=today)
+        expected = expected_value(deliverable.value, judgement.period.start, deliverable.due, judgement.as_of)
+        progress = Progress(
+            **judgement.fields(), source="derived" if deliverable.derived_from_program else "reported", value=value,
+            percent=percent_of(value, deliverable.value), expected_value=round(expected, 2),
+            status=status_colour(value, expected),
+            parts_value=sum(with_parts(part) for part in parts[deliverable.id]) if deliverable.id in parts else None,
+            result=final_result(value, deliverable.value, judgement),
+        )
         result[deliverable.id] = DeliverableProgress(progress, shares_of[deliverable.id],
                                                      _history(facts_by_deliverable[deliverable.id]))
     return result
@@ -169,29 +199,30 @@ def report_read(report: ProgressReport) -> ReportRead:
     task = report.deliverable.task
     return ReportRead(
         id=report.id, deliverable_code=report.deliverable.code,
-        task=TaskRef(plan_code=task.plan.code, number=task.number, title=task.title),
+        task=TaskRef(plan_code=task.plan.code, number=task.number, title=task.title, title_en=task.title_en),
         agency=AgencyRef.model_validate(report.agency), period=report.period, value=report.value, unit=report.unit,
         narrative=report.narrative, evidence=list(report.evidence), status=report.status,
-        submitted_at=report.submitted_at, reviewed_at=report.reviewed_at, review_comment=report.review_comment,
+        reported_on=report.reported_on, submitted_at=report.submitted_at, reviewed_at=report.reviewed_at,
+        review_comment=report.review_comment,
     )
 
 
 def _snapshot(report: ProgressReport) -> dict[str, Any]:
     return {"deliverable": report.deliverable.code, "agency": report.agency.code, "period": report.period,
             "value": report.value, "unit": report.unit, "status": report.status,
-            "review_comment": report.review_comment}
+            "reported_on": report.reported_on.isoformat(), "review_comment": report.review_comment}
 
 
-async def _caller_agency(repo: ProgressRepository, principal: Principal, refusal: type[DomainError]) -> Agency:
+async def _caller_agency(session: AsyncSession, principal: Principal, refusal: type[DomainError]) -> Agency:
     if not principal.agency:
         raise errors.CallerWithoutAgency()
-    agency = await repo.agency_by_code(principal.agency)
+    agency = await CatalogRepository(session).get_agency(principal.agency)
     if agency is None:
         raise refusal()
     return agency
 
 
-def _check_period(deliverable: Deliverable, label: str, today: date):
+def _check_period(deliverable: Deliverable, label: str, today: date) -> Period:
     kind = KIND_BY_REPORTING[deliverable.reporting]
     period = parse_period(label)
     plan = deliverable.task.plan
@@ -206,6 +237,20 @@ def _check_period(deliverable: Deliverable, label: str, today: date):
     if period.start > today:
         raise errors.PeriodNotStarted()
     return period
+
+
+def _reported_on(deliverable: Deliverable, period: Period, stated: date | None, today: date) -> date:
+    """The day the report counts as made: today, or the day stated for a report back-filled into the record of
+    a plan that has ended (not earlier than its period's start). A running plan's reports are dated when filed,
+    so supervision cannot be talked out of a late report."""
+    if stated is None:
+        return today
+    if today <= deliverable.task.plan.period_end:
+        raise errors.ReportedOnWhilePlanRuns()
+    if not period.start <= stated <= today:
+        raise errors.ReportedOnOutOfRange(f"报送日期须在 {period.start} 至 {today} 之间。",
+                                          f"reported_on must lie between {period.start} and {today}.")
+    return stated
 
 
 def _check_cumulative(active: list[ProgressReport], period_end: date, label: str, value: float) -> None:
@@ -231,22 +276,13 @@ def _check_cumulative(active: list[ProgressReport], period_end: date, label: str
 
 
 async def submit_report(session: AsyncSession, principal: Principal, deliverable_code: str, payload: ReportCreate,
-                        now: datetime, idempotency_key: str | None) -> ReportRead | Replay:
-    """File a pending report for the caller's agency; a retry with the same Idempotency-Key replays."""
-    return await run_once(
-        session, principal, idempotency_key, path=f"/deliverables/{deliverable_code}/reports",
-        body=payload.model_dump(mode="json"), status_code=201,
-        work=lambda: _submit_report(session, principal, deliverable_code, payload, now),
-    )
-
-
-async def _submit_report(session: AsyncSession, principal: Principal, deliverable_code: str, payload: ReportCreate,
-                         now: datetime) -> ReportRead:
+                        now: datetime) -> ReportRead:
+    """File a pending report for the caller's agency, which must lead or share the deliverable's task."""
     repo = ProgressRepository(session)
     deliverable = await repo.get_deliverable(deliverable_code)
     if deliverable is None:
         raise errors.DeliverableNotFound()
-    agency = await _caller_agency(repo, principal, errors.NotTaskOwner)
+    agency = await _caller_agency(session, principal, errors.NotTaskOwner)
     if not await repo.owner_roles(deliverable.task, agency.id):
         raise errors.NotTaskOwner()
     if deliverable.derived_from_program:
@@ -254,15 +290,17 @@ async def _submit_report(session: AsyncSession, principal: Principal, deliverabl
     if payload.unit != deliverable.unit:
         raise errors.UnitMismatch(f"计量单位应为「{deliverable.unit}」，而不是「{payload.unit}」。",
                                   f"The unit must be '{deliverable.unit}', not '{payload.unit}'.")
-    period = _check_period(deliverable, payload.period, local_date(now))
+    today = local_date(now)
+    period = _check_period(deliverable, payload.period, today)
+    reported_on = _reported_on(deliverable, period, payload.reported_on, today)
     # Serialise reports on one deliverable, so two at once cannot both pass the cumulative check.
-    await session.execute(select(Deliverable.id).where(Deliverable.id == deliverable.id).with_for_update())
+    await repo.lock_deliverable(deliverable.id)
     _check_cumulative(await repo.active_reports(deliverable.id, agency.id), period.end, period.label, payload.value)
 
     report = ProgressReport(
         deliverable=deliverable, agency=agency, period=period.label, period_end=period.end, value=payload.value,
         unit=payload.unit, narrative=payload.narrative, evidence=[str(url) for url in payload.evidence],
-        status="pending", submitted_by=principal.actor, submitted_at=now,
+        status="pending", submitted_by=principal.actor, submitted_at=now, reported_on=reported_on,
     )
     await repo.add(report)
     await record_change(session, AuditLog, actor=principal.actor, action="report.submit",
@@ -271,22 +309,13 @@ async def _submit_report(session: AsyncSession, principal: Principal, deliverabl
 
 
 async def review_report(session: AsyncSession, principal: Principal, report_id: int, decision: str,
-                        payload: ReviewCreate, now: datetime, idempotency_key: str | None) -> ReportRead | Replay:
+                        payload: ReviewCreate, now: datetime) -> ReportRead:
     """Accept or return a pending report, as a lead agency of its task."""
-    return await run_once(
-        session, principal, idempotency_key, path=f"/reports/{report_id}/{decision}",
-        body=payload.model_dump(mode="json"), status_code=200,
-        work=lambda: _review_report(session, principal, report_id, decision, payload, now),
-    )
-
-
-async def _review_report(session: AsyncSession, principal: Principal, report_id: int, decision: str,
-                         payload: ReviewCreate, now: datetime) -> ReportRead:
     repo = ProgressRepository(session)
     report = await repo.get_report(report_id, for_update=True)
     if report is None:
         raise errors.ReportNotFound()
-    agency = await _caller_agency(repo, principal, errors.NotTaskLead)
+    agency = await _caller_agency(session, principal, errors.NotTaskLead)
     if not await repo.is_lead(report.deliverable.task_id, agency.id):
         raise errors.NotTaskLead()
     if report.status != "pending":
@@ -338,8 +367,8 @@ async def record_approval(session: AsyncSession, principal: Principal, payload: 
     if existing is None:
         city = None
         if payload.city is not None:
-            city = await repo.city_by_code(payload.city)
-            if city is None:
+            city = await CatalogRepository(session).get_agency(payload.city)
+            if city is None or city.kind != "city":
                 raise errors.UnknownCity()
         approval = DerivedApproval(approval_id=payload.approval_id, program_code=payload.program_code,
                                    application_id=payload.application_id, city_id=city.id if city else None,
@@ -373,13 +402,9 @@ async def revoke_approval(session: AsyncSession, principal: Principal, approval_
     return await _approval_read(repo, approval, city_code)
 
 
-async def list_reports(session: AsyncSession, params: PageParams, *, deliverable: str | None = None,
-                       agency: str | None = None, status: str | None = None, plan: str | None = None,
-                       awaiting_review_by: str | None = None) -> Page[ReportRead]:
+async def list_reports(session: AsyncSession, params: PageParams, filters: ReportFilters) -> Page[ReportRead]:
     repo = ProgressRepository(session)
-    if deliverable is not None and await repo.get_deliverable(deliverable) is None:
+    if filters.deliverable is not None and await repo.get_deliverable(filters.deliverable) is None:
         raise errors.DeliverableNotFound()
-    statement = repo.reports_statement(deliverable=deliverable, agency=agency, status=status, plan=plan,
-                                       awaiting_review_by=awaiting_review_by)
-    reports, total = await repo.page(statement, params)
+    reports, total = await repo.page(repo.reports_statement(filters), params)
     return Page(items=[report_read(r) for r in reports], total=total, page=params.page, size=params.size)

@@ -1,18 +1,29 @@
 """Queries of supervision: what is owed, what was filed when, and the escalations recorded."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from agencies.models import Agency, Deliverable, Escalation, Plan, ProgressReport, Task, TaskOwner
-from agencies.repository import RepositoryBase
+from agencies.catalog.repository import agency_ids
+from agencies.models import Deliverable, Escalation, Plan, ProgressReport, Task, TaskOwner
+from agencies.progress.repository import ACTIVE_STATUSES
+from agencies.types import EscalationFilters
+from servicekit.repository import RepositoryBase, where_given
 
-ACTIVE_STATUSES = ("pending", "accepted")
+
+@dataclass(frozen=True)
+class Submission:
+    """The first report that still stands (pending or accepted) on one (deliverable, agency, period)."""
+
+    reported_on: date
+    submitted_at: datetime
 
 
-class SupervisionRepository(RepositoryBase):
+class SupervisionRepository(RepositoryBase[Any]):
     async def reported_deliverables(self, plan: str | None = None, code: str | None = None) -> list[Deliverable]:
         """Deliverables that take reports (not derived), with their task, plan and owners."""
         statement = (
@@ -28,18 +39,19 @@ class SupervisionRepository(RepositoryBase):
             statement = statement.where(Deliverable.code == code)
         return list((await self.session.scalars(statement)).unique())
 
-    async def first_submissions(self, deliverable_ids: Iterable[int]) -> dict[tuple[int, int, str], datetime]:
-        """When each (deliverable, agency, period) first got a report that still stands (pending/accepted)."""
+    async def first_submissions(self, deliverable_ids: Iterable[int]) -> dict[tuple[int, int, str], Submission]:
+        """The earliest reported standing report of each (deliverable, agency, period)."""
         ids = list(deliverable_ids)
         if not ids:
             return {}
         rows = await self.session.execute(
             select(ProgressReport.deliverable_id, ProgressReport.agency_id, ProgressReport.period,
-                   func.min(ProgressReport.submitted_at))
+                   ProgressReport.reported_on, ProgressReport.submitted_at)
             .where(ProgressReport.deliverable_id.in_(ids), ProgressReport.status.in_(ACTIVE_STATUSES))
-            .group_by(ProgressReport.deliverable_id, ProgressReport.agency_id, ProgressReport.period)
+            .order_by(ProgressReport.reported_on.desc(), ProgressReport.submitted_at.desc())
         )
-        return {(d, a, p): at for d, a, p, at in rows}
+        # Latest first, so the earliest of each key is the one left in the dict.
+        return {(d, a, p): Submission(reported_on, submitted_at) for d, a, p, reported_on, submitted_at in rows}
 
     async def escalations_for(self, deliverable_ids: Iterable[int]) -> list[Escalation]:
         ids = list(deliverable_ids)
@@ -52,13 +64,6 @@ class SupervisionRepository(RepositoryBase):
     async def deliverable_exists(self, code: str) -> bool:
         return await self.one_or_none(select(Deliverable.id).where(Deliverable.code == code)) is not None
 
-    async def agency_by_code(self, code: str) -> Agency | None:
-        return await self.one_or_none(select(Agency).where(Agency.code == code))
-
-    async def lock_deliverable(self, deliverable_id: int) -> None:
-        """Serialise escalations of one deliverable (PostgreSQL; SQLite serialises every write)."""
-        await self.session.execute(select(Deliverable.id).where(Deliverable.id == deliverable_id).with_for_update())
-
     async def current_step(self, deliverable_id: int, agency_id: int, period: str) -> int:
         step = await self.session.scalar(
             select(func.max(Escalation.step)).where(Escalation.deliverable_id == deliverable_id,
@@ -66,13 +71,12 @@ class SupervisionRepository(RepositoryBase):
         )
         return int(step or 0)
 
-    def escalations_statement(self, *, deliverable: str | None, agency: str | None, period: str | None) -> Select:
-        statement = select(Escalation).join(Deliverable, Deliverable.id == Escalation.deliverable_id)
-        if deliverable is not None:
-            statement = statement.where(Deliverable.code == deliverable)
-        if agency is not None:
-            statement = statement.where(Escalation.agency_id.in_(select(Agency.id).where(Agency.code == agency)))
-        if period is not None:
-            statement = statement.where(Escalation.period == period)
+    def escalations_statement(self, filters: EscalationFilters, agency: str | None) -> Select:
+        statement = where_given(
+            select(Escalation).join(Deliverable, Deliverable.id == Escalation.deliverable_id),
+            [(filters.deliverable, lambda code: Deliverable.code == code),
+             (agency, lambda code: Escalation.agency_id.in_(agency_ids(code))),
+             (filters.period, lambda label: Escalation.period == label)],
+        )
         return statement.order_by(Escalation.id.desc()).options(joinedload(Escalation.deliverable),
                                                                 joinedload(Escalation.agency))

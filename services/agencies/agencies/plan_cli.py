@@ -1,9 +1,8 @@
-"""Load plan files into the agencies database: `python -m agencies.load_plan PATH [PATH ...]`.
+"""Load plan files into the agencies database: `python -m agencies.plan_cli PATH [PATH ...]`.
 
 Uses the service's own settings (AGENCIES_DATABASE_URL, else the embedded SQLite file). The database must be
 migrated first. All files load in one transaction: if one fails, none is written. Loading again is safe."""
 
-import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
@@ -11,9 +10,10 @@ from collections.abc import Sequence
 from sqlalchemy.exc import DBAPIError
 
 from agencies.config import get_settings
-from agencies.plan_loader import LoadSummary, PlanLoadError, load_plan
+from agencies.plan_loading.service import LoadSummary, PlanLoadError, load_plan
+from planfile import PlanFile
+from planfile.cli import plan_files_from_command_line
 from servicekit.database import standalone_session
-from planfile import PlanFile, PlanFileError, load_plan_file
 
 
 async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> list[LoadSummary]:
@@ -23,18 +23,9 @@ async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m agencies.load_plan", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan YAML file (see plans/README.md)")
-    args = parser.parse_args(argv)
+    plan_files = plan_files_from_command_line("python -m agencies.plan_cli", __doc__, argv)
     try:
-        plan_files = [load_plan_file(path) for path in args.paths]
-    except PlanFileError as exc:
-        print(f"✗ {exc}", file=sys.stderr)
-        return 2
-    url = get_settings().resolved_database_url()
-    try:
-        summaries = asyncio.run(load_plan_files(url, plan_files))
+        summaries = asyncio.run(load_plan_files(get_settings().resolved_database_url(), plan_files))
     except PlanLoadError as exc:
         print(f"✗ 计划未加载 / plan not loaded: {exc}", file=sys.stderr)
         return 1

@@ -10,25 +10,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import planfile
 from agencies.models import (
     Agency,
     AuditLog,
     Deliverable,
-    Escalation,
     GroupMember,
     Plan,
     PlanAgency,
     PlanTarget,
-    ProgressReport,
     Section,
     Task,
     TaskGroup,
     TaskOwner,
 )
-import planfile
+from agencies.plan_loading.repository import PlanLoadingRepository
 from servicekit.audit import record_change
 
 LOADER_ACTOR = "system:plan-loader"
@@ -79,6 +77,7 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
 class _Loader:
     def __init__(self, session: AsyncSession, plan_file: planfile.PlanFile) -> None:
         self.session = session
+        self.repo = PlanLoadingRepository(session)
         self.file = plan_file
         self.summary = LoadSummary(plan_file.plan.code)
         self.touched: set[int] = set()  # id() of rows created or updated, so each is counted once
@@ -118,11 +117,8 @@ class _Loader:
         """Create the agencies the file names; update one only if no other plan names it too, so two plans
         that spell a shared agency differently do not rename it back and forth on every load."""
         codes = [a.code for a in self.file.agencies]
-        existing = {a.code: a for a in await self.session.scalars(select(Agency).where(Agency.code.in_(codes)))}
-        shared = set((await self.session.scalars(
-            select(Agency.code).join(PlanAgency, PlanAgency.agency_id == Agency.id)
-            .where(Agency.code.in_(codes), PlanAgency.plan_id != plan.id)
-        )).all())
+        existing = await self.repo.agencies(codes)
+        shared = await self.repo.agencies_named_by_other_plans(codes, plan.id)
         for item in self.file.agencies:
             values = {"code": item.code, "name": item.name, "name_en": item.name_en, "kind": item.kind}
             row = existing.get(item.code)
@@ -144,7 +140,7 @@ class _Loader:
             "document_number": info.document_number, "issuers": list(info.issuers), "issued_on": info.issued_on,
             "period_start": info.period_start, "period_end": info.period_end, "region": info.region,
         }
-        plan = await self.session.scalar(select(Plan).where(Plan.code == info.code))
+        plan = await self.repo.plan(info.code)
         if plan is None:
             values["revision"] = 0  # made 1 below, with every other change the load brings
         plan = self._upserted("plans", plan, values, Plan)
@@ -152,20 +148,18 @@ class _Loader:
         return plan
 
     async def _plan_agencies(self, plan: Plan, agencies: dict[str, Agency]) -> None:
-        existing = {row.agency_id: row for row in await self.session.scalars(
-            select(PlanAgency).where(PlanAgency.plan_id == plan.id))}
+        existing = {row.agency_id: row for row in await self.repo.rows_of_plan(PlanAgency, plan.id)}
         wanted = {agencies[a.code].id: position for position, a in enumerate(self.file.agencies, start=1)}
         for agency_id, position in wanted.items():
             values = {"plan_id": plan.id, "agency_id": agency_id, "position": position}
             self._upserted("plan_agencies", existing.get(agency_id), values, PlanAgency)
         for agency_id, row in existing.items():
             if agency_id not in wanted:
-                await self.session.delete(row)
+                await self.repo.delete(row)
                 self.summary.deleted["plan_agencies"] += 1
 
     async def _group_members(self, plan: Plan, agencies: dict[str, Agency]) -> None:
-        existing = {(row.group_id, row.member_id): row for row in await self.session.scalars(
-            select(GroupMember).where(GroupMember.plan_id == plan.id))}
+        existing = {(row.group_id, row.member_id): row for row in await self.repo.rows_of_plan(GroupMember, plan.id)}
         wanted = {}
         for group in self.file.agencies:
             for position, member in enumerate(group.members, start=1):
@@ -175,28 +169,27 @@ class _Loader:
             self._upserted("group_members", existing.get((group_id, member_id)), values, GroupMember)
         for key, row in existing.items():
             if key not in wanted:
-                await self.session.delete(row)
+                await self.repo.delete(row)
                 self.summary.deleted["group_members"] += 1
 
     async def _targets(self, plan: Plan) -> None:
-        existing = {t.code: t for t in await self.session.scalars(
-            select(PlanTarget).where(PlanTarget.plan_id == plan.id))}
+        existing = {t.code: t for t in await self.repo.rows_of_plan(PlanTarget, plan.id)}
         for position, target in enumerate(self.file.overall_targets, start=1):
             values = {"plan_id": plan.id, "position": position, **_target_values(target)}
             self._upserted("plan_targets", existing.pop(target.code, None), values, PlanTarget)
         for row in existing.values():
-            await self.session.delete(row)
+            await self.repo.delete(row)
             self.summary.deleted["plan_targets"] += 1
 
     async def _sections_and_groups(self, plan: Plan) -> tuple[dict[int, Section], dict[tuple[int, int], TaskGroup]]:
-        sections = {s.number: s for s in await self.session.scalars(select(Section).where(Section.plan_id == plan.id))}
+        sections = {s.number: s for s in await self.repo.rows_of_plan(Section, plan.id)}
         for item in self.file.sections:
             values = {"plan_id": plan.id, "number": item.number, "numeral": item.numeral, "title": item.title}
             sections[item.number] = self._upserted("sections", sections.get(item.number), values, Section)
         await self.session.flush()
         section_numbers = {s.id: n for n, s in sections.items()}
         groups = {(section_numbers[g.section_id], g.number): g
-                  for g in await self.session.scalars(select(TaskGroup).where(TaskGroup.plan_id == plan.id))}
+                  for g in await self.repo.rows_of_plan(TaskGroup, plan.id)}
         for item in self.file.groups:
             values = {"plan_id": plan.id, "section_id": sections[item.section].id, "number": item.number,
                       "numeral": item.numeral, "title": item.title, "intro": item.intro}
@@ -207,11 +200,12 @@ class _Loader:
 
     async def _tasks(self, plan: Plan, sections: dict[int, Section],
                      groups: dict[tuple[int, int], TaskGroup]) -> dict[int, Task]:
-        existing = {t.number: t for t in await self.session.scalars(select(Task).where(Task.plan_id == plan.id))}
+        existing = {t.number: t for t in await self.repo.rows_of_plan(Task, plan.id)}
         tasks = {}
         for item in self.file.tasks:
             values = {
-                "plan_id": plan.id, "number": item.number, "title": item.title, "clause": item.clause,
+                "plan_id": plan.id, "number": item.number, "title": item.title, "title_en": item.title_en,
+                "clause": item.clause,
                 "section_id": sections[item.section].id,
                 "group_id": None if item.group is None else groups[(item.section, item.group)].id,
             }
@@ -220,17 +214,14 @@ class _Loader:
         stale = list(existing.values())
         if stale:
             stale_ids = [t.id for t in stale]
-            await self._refuse_if_reported(Deliverable.task_id.in_(stale_ids))
-            await self.session.execute(delete(Deliverable).where(Deliverable.task_id.in_(stale_ids)))
-            await self.session.execute(delete(TaskOwner).where(TaskOwner.task_id.in_(stale_ids)))
-            await self.session.execute(delete(Task).where(Task.id.in_(stale_ids)))
+            self._refuse_if_reported(await self.repo.reported_deliverables(task_ids=stale_ids))
+            await self.repo.delete_tasks(stale_ids)
             self.summary.deleted["tasks"] += len(stale)
         return tasks
 
     async def _owners(self, tasks: dict[int, Task], agencies: dict[str, Agency]) -> None:
         task_ids = [t.id for t in tasks.values()]
-        existing = {(o.task_id, o.role, o.agency_id): o for o in await self.session.scalars(
-            select(TaskOwner).where(TaskOwner.task_id.in_(task_ids)))}
+        existing = {(o.task_id, o.role, o.agency_id): o for o in await self.repo.owners(task_ids)}
         for item in self.file.tasks:
             task = tasks[item.number]
             for role, codes in (("lead", item.lead), ("responsible", item.responsible)):
@@ -239,15 +230,12 @@ class _Loader:
                     values = {"task_id": task.id, "role": role, "agency_id": agencies[code].id, "position": position}
                     self._upserted("task_owners", existing.pop(key, None), values, TaskOwner)
         for row in existing.values():
-            await self.session.delete(row)
+            await self.repo.delete(row)
             self.summary.deleted["task_owners"] += 1
 
     async def _deliverables(self, plan: Plan, tasks: dict[int, Task]) -> None:
         codes = [d.code for _, d in self.file.all_deliverables()]
-        rows = (await self.session.execute(
-            select(Deliverable, Task.plan_id).join(Task, Deliverable.task_id == Task.id)
-            .where(or_(Deliverable.code.in_(codes), Task.plan_id == plan.id))
-        )).all()
+        rows = await self.repo.deliverables_with_plan(codes, plan.id)
         foreign = sorted(d.code for d, plan_id in rows if plan_id != plan.id)
         if foreign:
             raise PlanLoadError(f"{plan.code}: deliverable codes already used by another plan: {', '.join(foreign)} "
@@ -270,37 +258,30 @@ class _Loader:
                     self.touched.add(id(row))
         if existing:
             stale_ids = [d.id for d in existing.values()]
-            await self._refuse_if_reported(Deliverable.id.in_(stale_ids))
+            self._refuse_if_reported(await self.repo.reported_deliverables(ids=stale_ids))
             for row in existing.values():
                 row.part_of_id = None
             await self.session.flush()
-            await self.session.execute(delete(Deliverable).where(Deliverable.id.in_(stale_ids)))
+            await self.repo.delete_deliverables(stale_ids)
             self.summary.deleted["deliverables"] += len(stale_ids)
 
-    async def _refuse_if_reported(self, which: Any) -> None:
-        """Stop the load if any deliverable matching `which` has reports or escalations."""
-        used = (await self.session.scalars(
-            select(Deliverable.code).where(
-                which,
-                or_(exists().where(ProgressReport.deliverable_id == Deliverable.id),
-                    exists().where(Escalation.deliverable_id == Deliverable.id)),
-            )
-        )).all()
-        if used:
+    def _refuse_if_reported(self, reported: list[str]) -> None:
+        """Stop the load if it would drop deliverables that have reports or escalations."""
+        if reported:
             raise PlanLoadError(f"{self.file.plan.code}: the file drops deliverables that already have progress "
-                                f"reports or escalations: {', '.join(sorted(used))}")
+                                f"reports or escalations: {', '.join(reported)}")
 
     async def _delete_stale_structure(self, plan: Plan, sections: dict[int, Section],
                                       groups: dict[tuple[int, int], TaskGroup]) -> None:
         wanted_groups = {(g.section, g.number) for g in self.file.groups}
         for key, row in groups.items():
             if key not in wanted_groups:
-                await self.session.delete(row)
+                await self.repo.delete(row)
                 self.summary.deleted["task_groups"] += 1
         wanted_sections = {s.number for s in self.file.sections}
         for number, row in sections.items():
             if number not in wanted_sections:
-                await self.session.delete(row)
+                await self.repo.delete(row)
                 self.summary.deleted["sections"] += 1
 
     async def _count(self, plan: Plan) -> None:
@@ -317,9 +298,11 @@ class _Loader:
 
 def _target_values(target: planfile.OverallTarget | planfile.Deliverable) -> dict[str, Any]:
     return {
-        "code": target.code, "quote": target.quote, "indicator": target.indicator, "value": float(target.value),
+        "code": target.code, "quote": target.quote, "indicator": target.indicator,
+        "indicator_en": target.indicator_en, "value": float(target.value),
         "value_max": None if target.value_max is None else float(target.value_max), "unit": target.unit,
-        "approximate": target.approximate, "comparator": target.comparator, "due": target.due, "note": target.note,
+        "unit_en": target.unit_en, "approximate": target.approximate, "comparator": target.comparator,
+        "due": target.due, "note": target.note,
     }
 
 

@@ -1,0 +1,24 @@
+"""Who may call what: the role and scope checks behind the caller aliases in deps.py. Object-level checks (an
+agency acts only on what it owns or leads) are the services' own."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from agencies.errors import ServiceNotAllowed
+from servicekit.identity import Principal, require_role
+
+REPORT_WRITE_SCOPE = "reports:write"
+REPORT_REVIEW_SCOPE = "reports:review"
+
+reporter = require_role("agency", "reviewer", scope=REPORT_WRITE_SCOPE)
+report_reviewer = require_role("agency", "reviewer", scope=REPORT_REVIEW_SCOPE)
+admin = require_role("admin")
+supervision_viewer = require_role("admin", "reviewer", "agency")
+
+
+async def applications_service(principal: Annotated[Principal, Depends(require_role("service"))]) -> Principal:
+    """Approvals are recorded by the applications service alone, not by any other service."""
+    if principal.subject != "applications":
+        raise ServiceNotAllowed()
+    return principal
