@@ -152,8 +152,8 @@ async def drive(client: httpx.AsyncClient, frozen_clock, call: dict[str, Any], s
                 "reason": "申报材料中的获奖情况与事实不符。"}), 201)
         elif step == "conclude":
             notice = (await client.get("/notices", params={"call_id": call["id"]})).json()[0]
-            frozen_clock.move_to(datetime.combine(notice["ends_on"] and date.fromisoformat(notice["ends_on"])
-                                                  + timedelta(days=1), datetime.min.time(), CHINA_TIME))
+            day_after = date.fromisoformat(notice["ends_on"]) + timedelta(days=1)
+            frozen_clock.move_to(datetime.combine(day_after, datetime.min.time(), CHINA_TIME))
             await must(await client.post(f"/notices/{notice['id']}/conclude", headers=reviewer(REVIEWING)))
         else:
             who_acts = {"owner": applicant(who), "nominator": reviewer(CITY)}.get(STEP_ACTOR.get(step, ""),

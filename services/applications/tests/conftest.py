@@ -53,7 +53,7 @@ async def funding_app(funding_database_url: str) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture
 def app(database_url: str, funding_app: FastAPI) -> FastAPI:
-    return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS, funding_cache_seconds=0),
+    return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS),
                       funding_transport=httpx.ASGITransport(app=funding_app))
 
 

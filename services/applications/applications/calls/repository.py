@@ -17,7 +17,7 @@ class CallRepository(RepositoryBase[Call]):
     async def with_programs(self) -> list[tuple[Call, Program, CallQuota]]:
         statement = (select(Call, Program, CallQuota).join(Program, Program.id == Call.program_id)
                      .join(CallQuota, CallQuota.call_id == Call.id).order_by(Call.closes_at, Call.id))
-        return list((await self.session.execute(statement)).tuples())
+        return list((await self.session.execute(statement)).all())
 
     async def quota(self, call_id: int, *, lock: bool = False) -> CallQuota:
         statement = select(CallQuota).where(CallQuota.call_id == call_id)

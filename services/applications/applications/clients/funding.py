@@ -30,6 +30,7 @@ class FundingRule(BaseModel):
     per: str
     quota: int | None
     quota_approximate: bool
+    params: dict[str, Any]
     lead_agencies: list[str]
 
 

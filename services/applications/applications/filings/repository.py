@@ -31,7 +31,7 @@ class FilingRepository(RepositoryBase[Application]):
                      .where(_same_person(application, digest), Application.id != application.id,
                             Application.state.not_in([s.value for s in INACTIVE_STATES]),
                             Call.plan_code == plan_code, Call.year == year).order_by(Application.id))
-        return list((await self.session.execute(statement)).tuples())
+        return list((await self.session.execute(statement)).all())
 
     async def holds_award(self, application: Application, digest: str | None, award_kind: str) -> bool:
         statement = (select(Application.id).join(Program, Program.id == Application.program_id)
@@ -66,7 +66,7 @@ class FilingRepository(RepositoryBase[Application]):
         ids = list(count_rows)
         if not ids:
             return [], total
-        rows = (await self.session.execute(statement.where(Application.id.in_(ids)))).tuples()
+        rows = (await self.session.execute(statement.where(Application.id.in_(ids)))).all()
         return list(rows), total
 
     async def timeline(self, application_id: int) -> list[ApplicationEvent]:

@@ -17,7 +17,7 @@ class NoticeRepository(RepositoryBase[Notice]):
             statement = statement.where(Notice.call_id == call_id)
         if program:
             statement = statement.where(Program.code == program)
-        return list((await self.session.execute(statement)).tuples())
+        return list((await self.session.execute(statement)).all())
 
     async def entries(self, notice_ids: list[int]) -> list[NoticeEntry]:
         return await self.all(select(NoticeEntry).where(NoticeEntry.notice_id.in_(notice_ids))
@@ -49,4 +49,4 @@ class NoticeRepository(RepositoryBase[Notice]):
             statement = statement.where(Objection.status == status)
         if notice_id:
             statement = statement.where(Objection.notice_id == notice_id)
-        return list((await self.session.execute(statement)).tuples())
+        return list((await self.session.execute(statement)).all())

@@ -5,7 +5,7 @@ import asyncio
 from typing import Any
 
 from applications.clients.funding import FundingClient, RuleAmount
-from applications.errors import AmountNotDecided, FundingUnavailable
+from applications.errors import AmountNotDecided, FundingRefused, FundingUnavailable
 from applications.models import Program
 from applications.schemas import AmountRead, yuan_text
 
@@ -45,15 +45,18 @@ async def program_amount(funding: FundingClient, program: Program) -> AmountRead
     when funding does not answer (the catalog still lists the program)."""
     try:
         if program.rule_kind == "tiered_team":
-            base, top = await asyncio.gather(
-                funding.compute(program.rule_code, {"tier": program.tier_code}),
-                funding.compute(program.rule_code, {"tier": program.tier_code, "extra_members": MAX_EXTRA_MEMBERS}))
+            rule, base = await asyncio.gather(funding.rule(program.rule_code),
+                                              funding.compute(program.rule_code, {"tier": program.tier_code}))
+            if not rule.params.get("per_extra_member_fen"):
+                return _read(base, base)
+            top = await funding.compute(program.rule_code, {"tier": program.tier_code,
+                                                            "extra_members": MAX_EXTRA_MEMBERS})
             return _read(base, top)
         base = await application_amount(funding, program, {})
         return _read(base, base)
     except AmountNotDecided:
         return _missing("not_decided")
-    except FundingUnavailable:
+    except (FundingUnavailable, FundingRefused):
         return _missing("unavailable")
 
 

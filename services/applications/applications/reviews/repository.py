@@ -11,7 +11,7 @@ class ReviewRepository(RepositoryBase[ExpertAssignment]):
         statement = (select(ExpertAssignment, ScoreSheet)
                      .outerjoin(ScoreSheet, ScoreSheet.assignment_id == ExpertAssignment.id)
                      .where(ExpertAssignment.application_id == application_id).order_by(ExpertAssignment.id))
-        return list((await self.session.execute(statement)).tuples())
+        return list((await self.session.execute(statement)).all())
 
     async def complete_sheets(self, application_id: int) -> int:
         statement = (select(func.count()).select_from(ScoreSheet)
@@ -33,4 +33,4 @@ class ReviewRepository(RepositoryBase[ExpertAssignment]):
                      .join(Program, Program.id == Application.program_id)
                      .outerjoin(ScoreSheet, ScoreSheet.assignment_id == ExpertAssignment.id)
                      .where(ExpertAssignment.expert_subject == expert_subject).order_by(ExpertAssignment.id.desc()))
-        return list((await self.session.execute(statement)).tuples())
+        return list((await self.session.execute(statement)).all())
