@@ -23,7 +23,8 @@ _counter = itertools.count(1)
 
 
 def cst(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CHINA_TIME)
+    """A moment given in China Standard Time (as UTC, as the service's clock gives it)."""
+    return datetime(*args, tzinfo=CHINA_TIME).astimezone(UTC)
 
 
 def applicant(n: int = 1) -> dict[str, str]:
