@@ -2,6 +2,8 @@
 resident ID numbers, calls opened by an administrator, and applications driven to any state of the workflow."""
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -163,3 +165,23 @@ async def drive(client: httpx.AsyncClient, frozen_clock, call: dict[str, Any], s
     current = await must(await client.get(f"/applications/{app_id}", headers=admin()))
     assert current["state"] == state
     return current
+
+
+@asynccontextmanager
+async def undone(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    """What the requests inside the block write is undone after it (a savepoint of the test's transaction): one
+    application in a state serves for trying each step that would move it."""
+    connection = client._transport.app.state.database.sessionmaker.kw["bind"]
+    savepoint = await connection.begin_nested()
+    try:
+        yield
+    finally:
+        await savepoint.rollback()
+
+
+@asynccontextmanager
+async def raw_session(client: httpx.AsyncClient) -> AsyncIterator[Any]:
+    """A session of the test's own transaction, for what the API cannot do yet (the decision's counters)."""
+    async with client._transport.app.state.database.write_sessionmaker() as session:
+        yield session
+        await session.commit()

@@ -14,6 +14,7 @@ from applications_testkit import (
     must,
     open_call,
     personal,
+    raw_session,
     reviewer,
 )
 
@@ -138,9 +139,8 @@ async def test_a_total_is_never_below_what_is_approved_plus_reserved(client, dat
 
     from applications.models import CallQuota
 
-    async with client._transport.app.state.database.write_sessionmaker() as session:
+    async with raw_session(client) as session:
         await session.execute(update(CallQuota).where(CallQuota.call_id == call["id"]).values(reserved=1, approved=2))
-        await session.commit()
     refused = await client.put(f"/calls/{call['id']}/quota", headers=admin(), json={"total": 2, "reason": "压缩"})
     assert (refused.status_code, refused.json()["code"], refused.json()["minimum"]) == (409, "quota_below_committed", 3)
     accepted = await client.put(f"/calls/{call['id']}/quota", headers=admin(), json={"total": 3, "reason": "压缩名额"})
@@ -225,9 +225,8 @@ async def test_no_application_while_holding_an_active_award_of_the_kind(client, 
 
     from applications.models import Application
 
-    async with client._transport.app.state.database.write_sessionmaker() as session:
+    async with raw_session(client) as session:
         await session.execute(update(Application).where(Application.id == awarded["id"]).values(state="approved"))
-        await session.commit()
     frozen_clock.move_to(IN_WINDOW)
     application = await draft(client, call["id"], 2, person=person)
     refused = await act(client, application["id"], "submit", applicant(2))
