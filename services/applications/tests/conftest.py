@@ -10,7 +10,6 @@ import pytest
 from fastapi import FastAPI
 
 from applications.config import SERVICE_DIR, ApplicationsSettings
-from applications.crypto import ensure_data_keys
 from applications.main import create_app
 from applications.plan_cli import load_plan_files
 from applications_testkit import PLAN_FILES, PLANS
@@ -19,14 +18,7 @@ from funding.config import FundingSettings
 from funding.load_plan import load_plan_files as import_funding_rules
 from funding.main import create_app as create_funding_app
 from planfile import load_plan_file
-from servicekit.settings import keys_dir
 from servicekit.testing import committing_app, migrated_database, rolled_back_app
-
-
-@pytest.fixture(scope="session", autouse=True)
-def data_keys(identity_keys) -> None:  # noqa: ANN001 - the root conftest's fixture
-    """The personal-data keys beside the identity keys of this test run."""
-    ensure_data_keys(keys_dir())
 
 
 @pytest.fixture(scope="session")
