@@ -41,10 +41,13 @@ def open_call_now(service: httpx.Client, program: str, **extra) -> dict:
 
 
 def application_on_notice(service_url: str) -> dict:
-    """An application of 青年拔尖人才 with personal data, on public notice with an objection filed: the ids of
-    the call, the application and the notice."""
+    """An application of 青年拔尖人才 with personal data, on public notice with an objection filed (made once per
+    platform): the ids of the call, the application and the notice."""
     with httpx.Client(base_url=service_url, timeout=30) as service:
         call = open_call_now(service, "t02-young-top")
+        for notice in service.get("/notices", params={"call_id": call["id"]}).json():
+            return {"call_id": call["id"], "application_id": notice["entries"][0]["application_id"],
+                    "notice_id": notice["id"]}
         reviewing, city = as_role("reviewer", "user:9001", "prov-hrss-dept"), as_role("reviewer", "user:9002",
                                                                                       "city-shenyang")
         applicant = as_role("applicant", "user:424242")
