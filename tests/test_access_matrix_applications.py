@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from applications_flow import application_on_notice, as_role, ok, open_call_now
-from test_access_matrix import ADMIN, PUBLIC, ROLES, Row, callers, expect, matches  # noqa: F401 - `callers` is a fixture
+from test_access_matrix import callers  # noqa: F401 - a fixture, used by name
+from test_access_matrix import ADMIN, PUBLIC, ROLES, Row, expect, matches
 
 pytestmark = pytest.mark.platform
 

@@ -24,7 +24,8 @@ ExpertCaller = Annotated[Principal, Depends(require_role("expert"))]
 Reader = Annotated[Principal, Depends(require_role("applicant", "reviewer", "agency", "admin", "expert",
                                                    scope=READ_SCOPE))]
 # Anyone signed in who may act on an application (an agency key needs applications:review).
-ActingCaller = Annotated[Principal, Depends(require_role("applicant", "reviewer", "agency", "admin", scope=REVIEW_SCOPE))]
+ActingCaller = Annotated[Principal, Depends(require_role("applicant", "reviewer", "agency", "admin",
+                                                       scope=REVIEW_SCOPE))]
 # Agency staff and administrators.
 StaffReader = Annotated[Principal, Depends(require_role("reviewer", "agency", "admin", scope=READ_SCOPE))]
 StaffActor = Annotated[Principal, Depends(require_role("reviewer", "agency", "admin", scope=REVIEW_SCOPE))]

@@ -29,7 +29,8 @@ async def key_usage(database_url: str) -> Counter:
     counts: Counter = Counter()
     async with standalone_session(database_url, write=False) as session:
         for model, column in SEALED:
-            for token in await session.scalars(select(getattr(model, column)).where(getattr(model, column).is_not(None))):
+            stored = getattr(model, column)
+            for token in await session.scalars(select(stored).where(stored.is_not(None))):
                 counts[PersonalDataCipher.key_id_of(token)] += 1
     return counts
 

@@ -162,7 +162,8 @@ async def test_a_returned_application_is_revised_and_keeps_its_history(client, f
     revised = await client.patch(f"/applications/{app_id}", headers=applicant(),
                                  json={"form_data": person_form(unit="沈阳示例大学（修订）")})
     assert revised.json()["unit"] == "沈阳示例大学（修订）"
-    moved = await client.patch(f"/applications/{app_id}", headers=applicant(), json={"nominating_agency": "city-dalian"})
+    moved = await client.patch(f"/applications/{app_id}", headers=applicant(),
+                               json={"nominating_agency": "city-dalian"})
     assert (moved.status_code, moved.json()["code"]) == (409, "application_not_editable")
     resubmitted = await must(await act(client, app_id, "resubmit", applicant(), "已补充"))
     timeline = [(e["action"], e["from_state"], e["to_state"], e["actor_role"], e["comment"])

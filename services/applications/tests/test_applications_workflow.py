@@ -1,6 +1,7 @@
 """Every step of the workflow in every state, as every kind of caller: the allowed ones succeed and land in the
-table's next state (each tried on the same application, undone after), the others are refused with the right status (401 anonymous, 403 a role or key that may
-never take the step, 404 for who may not see the application, 409 listing what is allowed now)."""
+table's next state (each tried on the same application, undone after); the others are refused with the right
+status (401 anonymous, 403 a role or key that may never take the step, 404 for who may not see the
+application, 409 listing what is allowed now)."""
 
 import itertools
 

@@ -330,4 +330,5 @@ async def set_allocation(session: AsyncSession, principal: Principal, call: Call
 
 
 async def quota_changes(session: AsyncSession, call: Call) -> list[QuotaChangeRead]:
-    return [QuotaChangeRead.model_validate(c, from_attributes=True) for c in await CallRepository(session).changes(call.id)]
+    changes = await CallRepository(session).changes(call.id)
+    return [QuotaChangeRead.model_validate(c, from_attributes=True) for c in changes]

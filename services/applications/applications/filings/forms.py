@@ -51,7 +51,7 @@ def _problem(error: ValidationError) -> tuple[str, str, str, str]:
 
 def check_form(schema: dict[str, Any], data: dict[str, Any], *, draft: bool) -> None:
     """FormInvalid listing every problem; a draft may leave required fields empty."""
-    problems = [_problem(e) for e in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-                if not (draft and e.validator == "required")]
+    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    problems = [_problem(e) for e in errors if not (draft and e.validator == "required")]
     if problems:
         raise FormInvalid(problems)

@@ -46,7 +46,8 @@ async def read_notice(notice_id: NoticeId, session: ReadSession, now: Now) -> No
 @router.post("/calls/{call_id}/notices", response_model=NoticeRead, status_code=201, summary="Publish a notice")
 async def publish_notice(call_id: CallId, body: NoticeCreate, caller: StaffActor, session: WriteSession, now: Now,
                          idempotency_key: IdempotencyKeyHeader = None) -> NoticeRead | JSONResponse:
-    """As the reviewing agency: put the call's recommended applications on notice from today (default 5 working days)."""
+    """As the reviewing agency: put the call's recommended applications on notice from today (5 working days by
+    default)."""
     call = await get_call(session, call_id)
 
     async def work() -> NoticeRead:
