@@ -4,7 +4,7 @@ allocations never add up above the call's total. Requests commit (committing_cli
 
 import asyncio
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -111,3 +111,55 @@ async def test_lowering_the_total_while_allocating_never_breaks_the_sum(committi
             total = await session.scalar(select(func.sum(QuotaAllocation.size))
                                          .where(QuotaAllocation.call_id == call["id"]))
         assert total == quota["allocated"]
+
+
+def test_two_processes_nominating_at_once_never_exceed_an_allocation(database_url):
+    """The same race across processes: two uvicorn workers on one PostgreSQL database, as replicas run."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from applications_testkit import PLANS
+    from devtools.processes import ROOT, free_port
+
+    port = free_port()
+    env = {**os.environ, "APPLICATIONS_DATABASE_URL": database_url, "APPLICATIONS_PLANS_DIR": str(PLANS)}
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "applications.main:app", "--port", str(port),
+                               "--workers", "2", "--no-access-log"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.2)
+
+        async def race() -> tuple[list[int], dict]:
+            async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+                today = datetime.now(UTC)
+                response = await client.post("/calls", headers=admin(), json={
+                    "program_code": "t05-postdoc-innovation-base", "year": today.year,
+                    "opens_at": (today.replace(microsecond=0) - timedelta(days=1)).isoformat(),
+                    "closes_at": (today.replace(microsecond=0) + timedelta(days=1)).isoformat(),
+                    "quota_total": 10, "allocations": [{"agency_code": "city-panjin", "size": 4}]})
+                assert response.status_code == 201, response.text
+                call = response.json()
+                ids = await submitted(client, call["id"], 16, "city-panjin", 900_000)
+                answers = await asyncio.gather(*(act(client, i, "nominate", reviewer("city-panjin")) for i in ids))
+                quota = (await client.get(f"/calls/{call['id']}/quota")).json()
+                return sorted(a.status_code for a in answers), quota
+
+        statuses, quota = asyncio.run(race())
+        assert statuses == [200] * 4 + [409] * 12
+        assert (quota["nominated"], quota["allocations"][0]["nominated"]) == (4, 4)
+    finally:
+        server.terminate()
+        server.wait(10)

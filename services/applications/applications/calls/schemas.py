@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from applications.programs.schemas import FormRef
 from applications.schemas import AgencyRef, AmountRead, Label
@@ -50,6 +50,14 @@ class CallCreate(BaseModel):
     notice_working_days: int = Field(5, ge=1, le=30, description="Length of the 公示, in working days.")
     objection_working_days: int = Field(10, ge=1, le=60, description="Working days a reviewer has to resolve "
                                                                      "an objection.")
+
+    @field_validator("allocations")
+    @classmethod
+    def _one_allocation_per_agency(cls, allocations: list[AllocationCreate]) -> list[AllocationCreate]:
+        codes = [a.agency_code for a in allocations]
+        if len(codes) != len(set(codes)):
+            raise ValueError("an agency is allocated twice")
+        return allocations
 
 
 class CallUpdate(BaseModel):
