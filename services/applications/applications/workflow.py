@@ -124,9 +124,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     *(Transition(state, Action.withdraw, State.withdrawn, APPLICANT) for state in WITHDRAWABLE),
 )
 
-# Actions taken through their own endpoints (a notice, an objection), not POST /applications/{id}/transitions.
-NOTICE_ACTIONS = frozenset({Action.publish_notice, Action.file_objection, Action.dismiss_objection,
-                            Action.uphold_objection, Action.conclude_notice})
 # States in which a nomination holds a slot of the nominator's allocation.
 NOMINATED_STATES = frozenset({State.nominated, State.formal_review, State.returned, State.expert_review,
                               State.recommended, State.public_notice, State.on_hold, State.ready_for_decision})

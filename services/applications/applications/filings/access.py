@@ -30,10 +30,6 @@ def _acts_for(principal: Principal, agency: str) -> bool:
     return principal.role == "reviewer" or REVIEW_SCOPE in principal.scopes
 
 
-def _sees_for(principal: Principal, agency: str) -> bool:
-    return principal.acts_for_agency(agency)
-
-
 async def standing(session: AsyncSession, principal: Principal, application: Application,
                    program: Program) -> Standing:
     actors = {Actor.public}
@@ -46,11 +42,11 @@ async def standing(session: AsyncSession, principal: Principal, application: App
         actors.add(Actor.owner)
         view = "full"
     elif principal.role in ("reviewer", "agency"):
-        if application.state != State.draft and _sees_for(principal, application.nominating_agency):
+        if application.state != State.draft and principal.acts_for_agency(application.nominating_agency):
             view = "full"
             if _acts_for(principal, application.nominating_agency):
                 actors.add(Actor.nominator)
-        if application.nominated_at is not None and _sees_for(principal, program.reviewing_agency):
+        if application.nominated_at is not None and principal.acts_for_agency(program.reviewing_agency):
             view = "full"
             if _acts_for(principal, program.reviewing_agency):
                 actors.add(Actor.reviewing_agency)
