@@ -25,6 +25,8 @@ def create_app(settings: ApplicationsSettings | None = None,
         app.state.funding = FundingClient(settings.funding_url, timeout=settings.funding_timeout_seconds,
                                           cache_seconds=settings.funding_cache_seconds,
                                           signer=app.state.service_signer, transport=funding_transport)
+        # Built once now: the gateway fetches it with a short timeout, and building it takes a while.
+        app.openapi()
 
     async def stop(app: FastAPI) -> None:
         await app.state.funding.close()
