@@ -29,13 +29,16 @@ def platform() -> Iterator[Platform]:
 
 @pytest.fixture(scope="session", autouse=True)
 def identity_keys(tmp_path_factory) -> None:
-    """Every test run has its own identity keys, shared with the processes it starts (TPP_KEYS_DIR)."""
+    """Every test run has its own identity keys (and the applications service's personal-data keys), shared with
+    the processes it starts (TPP_KEYS_DIR)."""
     import os
 
+    from applications.crypto import ensure_data_keys
     from servicekit.testing import prepare_identity_keys
 
     folder = tmp_path_factory.mktemp("keys")
     prepare_identity_keys(folder)
+    ensure_data_keys(folder)
     os.environ["TPP_KEYS_DIR"] = str(folder)
 
 

@@ -6,6 +6,7 @@ import json
 
 import httpx
 
+from devtools.demo_applications import create_demo_applications
 from gateway.bootstrap import credentials_file
 
 # (deliverable, period, cumulative value, unit, day reported, narrative) reported by 省人力资源社会保障厅's demo key.
@@ -41,4 +42,11 @@ def create_demo_records(gateway_url: str) -> list[str]:
                 api.post(f"/agencies/reports/{report['id']}/accept", headers=lead,
                          json={"comment": "（演示）数据核实无误。"}).raise_for_status()
         lines.append(f"· demo: {len(DEMO_REPORTS)} progress reports by prov-hrss-dept (演示进度报告)")
+        users = {reviewer["username"]: lead}
+        for user in saved["users"]:
+            if user["username"] in ("demo-admin", "demo-reviewer-shenyang", "demo-applicant", "demo-applicant-2"):
+                signed_in = api.post("/auth/login", json={"username": user["username"], "password": user["password"]})
+                signed_in.raise_for_status()
+                users[user["username"]] = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        lines += create_demo_applications(api, users)
     return lines

@@ -44,10 +44,14 @@ def migrate_all() -> None:
 
 
 def ensure_identity_keys() -> None:
-    """The gateway's signing key and each service's own key; production mounts its own (README)."""
+    """The gateway's signing key and each service's own key, and the applications service's keys for personal
+    data at rest; production mounts its own (README)."""
+    from applications.crypto import ensure_data_keys
+
     ensure_key_pair(keys_dir() / "gateway.pem")
     for name in SERVICES:
         ensure_key_pair(keys_dir() / f"service-{name}.pem")
+    ensure_data_keys(keys_dir())
 
 
 def plan_files() -> list[Path]:
@@ -58,21 +62,24 @@ def plan_files() -> list[Path]:
     return [ROOT / "plans" / "liaoning-2018-2020.yaml"]
 
 
-# The command-line module through which a service loads plan files, by its current name and its former one.
-PLAN_MODULES = ("plan_cli", "load_plan")
+def plan_loader(name: str):  # noqa: ANN201 - a module
+    """The service's plan loader, `<service>.plan_cli` (or `<service>.load_plan`, the name it had before), if any."""
+    for module in (f"{name}.plan_cli", f"{name}.load_plan"):
+        if importlib.util.find_spec(module) is not None:
+            return importlib.import_module(module)
+    return None
 
 
 def load_plan_data(database_urls: dict[str, str] | None = None) -> None:
-    """Each service that keeps part of the plan has `<service>.plan_cli.load_plan_files(url, plans)` (or, not
-    renamed yet, `<service>.load_plan`); loading is idempotent, so this runs at every start."""
+    """Each service that keeps part of the plan has `<service>.plan_cli.load_plan_files(url, plans)`;
+    loading is idempotent, so this runs at every start."""
     from planfile import load_plan_file
 
     plans = [load_plan_file(path) for path in plan_files()]
     for name in SERVICES:
-        module = next((f"{name}.{m}" for m in PLAN_MODULES if importlib.util.find_spec(f"{name}.{m}")), None)
-        if module is None:
+        loader = plan_loader(name)
+        if loader is None:
             continue
-        loader = importlib.import_module(module)
         url = (database_urls or {}).get(name) or database_url(name)
         for summary in asyncio.run(loader.load_plan_files(url, plans)):
             print(f"· {name}: {summary.line()}", flush=True)

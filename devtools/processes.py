@@ -79,6 +79,8 @@ class Platform:
         env = {**os.environ, **self.extra_env}
         for name in SERVICES:
             env[f"GATEWAY_{name.upper()}_URL"] = self.service_url(name)
+        # The applications service asks funding for every amount, directly (not through the gateway).
+        env["APPLICATIONS_FUNDING_URL"] = self.service_url("funding")
         for name, url in self.database_urls.items():
             env[f"{name.upper()}_DATABASE_URL"] = url
         return env

@@ -2,11 +2,14 @@
 the platform starts."""
 
 import asyncio
+import json
 
 import httpx
 import pytest
 
 from devtools.demo import DEMO_REPORTS, create_demo_records
+from devtools.demo_applications import PATHS as DEMO_PATHS
+from devtools.demo_applications import STATES as DEMO_STATES
 from devtools.processes import running_platform
 from gateway.bootstrap import bootstrap
 
@@ -16,7 +19,8 @@ pytestmark = pytest.mark.platform
 @pytest.fixture(scope="module")
 def platform():
     """A platform of its own: the demo's reports must not meet the reports other tests make."""
-    with running_platform() as running:
+    # The demo signs its accounts in; this test runs it twice and signs in once more.
+    with running_platform(extra_env={"GATEWAY_LOGIN_RATE_LIMIT": "10000/minute"}) as running:
         yield running
 
 
@@ -36,3 +40,21 @@ def test_demo_accounts_and_records_are_made_once(platform, tmp_path, monkeypatch
     assert sorted(demo_periods) == sorted(p for code, p, *_ in DEMO_REPORTS if code == "t05-doctors-postdocs")
     statuses = {r["period"]: r["status"] for r in reports["items"] if "演示数据" in r["narrative"]}
     assert statuses["2018-Q4"] == "accepted"
+    # A call open now, with the demo applicants' applications in every state a start can reach (a notice's
+    # five working days have to pass before its entry is ready for decision).
+    calls = httpx.get(f"{platform.gateway_url}/api/applications/calls",
+                      params={"program": "t05-postdoc-living-subsidy"}).json()["items"]
+    assert [c["status"] for c in calls] == ["open"]
+    saved = json.loads((tmp_path / "demo-credentials.txt").read_text())
+    admin = next(u for u in saved["users"] if u["username"] == "demo-admin")
+    token = httpx.post(f"{platform.gateway_url}/api/auth/login",
+                       json={"username": admin["username"], "password": admin["password"]}).json()["access_token"]
+    listed = httpx.get(f"{platform.gateway_url}/api/applications/applications", params={"call_id": calls[0]["id"]},
+                       headers={"Authorization": f"Bearer {token}"}).json()
+    states = sorted(a["state"] for a in listed["items"])
+    # Without the expert role at the gateway, applications stop where experts would score them.
+    has_expert = (tmp_path / "demo-expert.json").exists()
+    reachable = {state: state if has_expert or "experts" not in DEMO_PATHS[state] else "expert_review"
+                 for state, _ in DEMO_STATES}
+    reachable["ready_for_decision"] = "public_notice" if has_expert else "expert_review"
+    assert states == sorted(reachable.values())

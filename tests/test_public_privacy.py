@@ -9,6 +9,8 @@ import re
 import httpx
 import pytest
 
+from applications_flow import application_on_notice
+
 pytestmark = pytest.mark.platform
 
 PERSONAL_FIELDS = {"id_number", "id_card", "identity_number", "phone", "mobile", "telephone", "email",
@@ -20,7 +22,15 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 SAMPLE_PARAMS = {"code": "liaoning-2018-2020", "plan_code": "liaoning-2018-2020", "number": "5"}
 PATH_SAMPLES = {"/api/agencies/agencies/{code}": {"code": "prov-hrss-dept"},
                 "/api/agencies/deliverables/{code}": {"code": "t05-doctors-postdocs"},
-                "/api/agencies/deliverables/{code}/reports": {"code": "t05-doctors-postdocs"}}
+                "/api/agencies/deliverables/{code}/reports": {"code": "t05-doctors-postdocs"},
+                "/api/applications/programs/{code}": {"code": "t02-young-top"},
+                "/api/applications/programs/{code}/form": {"code": "t02-young-top"},
+                "/api/applications/forms/{code}": {"code": "talent-person"}}
+APPLICATIONS_PUBLIC = ["/api/applications/programs", "/api/applications/programs/{code}",
+                       "/api/applications/programs/{code}/form", "/api/applications/forms/{code}",
+                       "/api/applications/calls", "/api/applications/calls/{call_id}",
+                       "/api/applications/calls/{call_id}/quota", "/api/applications/notices",
+                       "/api/applications/notices/{notice_id}"]
 
 
 def personal_data_in(value: object, path: str = "$") -> list[str]:
@@ -48,6 +58,11 @@ def test_the_scanner_finds_what_it_looks_for():
 
 
 def test_no_public_response_carries_personal_data(platform):
+    # Personal data exists in the applications service too: an application with an ID number, phone and
+    # e-mail on public notice, with an objection whose filer left a phone number.
+    made = application_on_notice(platform.service_url("applications"))
+    samples = {**PATH_SAMPLES, **{template: {"call_id": made["call_id"], "notice_id": made["notice_id"]}
+                                  for template in APPLICATIONS_PUBLIC if "{" in template and "code" not in template}}
     with httpx.Client(base_url=platform.gateway_url, timeout=30) as client:
         # Personal data exists: a registered applicant with an e-mail address.
         client.post("/api/auth/register", json={"username": "privacy-probe", "password": "a-long-password",
@@ -57,7 +72,7 @@ def test_no_public_response_carries_personal_data(platform):
         for template, item in document["paths"].items():
             if "get" not in item or template in ("/api/openapi.json",):
                 continue
-            params = {**SAMPLE_PARAMS, **PATH_SAMPLES.get(template, {})}
+            params = {**SAMPLE_PARAMS, **samples.get(template, {})}
             path = template.format(**{name: params.get(name, "1") for name in re.findall(r"{(\w+)}", template)})
             response = client.get(path, params={"plan": "liaoning-2018-2020"} if "matrix" in path else None)
             if response.status_code != 200:
@@ -69,4 +84,7 @@ def test_no_public_response_carries_personal_data(platform):
                 findings += [f"{template}: {f}" for f in personal_data_in(response.text)]
     assert findings == []
     assert "/api/agencies/tasks" in scanned and "/api/health" in scanned
+    assert sorted(set(APPLICATIONS_PUBLIC) - set(scanned)) == []
+    notices = httpx.get(f"{platform.gateway_url}/api/applications/notices").json()
+    assert any(e["applicant_name"] == "隐私探针申报人" for n in notices for e in n["entries"])
     print(json.dumps(scanned, ensure_ascii=False))

@@ -24,7 +24,7 @@ ALGORITHM = "EdDSA"
 GATEWAY_KEY_ID = "gateway"
 DEFAULT_TTL = timedelta(seconds=60)
 
-Role = Literal["public", "applicant", "reviewer", "agency", "admin", "service"]
+Role = Literal["public", "applicant", "reviewer", "agency", "admin", "expert", "service"]
 
 
 class Principal(BaseModel):

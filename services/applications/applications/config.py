@@ -1,9 +1,10 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import ServiceSettings
+from servicekit.settings import ServiceSettings, home_dir
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 
@@ -12,6 +13,16 @@ class ApplicationsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="APPLICATIONS_", extra="ignore")
 
     service_name: str = "applications"
+    # The funding service, called directly (not through the gateway) for rule amounts, with this service's token.
+    funding_url: str = "http://127.0.0.1:8103"
+    funding_timeout_seconds: float = 5.0
+    # How long a rule's computed amount is reused before funding is asked again.
+    funding_cache_seconds: float = 30.0
+    # Where the programs files (`<plan-code>.programs.yaml`) and their forms (`forms/`) are read from.
+    plans_dir: Path = Field(default_factory=lambda: home_dir() / "plans")
+    # Evidence files: each at most this size (the gateway refuses bodies over 10 MiB anyway), this many each.
+    max_attachment_bytes: int = 8 * 1024 * 1024
+    max_attachments_per_application: int = 10
 
 
 @lru_cache

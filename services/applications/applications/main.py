@@ -1,18 +1,46 @@
+import httpx
 from fastapi import FastAPI
 
 from applications import __version__
+from applications.audit_api import router as audit_router
+from applications.calls.api import router as calls_router
+from applications.clients.funding import FundingClient
 from applications.config import SERVICE_DIR, ApplicationsSettings, get_settings
+from applications.crypto import PersonalDataCipher
+from applications.filings.api import router as filings_router
+from applications.notices.api import router as notices_router
+from applications.programs.api import router as programs_router
+from applications.reviews.api import router as reviews_router
 from servicekit.app import create_service_app
+from servicekit.settings import keys_dir
 
 
-def create_app(settings: ApplicationsSettings | None = None) -> FastAPI:
+def create_app(settings: ApplicationsSettings | None = None,
+               funding_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """`funding_transport` lets tests run the real funding app in the same process."""
+    settings = settings or get_settings()
+
+    async def start(app: FastAPI) -> None:
+        app.state.cipher = PersonalDataCipher.from_folder(keys_dir())
+        app.state.funding = FundingClient(settings.funding_url, timeout=settings.funding_timeout_seconds,
+                                          cache_seconds=settings.funding_cache_seconds,
+                                          signer=app.state.service_signer, transport=funding_transport)
+        # Built once now: the gateway fetches it with a short timeout, and building it takes a while.
+        app.openapi()
+
+    async def stop(app: FastAPI) -> None:
+        await app.state.funding.close()
+
     return create_service_app(
-        settings=settings or get_settings(),
+        settings=settings,
         service_dir=SERVICE_DIR,
         title="Applications service (申报服务)",
-        description="Funding programs, application cycles and quotas, applications, reviews and public notices (公示).",
+        description="Funding programs and their forms, calls with quotas and allocations, applications and their "
+        "workflow (nomination, formal review, expert review, public notice), and objections.",
         version=__version__,
-        routers=[],
+        routers=[programs_router, calls_router, filings_router, reviews_router, notices_router, audit_router],
+        on_startup=[start],
+        on_shutdown=[stop],
     )
 
 

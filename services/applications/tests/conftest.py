@@ -1,7 +1,63 @@
+"""The applications service's fixtures: its database built by its migrations with the plans' programs loaded,
+and the real funding service (its own database, the plans' rules imported) running in the same process, which
+the service calls for every amount, as it calls the funding process in production."""
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
 from applications.config import SERVICE_DIR, ApplicationsSettings
 from applications.main import create_app
-from servicekit.pytest_fixtures import service_fixtures
+from applications.plan_cli import load_plan_files
+from applications_testkit import PLAN_FILES, PLANS
+from funding.config import SERVICE_DIR as FUNDING_DIR
+from funding.config import FundingSettings
+from funding.load_plan import load_plan_files as import_funding_rules
+from funding.main import create_app as create_funding_app
+from planfile import load_plan_file
+from servicekit.testing import committing_app, migrated_database, rolled_back_app
 
-database_url, app, client, committing_client = service_fixtures(
-    SERVICE_DIR, lambda database_url: create_app(ApplicationsSettings(database_url=database_url))
-)
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """One database per test session, built by the service's migrations, with the plans' programs loaded."""
+    with migrated_database(SERVICE_DIR, "applications") as url:
+        asyncio.run(load_plan_files(url, [load_plan_file(p) for p in PLAN_FILES], PLANS))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def funding_database_url() -> Iterator[str]:
+    with migrated_database(FUNDING_DIR, "funding") as url:
+        asyncio.run(import_funding_rules(url, [load_plan_file(p) for p in PLAN_FILES]))
+        yield url
+
+
+@pytest.fixture
+async def funding_app(funding_database_url: str) -> AsyncIterator[FastAPI]:
+    app = create_funding_app(FundingSettings(database_url=funding_database_url, single_statement_transfers=False))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+def app(database_url: str, funding_app: FastAPI) -> FastAPI:
+    return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS),
+                      funding_transport=httpx.ASGITransport(app=funding_app))
+
+
+@pytest.fixture
+async def client(app: FastAPI, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app; everything the test writes is rolled back afterwards."""
+    async with rolled_back_app(app, database_url) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def committing_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app as it runs for real (every commit is kept): for concurrency tests, with unique data."""
+    async with committing_app(app) as test_client:
+        yield test_client

@@ -1,0 +1,65 @@
+"""Taking one step of the workflow: checked against the transition table, then written to the application, its
+timeline (the applicant sees it) and the audit log."""
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from applications import errors
+from applications.models import Application, ApplicationEvent, AuditLog
+from applications.workflow import (
+    ACTION_LABELS,
+    STATE_LABELS,
+    Action,
+    Actor,
+    State,
+    Transition,
+    actions_from,
+    actors_of,
+    transition_for,
+)
+from servicekit.audit import record_change
+from servicekit.identity import Principal
+
+
+def allowed(application: Application, actors: frozenset[Actor]) -> list[Action]:
+    return actions_from(State(application.state), actors)
+
+
+def check(application: Application, action: Action, actors: frozenset[Actor]) -> Transition:
+    """The transition `action` takes from the application's state, if these actors may take it now:
+    403 when they may never take it, 409 (with what they may do) when not from this state."""
+    if not actors_of(action) & actors:
+        raise errors.ActionNotPermitted(action.value, *ACTION_LABELS[action])
+    state = State(application.state)
+    transition = transition_for(state, action)
+    if transition is None or not transition.actors & actors:
+        possible = allowed(application, actors)
+        raise errors.TransitionNotAllowed(state.value, STATE_LABELS[state][0], action.value, ACTION_LABELS[action][0],
+                                          [a.value for a in possible])
+    return transition
+
+
+async def record_event(session: AsyncSession, application: Application, *, action: str, from_state: str | None,
+                       principal: Principal, comment: str, now: datetime) -> None:
+    session.add(ApplicationEvent(application_id=application.id, occurred_at=now, actor=principal.actor,
+                                 actor_role=principal.role, action=action, from_state=from_state,
+                                 to_state=application.state, comment=comment))
+    await record_change(session, AuditLog, actor=principal.actor, action=f"application.{action}",
+                        entity_type="application", entity_id=application.id,
+                        before={"state": from_state} if from_state else None,
+                        after={"state": application.state, "comment": comment})
+
+
+async def apply(session: AsyncSession, application: Application, transition: Transition, principal: Principal,
+                comment: str, now: datetime) -> None:
+    before = application.state
+    application.state = transition.target.value
+    application.updated_at = now
+    await record_event(session, application, action=transition.action.value, from_state=before, principal=principal,
+                       comment=comment, now=now)
+
+
+async def move(session: AsyncSession, application: Application, action: Action, actors: frozenset[Actor],
+               principal: Principal, comment: str, now: datetime) -> None:
+    await apply(session, application, check(application, action, actors), principal, comment, now)
