@@ -37,6 +37,18 @@ if (!('ResizeObserver' in globalThis)) {
   Object.defineProperty(globalThis, 'ResizeObserver', { writable: true, configurable: true, value: ResizeObserverStub });
 }
 
+// jsdom has <dialog> but not its methods (the phone menu is a modal dialog).
+if (!HTMLDialogElement.prototype.showModal) {
+  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
+    if (!this.open) return;
+    this.open = false;
+    this.dispatchEvent(new Event('close'));
+  };
+}
+
 // jsdom does not implement getComputedStyle(el, pseudoElt) and logs about it
 // whenever antd measures the scrollbar; the element's own style is enough here.
 const getComputedStyle = window.getComputedStyle.bind(window);

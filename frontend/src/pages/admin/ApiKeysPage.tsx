@@ -20,6 +20,7 @@ import {
   useRevokeApiKey,
   useRotateApiKey,
 } from './adminApi';
+import withFeedback from '../../components/withFeedback';
 
 const PAGE_SIZE = 20;
 
@@ -129,7 +130,7 @@ interface ShownSecret {
   rotated: boolean;
 }
 
-export default function ApiKeysPage() {
+function ApiKeysPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const { user } = useAuth();
@@ -352,3 +353,5 @@ export default function ApiKeysPage() {
   );
 }
 
+
+export default withFeedback(ApiKeysPage);

@@ -14,6 +14,7 @@ import SecretModal from '../../components/SecretModal';
 import { formatDateTime } from '../../i18n/format';
 import type { UserCreate, UserCreated, UserUpdate } from './adminApi';
 import { useCreateUser, useUpdateUser, useUsersQuery } from './adminApi';
+import withFeedback from '../../components/withFeedback';
 
 const PAGE_SIZE = 20;
 const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', admin: 'gold' };
@@ -245,7 +246,7 @@ function ActiveSwitch({ user, self, onError }: { user: UserRead; self: boolean; 
   );
 }
 
-export default function UsersPage() {
+function UsersPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const { user: me } = useAuth();
@@ -393,3 +394,5 @@ export default function UsersPage() {
     </Flex>
   );
 }
+
+export default withFeedback(UsersPage);
