@@ -41,11 +41,12 @@ export function AgencyLinks({ agencies, limit }: AgencyLinksProps) {
   if (agencies.length === 0) return <span className="tpp-secondary">{t('common.none')}</span>;
   if (limit === undefined || agencies.length <= limit) return <Joined agencies={agencies} language={language} />;
   return (
-    <details className="tpp-more">
-      <summary>
-        <Joined agencies={agencies.slice(0, limit)} language={language} /> <span className="tpp-more-toggle">{t('tasks.table.more', { count: agencies.length - limit })}</span>
-      </summary>
-      <Joined agencies={agencies.slice(limit)} language={language} />
-    </details>
+    <>
+      <Joined agencies={agencies.slice(0, limit)} language={language} />
+      <details className="tpp-more">
+        <summary className="tpp-more-toggle">{t('tasks.table.more', { count: agencies.length - limit })}</summary>
+        <Joined agencies={agencies.slice(limit)} language={language} />
+      </details>
+    </>
   );
 }

@@ -21,6 +21,9 @@ import {
   useRotateApiKey,
 } from './adminApi';
 import withFeedback from '../../components/withFeedback';
+import type { Tone } from '../../components/ToneTag';
+import ToneTag from '../../components/ToneTag';
+import { usePageTitle } from '../../components/usePageTitle';
 
 const PAGE_SIZE = 20;
 
@@ -31,7 +34,7 @@ function keyStatus(key: ApiKeyRead): KeyStatus {
   return key.replaced_by_id !== null ? 'replaced' : 'revoked';
 }
 
-const STATUS_COLORS: Record<KeyStatus, string> = { active: 'green', revoked: 'red', replaced: 'default' };
+const STATUS_TONES: Record<KeyStatus, Tone> = { active: 'success', revoked: 'error', replaced: 'neutral' };
 
 interface CreateKeyModalProps {
   open: boolean;
@@ -132,6 +135,7 @@ interface ShownSecret {
 
 function ApiKeysPage() {
   const { t, i18n } = useTranslation();
+  usePageTitle(t('admin.apiKeys.title'));
   const { message } = App.useApp();
   const { user } = useAuth();
   // A reviewer who administers their agency sees and makes that agency's keys only.
@@ -212,9 +216,9 @@ function ApiKeysPage() {
       render: (_: unknown, key) => {
         const status = keyStatus(key);
         return (
-          <Tag color={STATUS_COLORS[status]} data-testid="api-key-status" data-status={status}>
+          <ToneTag tone={STATUS_TONES[status]} data-testid="api-key-status" data-status={status}>
             {t(`admin.apiKeys.status.${status}`)}
-          </Tag>
+          </ToneTag>
         );
       },
     },

@@ -15,9 +15,10 @@ import { formatDateTime } from '../../i18n/format';
 import type { UserCreate, UserCreated, UserUpdate } from './adminApi';
 import { useCreateUser, useUpdateUser, useUsersQuery } from './adminApi';
 import withFeedback from '../../components/withFeedback';
+import { usePageTitle } from '../../components/usePageTitle';
 
 const PAGE_SIZE = 20;
-const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', admin: 'gold' };
+const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', admin: 'magenta' };
 
 interface CreateUserForm {
   username: string;
@@ -248,6 +249,7 @@ function ActiveSwitch({ user, self, onError }: { user: UserRead; self: boolean; 
 
 function UsersPage() {
   const { t, i18n } = useTranslation();
+  usePageTitle(t('admin.users.title'));
   const { message } = App.useApp();
   const { user: me } = useAuth();
   const [role, setRole] = useState<Role | undefined>(undefined);

@@ -7,6 +7,7 @@ import type { AgencyKind, AgencyRef, MatrixCell, OwnerRole } from '../../api/age
 import { AGENCY_KINDS, agencyName, agencyPath, matrixDownloadUrl, taskPath, useMatrixQuery, usePlansQuery } from '../../api/agencies';
 import ErrorAlert from '../../components/ErrorAlert';
 import './MatrixPage.css';
+import { usePageTitle } from '../../components/usePageTitle';
 
 function isAgencyKind(value: string | null): value is AgencyKind {
   return value !== null && (AGENCY_KINDS as readonly string[]).includes(value);
@@ -39,6 +40,7 @@ function Cell({ cell, groups }: { cell: MatrixCell | undefined; groups: Map<stri
 
 export default function MatrixPage() {
   const { t, i18n } = useTranslation();
+  usePageTitle(t('matrix.title'));
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const english = language.startsWith('en');
   const [search, setSearch] = useSearchParams();
