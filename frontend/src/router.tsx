@@ -3,7 +3,7 @@ import type { ComponentType } from 'react';
 import type { LoaderFunctionArgs, RouteObject } from 'react-router';
 import { createBrowserRouter } from 'react-router';
 
-import { agencyQuery, plansQuery, taskQuery, tasksQuery } from './api/agencies';
+import { agencyQuery, matrixQuery, plansQuery, taskQuery, tasksQuery } from './api/agencies';
 import type { UserRead } from './auth/authApi';
 import { canManageApiKeys, isAdmin, isAgencyStaff } from './auth/authApi';
 import AppLayout from './components/AppLayout';
@@ -42,6 +42,14 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
     void queryClient.prefetchQuery(plansQuery());
     return null;
   };
+  /** Pages about "the" plan: their data starts as soon as the plan list is in. */
+  const warmFirstPlan = (then: (planCode: string) => void) => () => {
+    void queryClient
+      .fetchQuery(plansQuery())
+      .then((plans) => plans[0] && then(plans[0].code))
+      .catch(() => undefined);
+    return null;
+  };
   return [
     {
       element: <AppLayout />,
@@ -52,7 +60,7 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
         {
           index: true,
           lazy: page(() => import('./pages/home/HomePage')),
-          loader: warmPlans,
+          loader: warmFirstPlan((plan) => void queryClient.prefetchQuery(tasksQuery({ plan, page: 1, size: 100 }))),
         },
         { path: 'status', lazy: page(() => import('./pages/status/StatusPage')) },
         { path: 'login', lazy: page(() => import('./pages/auth/LoginPage')) },
@@ -82,7 +90,12 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
         {
           path: 'matrix',
           lazy: page(() => import('./pages/matrix/MatrixPage')),
-          loader: warmPlans,
+          loader: ({ request }: LoaderFunctionArgs) => {
+            const search = new URL(request.url).searchParams;
+            if (search.get('plan')) return warmPlans();
+            const expand = search.get('expand') === '1' ? { expand_groups: true } : {};
+            return warmFirstPlan((code) => void queryClient.prefetchQuery(matrixQuery({ plan: code, ...expand })))();
+          },
         },
         {
           path: 'agencies/:code',

@@ -23,7 +23,7 @@ export interface ToneTagProps {
 /** A status tag whose colours stay readable (WCAG 2.1 AA); the words carry the meaning, not the colour. */
 export default function ToneTag({ tone, children, ...rest }: ToneTagProps) {
   return (
-    <Tag style={{ ...TONES[tone], marginInlineEnd: 0 }} {...rest}>
+    <Tag className={`tpp-tone-${tone}`} style={{ ...TONES[tone], marginInlineEnd: 0 }} {...rest}>
       {children}
     </Tag>
   );

@@ -83,7 +83,7 @@ describe('ApiKeysPage', () => {
     expect(within(secretModal).getByTestId('api-key-secret-warning')).toHaveTextContent(
       '仅显示一次：关闭此窗口后将无法再次查看该密钥，请立即复制并妥善保存。',
     );
-    expect(secretModal).toHaveTextContent('已创建密钥「人社厅进度上报系统」（单位 prov-hrss-dept）');
+    expect(secretModal).toHaveTextContent('已创建密钥「人社厅进度上报系统」（单位 省人力资源社会保障厅）');
 
     const [create] = callsTo(fetchMock, 'POST', '/api/admin/api-keys');
     expect(bodyOf(create![1])).toEqual({

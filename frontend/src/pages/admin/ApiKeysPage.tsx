@@ -24,6 +24,9 @@ import withFeedback from '../../components/withFeedback';
 import type { Tone } from '../../components/ToneTag';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
+import AgencyName, { useAgencyLookup } from '../../components/AgencyName';
+import { agencyName } from '../../api/agencies';
+import ActorName from './ActorName';
 
 const PAGE_SIZE = 20;
 
@@ -158,6 +161,11 @@ function ApiKeysPage() {
   const revoke = useRevokeApiKey();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const none = t('common.none');
+  const lookup = useAgencyLookup();
+  const agencyLabel = (code: string) => {
+    const agency = lookup(code);
+    return agency ? agencyName(agency, language) : code;
+  };
 
   const onRotate = (key: ApiKeyRead) => {
     setActionError(null);
@@ -182,7 +190,7 @@ function ApiKeysPage() {
       key: 'name',
       render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
     },
-    { title: t('admin.apiKeys.columns.agency'), dataIndex: 'agency_code', key: 'agency' },
+    { title: t('admin.apiKeys.columns.agency'), dataIndex: 'agency_code', key: 'agency', render: (code: string) => <AgencyName code={code} /> },
     {
       title: t('admin.apiKeys.columns.prefix'),
       dataIndex: 'prefix',
@@ -203,7 +211,7 @@ function ApiKeysPage() {
         </Flex>
       ),
     },
-    { title: t('admin.apiKeys.columns.createdBy'), dataIndex: 'created_by', key: 'createdBy' },
+    { title: t('admin.apiKeys.columns.createdBy'), dataIndex: 'created_by', key: 'createdBy', render: (actor: string) => <ActorName actor={actor} /> },
     {
       title: t('admin.apiKeys.columns.createdAt'),
       dataIndex: 'created_at',
@@ -344,7 +352,7 @@ function ApiKeysPage() {
           shown
             ? t(shown.rotated ? 'admin.apiKeys.secret.rotatedIntro' : 'admin.apiKeys.secret.createdIntro', {
                 name: shown.key.name,
-                agency: shown.key.agency_code,
+                agency: agencyLabel(shown.key.agency_code),
               })
             : null
         }

@@ -59,7 +59,7 @@ describe('UsersPage', () => {
       is_agency_admin: true,
     });
 
-    expect(await screen.findByTestId('user-row-li.si')).toHaveTextContent('prov-education-dept');
+    expect(await screen.findByTestId('user-row-li.si')).toHaveTextContent('省教育厅');
     fireEvent.click(screen.getByTestId('initial-password-done'));
     await waitFor(() => expect(document.body).not.toHaveTextContent(GENERATED));
   });

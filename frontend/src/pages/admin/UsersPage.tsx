@@ -16,6 +16,7 @@ import type { UserCreate, UserCreated, UserUpdate } from './adminApi';
 import { useCreateUser, useUpdateUser, useUsersQuery } from './adminApi';
 import withFeedback from '../../components/withFeedback';
 import { usePageTitle } from '../../components/usePageTitle';
+import AgencyName from '../../components/AgencyName';
 
 const PAGE_SIZE = 20;
 const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', admin: 'magenta' };
@@ -292,8 +293,8 @@ function UsersPage() {
       key: 'agency',
       render: (code: string | null, user) =>
         code ? (
-          <Flex gap={4} align="center">
-            <span>{code}</span>
+          <Flex gap={4} align="center" wrap>
+            <AgencyName code={code} />
             {user.is_agency_admin && <Tag color="purple">{t('common.user.agencyAdmin')}</Tag>}
           </Flex>
         ) : (

@@ -75,7 +75,8 @@ export default function MatrixPage() {
     return { columns, rows };
   }, [matrix.data, text, kind, onlyLead]);
 
-  const planTitle = matrix.data?.plan.title ?? plans.data?.find((plan) => plan.code === planCode)?.title ?? '';
+  const planSummary = plans.data?.find((plan) => plan.code === planCode);
+  const planTitle = (english && planSummary?.title_en ? planSummary.title_en : (planSummary?.title ?? matrix.data?.plan.title)) ?? '';
   const hasPlans = plans.isSuccess && (plans.data?.length ?? 0) > 0;
 
   return (
@@ -160,7 +161,7 @@ export default function MatrixPage() {
       {matrix.data && (
         <>
           <Typography.Text type="secondary" data-testid="matrix-caption">
-            {t('matrix.caption', { plan: matrix.data.plan.title, tasks: rows.length, agencies: columns.length })}
+            {t('matrix.caption', { plan: planTitle, tasks: rows.length, agencies: columns.length })}
           </Typography.Text>
           {rows.length === 0 ? (
             <Empty description={t('matrix.empty')} />

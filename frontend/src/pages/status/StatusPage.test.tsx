@@ -50,10 +50,10 @@ describe('StatusPage', () => {
     expect(headerOf(init, 'Accept-Language')).toBe('zh-CN');
 
     const expected = [
-      ['gateway', 'API 网关', 'up', '正常', 'ant-tag-green', '0.1 毫秒'],
-      ['agencies', '责任矩阵服务', 'up', '正常', 'ant-tag-green', '3.2 毫秒'],
-      ['applications', '申报服务', 'down', '不可用', 'ant-tag-red', '—'],
-      ['funding', '资金台账服务', 'not_ready', '未就绪', 'ant-tag-orange', '2.0 毫秒'],
+      ['gateway', 'API 网关', 'up', '正常', 'tpp-tone-success', '0.1 毫秒'],
+      ['agencies', '责任矩阵服务', 'up', '正常', 'tpp-tone-success', '3.2 毫秒'],
+      ['applications', '申报服务', 'down', '不可用', 'tpp-tone-error', '—'],
+      ['funding', '资金台账服务', 'not_ready', '未就绪', 'tpp-tone-warning', '2.0 毫秒'],
     ] as const;
     const rows = screen.getAllByTestId(/^service-row-/);
     expect(rows.map((row) => row.getAttribute('data-testid'))).toEqual(expected.map(([name]) => `service-row-${name}`));
