@@ -42,7 +42,8 @@ export default function SecretModal({ secret, title, intro, warning, doneLabel, 
         <Typography.Paragraph
           code
           copyable={{ text: secret, tooltips: [t('common.copy'), t('common.copied')] }}
-          style={{ fontSize: 15, wordBreak: 'break-all', marginBottom: 0 }}
+          className="tpp-secret"
+          style={{ fontSize: 15, marginBottom: 0 }}
           data-testid={`${testId}-value`}
         >
           {secret}

@@ -1,4 +1,3 @@
-import { Card, Skeleton, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,14 +29,16 @@ export interface ChartCardProps {
 export default function ChartCard({ title, summary, option, height, onClick, table, extra, testId }: ChartCardProps) {
   const { t } = useTranslation();
   return (
-    <Card title={title} size="small" extra={extra} data-testid={testId} className="tpp-chart-card">
-      <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height }} />}>
+    <section className="tpp-panel tpp-chart-card" aria-label={title} data-testid={testId}>
+      <div className="tpp-panel-head">
+        <h3 className="tpp-panel-title">{title}</h3>
+        {extra}
+      </div>
+      <Suspense fallback={<div className="tpp-chart-placeholder" style={{ height }} />}>
         <EChart option={option} height={height} summary={summary} onClick={onClick} testId={`${testId}-chart`} />
       </Suspense>
       <details className="tpp-chart-data">
-        <summary>
-          <Typography.Text>{t('home.dashboard.showData')}</Typography.Text>
-        </summary>
+        <summary>{t('home.dashboard.showData')}</summary>
         <div className="tpp-chart-table-scroll">
           <table className="tpp-chart-table" data-testid={`${testId}-table`}>
             <caption className="tpp-visually-hidden">{title}</caption>
@@ -60,6 +61,6 @@ export default function ChartCard({ title, summary, option, height, onClick, tab
           </table>
         </div>
       </details>
-    </Card>
+    </section>
   );
 }

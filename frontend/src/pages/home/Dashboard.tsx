@@ -1,4 +1,4 @@
-import { Card, Col, Flex, Row, Statistic, Typography } from 'antd';
+import { Flex, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -59,7 +59,7 @@ export default function Dashboard() {
     return (plan.data?.sections ?? []).map((section) => {
       const percents = data.tasks.filter((task) => task.section === section.number && task.progress_percent !== null).map((task) => task.progress_percent!);
       return { section, value: mean(percents), count: percents.length };
-    });
+    }).filter(({ count }) => count > 0);
   }, [plan.data, data.tasks]);
 
   const statusCounts = useMemo(() => {
@@ -95,26 +95,23 @@ export default function Dashboard() {
         )}
       </Flex>
 
-      <Row gutter={[16, 16]}>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('home.dashboard.overall')} value={plan.data?.progress_percent ?? '—'} suffix={plan.data?.progress_percent != null ? '%' : undefined} loading={plan.isLoading} data-testid="dashboard-overall" />
-          </Card>
-        </Col>
+      <div className="tpp-figures">
+        <div className="tpp-figure" data-testid="dashboard-overall">
+          <span className="tpp-figure-label">{t('home.dashboard.overall')}</span>
+          <span className="tpp-figure-value">{plan.data?.progress_percent != null ? percent(plan.data.progress_percent) : t('common.none')}</span>
+        </div>
         {STATUS_COLOURS.map((status) => (
-          <Col xs={12} md={6} key={status}>
-            <Card size="small">
-              <Link to={`/deliverables?status=${status}`} data-testid={`dashboard-count-${status}`}>
-                <Statistic title={statusLabel(status)} value={statusCounts[status]} loading={data.isLoading} styles={{ content: { color: STATUS_STROKE[status] } }} />
-              </Link>
-            </Card>
-          </Col>
+          <Link key={status} to={`/deliverables?status=${status}`} className="tpp-figure" data-testid={`dashboard-count-${status}`}>
+            <span className="tpp-figure-label">{statusLabel(status)}</span>
+            <span className="tpp-figure-value" style={{ color: STATUS_STROKE[status] }}>
+              {data.isLoading ? t('common.none') : statusCounts[status]}
+            </span>
+          </Link>
         ))}
-      </Row>
+      </div>
 
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={12}>
-          <ChartCard
+      <div className="tpp-grid">
+        <ChartCard
             testId="chart-sections"
             title={t('home.dashboard.bySection')}
             summary={sections.map(({ section, value }) => `${sectionLabel(section, t)} ${percent(value)}`).join(t('common.listSeparator'))}
@@ -129,9 +126,7 @@ export default function Dashboard() {
               })),
             }}
           />
-        </Col>
-        <Col xs={24} lg={12}>
-          <ChartCard
+        <ChartCard
             testId="chart-status"
             title={t('home.dashboard.byStatus')}
             summary={STATUS_COLOURS.map((status) => `${statusLabel(status)} ${statusCounts[status]}`).join(t('common.listSeparator'))}
@@ -158,8 +153,7 @@ export default function Dashboard() {
               })),
             }}
           />
-        </Col>
-        <Col xs={24}>
+        <div className="tpp-grid-wide">
           <ChartCard
             testId="chart-tasks"
             title={t('home.dashboard.byTask')}
@@ -188,8 +182,8 @@ export default function Dashboard() {
               })),
             }}
           />
-        </Col>
-        <Col xs={24} lg={isAdmin(user) ? 12 : 24}>
+        </div>
+        <div className={isAdmin(user) ? undefined : 'tpp-grid-wide'}>
           <ChartCard
             testId="chart-lagging"
             title={t('home.dashboard.lagging')}
@@ -217,9 +211,8 @@ export default function Dashboard() {
               })),
             }}
           />
-        </Col>
+        </div>
         {isAdmin(user) && (
-          <Col xs={24} lg={12}>
             <ChartCard
               testId="chart-overdue"
               title={t('home.dashboard.overdueByAgency')}
@@ -246,9 +239,8 @@ export default function Dashboard() {
                 })),
               }}
             />
-          </Col>
         )}
-      </Row>
+      </div>
     </Flex>
   );
 }
