@@ -143,12 +143,29 @@ function PhoneMenu({ items }: { items: NavItem[] }) {
   );
 }
 
+/**
+ * After moving to another page, focus goes to the page's content, so a screen reader starts reading
+ * there and the next Tab continues from it (not from the link that was clicked).
+ */
+function useFocusOnNavigation() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
+}
+
 export default function AppLayout() {
   const { t } = useTranslation();
   const { user } = useAuth();
   const navigation = useNavigation();
   const navItems = navItemsFor(user);
   const busy = navigation.state !== 'idle';
+  useFocusOnNavigation();
 
   return (
     <Layout className="tpp-layout">
