@@ -37,7 +37,7 @@ const PUBLIC_PAGES = [
 ];
 const ROLE_PAGES = {
   reviewer: [
-    { path: '/', ready: byTestId('my-work') },
+    { path: '/', ready: `body:has(${byTestId('my-work')}):has(${byTestId('dashboard')}[data-status="ready"])` },
     { path: '/reports', ready: byTestId('reports-to-review') },
     { path: '/supervision', ready: byTestId('overdue-table') },
     { path: '/my-agency', ready: `${byTestId('agency-page')}[data-status="ready"]` },
@@ -45,7 +45,7 @@ const ROLE_PAGES = {
     { path: '/admin/api-keys', ready: byTestId('api-keys-page') },
   ],
   admin: [
-    { path: '/', ready: byTestId('chart-overdue') },
+    { path: '/', ready: `body:has(${byTestId('work-to-escalate')} tbody tr):has(${byTestId('dashboard')}[data-status="ready"]):has(${byTestId('chart-overdue-table')} tbody tr)` },
     { path: '/supervision', ready: byTestId('overdue-by-agency') },
     { path: '/admin/users', ready: '[data-testid^="user-row-"]' },
     { path: '/admin/api-keys', ready: byTestId('api-keys-page') },

@@ -35,7 +35,7 @@ export default function ChartCard({ title, summary, option, height, onClick, tab
         {extra}
       </div>
       <Suspense fallback={<div className="tpp-chart-placeholder" style={{ height }} />}>
-        <EChart option={option} height={height} summary={summary} onClick={onClick} testId={`${testId}-chart`} />
+        <EChart option={option} height={height} summary={summary || title} onClick={onClick} testId={`${testId}-chart`} />
       </Suspense>
       <details className="tpp-chart-data">
         <summary>{t('home.dashboard.showData')}</summary>
