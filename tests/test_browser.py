@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,6 +18,7 @@ def require_browser() -> None:
     missing = [what for what, ok in [
         (CHROMIUM, Path(CHROMIUM).exists()),
         ("frontend/node_modules/playwright-core", (ROOT / "frontend/node_modules/playwright-core").is_dir()),
+        ("frontend/node_modules/axe-core", (ROOT / "frontend/node_modules/axe-core").is_dir()),
         ("frontend/dist (npm run build)", (ROOT / "frontend/dist/index.html").is_file()),
         ("node", shutil.which("node") is not None),
     ] if not ok]
@@ -29,11 +31,25 @@ def require_browser() -> None:
 def run_script(script: str, base_url: str, **env: str) -> None:
     require_browser()
     result = subprocess.run(
-        ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=300,
+        ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=400,
         env={**os.environ, "BASE_URL": base_url, "CHROMIUM_PATH": CHROMIUM, **env},
     )
     print(result.stdout, result.stderr)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def lead_agency_reviewer(platform, platform_admin) -> tuple[str, str]:
+    """A reviewer of 省人力资源社会保障厅 (it leads task 5) who is its key admin, made by the admin through the API."""
+    username, password = platform_admin
+    with httpx.Client(base_url=f"{platform.gateway_url}/api", timeout=30) as api:
+        login = api.post("/auth/login", json={"username": username, "password": password})
+        login.raise_for_status()
+        created = api.post("/admin/users", headers={"Authorization": f"Bearer {login.json()['access_token']}"},
+                           json={"username": "browser-reviewer", "display_name": "浏览器测试审核员", "role": "reviewer",
+                                 "agency_code": "prov-hrss-dept", "is_agency_admin": True})
+        created.raise_for_status()
+        return "browser-reviewer", created.json()["initial_password"]
 
 
 def test_status_page_shows_every_service_up(platform):
@@ -47,3 +63,11 @@ def test_catalog_pages_show_the_plan(platform):
 def test_admin_signs_in_and_manages_an_api_key(platform, platform_admin):
     username, password = platform_admin
     run_script("auth.mjs", platform.gateway_url, ADMIN_USERNAME=username, ADMIN_PASSWORD=password)
+
+
+def test_every_page_as_each_role_is_accessible_fits_phones_and_does_the_work(platform, platform_admin,
+                                                                             lead_agency_reviewer):
+    admin, admin_password = platform_admin
+    reviewer, reviewer_password = lead_agency_reviewer
+    run_script("pages.mjs", platform.gateway_url, ADMIN_USERNAME=admin, ADMIN_PASSWORD=admin_password,
+               REVIEWER_USERNAME=reviewer, REVIEWER_PASSWORD=reviewer_password)

@@ -112,6 +112,7 @@ async function authChecks(report) {
     });
 
     await report.check('signing out forgets the session and hides the admin menu', async () => {
+      await page.locator(byTestId('user-menu-button')).click();
       await page.locator(byTestId('sign-out')).click();
       await page.locator(`${byTestId('user-menu')}[data-status="anonymous"]`).waitFor({ timeout: 10_000 });
       const stored = await page.evaluate(() => localStorage.getItem('tpp.auth'));

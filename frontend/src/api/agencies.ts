@@ -4,7 +4,7 @@
  * overdue reports. Public reads, no token needed (supervision excepted).
  * Types follow services/agencies/agencies/catalog/schemas.py.
  */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { apiGet } from './http';
 import type { Page } from './page';
@@ -229,8 +229,8 @@ export const agencyPath = (code: string) => `/agencies/${encodeURIComponent(code
 /** Every list here has at most this many entries per page (the services' hard maximum). */
 const MAX_PAGE_SIZE = 100;
 
-export function usePlansQuery() {
-  return useQuery({
+export const plansQuery = () =>
+  queryOptions({
     queryKey: ['plans'],
     queryFn: ({ signal }) =>
       apiGet<PlanSummary[] | Page<PlanSummary>>(`${AGENCIES_API}/plans${queryString({ size: MAX_PAGE_SIZE })}`, {
@@ -238,33 +238,46 @@ export function usePlansQuery() {
       }).then(itemsOf),
     staleTime: 10 * 60_000,
   });
+
+export function usePlansQuery() {
+  return useQuery(plansQuery());
 }
 
-export function usePlanQuery(code: string | undefined) {
-  return useQuery({
+export const planQuery = (code: string | undefined) =>
+  queryOptions({
     queryKey: ['plans', { code }],
     queryFn: ({ signal }) => apiGet<PlanRead>(`${AGENCIES_API}/plans/${encodeURIComponent(code!)}`, { signal }),
     enabled: Boolean(code),
     staleTime: 10 * 60_000,
   });
+
+export function usePlanQuery(code: string | undefined) {
+  return useQuery(planQuery(code));
 }
 
-export function useTasksQuery(params: TaskListParams, enabled = true) {
-  return useQuery({
+export const tasksQuery = (params: TaskListParams) =>
+  queryOptions({
     queryKey: ['tasks', params],
     queryFn: ({ signal }) => apiGet<Page<TaskSummary>>(`${AGENCIES_API}/tasks${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
-    enabled,
+    staleTime: 30_000,
   });
+
+export function useTasksQuery(params: TaskListParams) {
+  return useQuery(tasksQuery(params));
 }
 
-export function useTaskQuery(planCode: string, number: number) {
-  return useQuery({
+export const taskQuery = (planCode: string, number: number) =>
+  queryOptions({
     queryKey: ['task', { planCode, number }],
     queryFn: ({ signal }) =>
       apiGet<TaskRead>(`${AGENCIES_API}/tasks/${encodeURIComponent(planCode)}/${number}`, { signal }),
     enabled: Boolean(planCode) && Number.isInteger(number) && number > 0,
+    staleTime: 30_000,
   });
+
+export function useTaskQuery(planCode: string, number: number) {
+  return useQuery(taskQuery(planCode, number));
 }
 
 export interface AgencyListParams {
@@ -273,8 +286,8 @@ export interface AgencyListParams {
   plan?: string;
 }
 
-export function useAgenciesQuery(params: AgencyListParams = {}) {
-  return useQuery({
+export const agenciesQuery = (params: AgencyListParams = {}) =>
+  queryOptions({
     queryKey: ['agencies', params],
     queryFn: ({ signal }) =>
       apiGet<AgencyRead[] | Page<AgencyRead>>(
@@ -283,14 +296,21 @@ export function useAgenciesQuery(params: AgencyListParams = {}) {
       ).then(itemsOf),
     staleTime: 10 * 60_000,
   });
+
+export function useAgenciesQuery(params: AgencyListParams = {}) {
+  return useQuery(agenciesQuery(params));
 }
 
-export function useAgencyQuery(code: string | undefined) {
-  return useQuery({
+export const agencyQuery = (code: string | undefined) =>
+  queryOptions({
     queryKey: ['agency', { code }],
     queryFn: ({ signal }) => apiGet<AgencyDetail>(`${AGENCIES_API}/agencies/${encodeURIComponent(code!)}`, { signal }),
     enabled: Boolean(code),
+    staleTime: 30_000,
   });
+
+export function useAgencyQuery(code: string | undefined) {
+  return useQuery(agencyQuery(code));
 }
 
 export interface MatrixParams {
@@ -299,14 +319,17 @@ export interface MatrixParams {
   expand_groups?: boolean;
 }
 
-export function useMatrixQuery(params: MatrixParams) {
-  return useQuery({
+export const matrixQuery = (params: MatrixParams) =>
+  queryOptions({
     queryKey: ['matrix', params],
     queryFn: ({ signal }) => apiGet<Matrix>(`${AGENCIES_API}/matrix${queryString(params)}`, { signal }),
     enabled: Boolean(params.plan),
     staleTime: 5 * 60_000,
     placeholderData: keepPreviousData,
   });
+
+export function useMatrixQuery(params: MatrixParams) {
+  return useQuery(matrixQuery(params));
 }
 
 export function matrixDownloadUrl(format: 'csv' | 'xlsx', params: MatrixParams): string {
@@ -346,13 +369,16 @@ export interface OverduePage extends Page<OverdueItem> {
 
 export interface OverdueParams {
   agency?: string;
+  plan?: string;
+  state?: OverdueItem['state'];
   as_of?: string;
   page: number;
   size: number;
 }
 
-export function useOverdueQuery(params: OverdueParams) {
+export function useOverdueQuery(params: OverdueParams, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ['overdue', params],
     queryFn: ({ signal }) => apiGet<OverduePage>(`${AGENCIES_API}/supervision/overdue${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,

@@ -20,6 +20,8 @@ export interface ProblemDetails {
   /** The message in every language the server has, keyed by language tag (`zh-CN`, `en`). */
   messages?: Record<string, string>;
   errors?: ProblemFieldError[];
+  /** The id of the request in the platform's logs, for the support desk. */
+  request_id?: string;
 }
 
 /**
@@ -41,11 +43,13 @@ export class ApiError extends Error {
   readonly problem: ProblemDetails | undefined;
   /** Seconds to wait before trying again (Retry-After of a 429), when the server said. */
   readonly retryAfterSeconds: number | undefined;
+  /** The request's id in the platform's logs (the problem's request_id, else the X-Request-ID header). */
+  readonly requestId: string | undefined;
 
   constructor(
     status: number,
     problem: ProblemDetails | undefined,
-    fallback: { code?: string; message?: string; retryAfterSeconds?: number } = {},
+    fallback: { code?: string; message?: string; retryAfterSeconds?: number; requestId?: string } = {},
   ) {
     super(problem?.detail ?? problem?.title ?? fallback.message ?? `HTTP ${status}`);
     this.name = 'ApiError';
@@ -57,6 +61,7 @@ export class ApiError extends Error {
     this.type = problem?.type;
     this.errors = problem?.errors ?? [];
     this.retryAfterSeconds = fallback.retryAfterSeconds;
+    this.requestId = problem?.request_id ?? fallback.requestId;
   }
 
   /** The server's message in `language` when it sent one per language, else its detail. */
@@ -94,6 +99,8 @@ export function parseProblem(body: unknown): ProblemDetails | undefined {
   const detail = optionalString(body.detail);
   const instance = optionalString(body.instance);
   const code = optionalString(body.code);
+  const requestId = optionalString(body.request_id);
+  if (requestId !== undefined) problem.request_id = requestId;
   if (type !== undefined) problem.type = type;
   if (title !== undefined) problem.title = title;
   if (detail !== undefined) problem.detail = detail;
@@ -149,6 +156,7 @@ function errorFromBody(res: Response, body: unknown): ApiError {
     code: 'http_error',
     message: res.statusText || undefined,
     retryAfterSeconds: retryAfterOf(res, body),
+    requestId: res.headers.get('X-Request-ID') ?? undefined,
   });
 }
 

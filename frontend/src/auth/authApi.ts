@@ -60,3 +60,12 @@ export function canManageApiKeys(user: UserRead | null | undefined): boolean {
   if (!user) return false;
   return user.role === 'admin' || (user.role === 'reviewer' && user.is_agency_admin);
 }
+
+export function isAdmin(user: UserRead | null | undefined): boolean {
+  return user?.role === 'admin';
+}
+
+/** A reviewer bound to an agency: reports its progress and reviews what it leads. */
+export function isAgencyStaff(user: UserRead | null | undefined): boolean {
+  return user?.role === 'reviewer' && Boolean(user.agency_code);
+}

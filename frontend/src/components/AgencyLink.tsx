@@ -1,4 +1,3 @@
-import { Flex, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -17,30 +16,37 @@ export function AgencyLink({ agency }: { agency: Pick<AgencyRef, 'code' | 'name'
 
 export interface AgencyLinksProps {
   agencies: AgencyRef[];
-  /** Show at most this many, the rest as "and N more" with a tooltip. */
+  /** Show at most this many; the rest open under "and N more". */
   limit?: number;
 }
 
-/** Agencies as links separated by 、, as the plan lists them. */
-export function AgencyLinks({ agencies, limit }: AgencyLinksProps) {
-  const { t, i18n } = useTranslation();
-  if (agencies.length === 0) return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
-  const shown = limit !== undefined && agencies.length > limit ? agencies.slice(0, limit) : agencies;
-  const hidden = agencies.slice(shown.length);
-  const language = i18n.resolvedLanguage ?? 'zh-CN';
+function Joined({ agencies, language }: { agencies: AgencyRef[]; language: string }) {
+  const separator = language.startsWith('en') ? ', ' : '、';
   return (
-    <Flex wrap gap={4} align="center" component="span">
-      {shown.map((agency, index) => (
+    <>
+      {agencies.map((agency, index) => (
         <span key={agency.code}>
+          {index > 0 && separator}
           <AgencyLink agency={agency} />
-          {index < shown.length - 1 || hidden.length > 0 ? (language.startsWith('en') ? ',' : '、') : ''}
         </span>
       ))}
-      {hidden.length > 0 && (
-        <Tooltip title={hidden.map((agency) => agencyName(agency, language)).join(language.startsWith('en') ? ', ' : '、')}>
-          <Typography.Text type="secondary">{t('tasks.table.more', { count: hidden.length })}</Typography.Text>
-        </Tooltip>
-      )}
-    </Flex>
+    </>
+  );
+}
+
+/** Agencies as links separated by 、 (or commas in English), as the plan lists them. */
+export function AgencyLinks({ agencies, limit }: AgencyLinksProps) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  if (agencies.length === 0) return <span className="tpp-secondary">{t('common.none')}</span>;
+  if (limit === undefined || agencies.length <= limit) return <Joined agencies={agencies} language={language} />;
+  return (
+    <>
+      <Joined agencies={agencies.slice(0, limit)} language={language} />
+      <details className="tpp-more">
+        <summary className="tpp-more-toggle">{t('tasks.table.more', { count: agencies.length - limit })}</summary>
+        <Joined agencies={agencies.slice(limit)} language={language} />
+      </details>
+    </>
   );
 }

@@ -57,7 +57,7 @@ export default function AgencySelect({ value, onChange, allowClear, placeholder,
       aria-label={rest['aria-label']}
       options={(agencies.data ?? []).map((agency) => ({
         value: agency.code,
-        label: `${agencyName(agency, language)}（${agency.code}）`,
+        label: t('common.agencyPicker.option', { name: agencyName(agency, language), code: agency.code }),
       }))}
     />
   );

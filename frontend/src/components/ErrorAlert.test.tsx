@@ -1,7 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { ApiError } from '../api/http';
+import { ApiError, errorFromResponse } from '../api/http';
 import i18n from '../i18n';
 import ErrorAlert from './ErrorAlert';
 
@@ -57,5 +57,15 @@ describe('ErrorAlert', () => {
     rerender(<ErrorAlert error={error} />);
     expect(screen.getAllByTestId('error-line').map((line) => line.textContent)).toEqual(['This API key is already revoked.']);
   });
-});
 
+  it('shows the request id a support desk asks for, from the problem or the X-Request-ID header', async () => {
+    const fromBody = new ApiError(500, { title: 'Error', detail: '服务内部错误。', code: 'internal_error', request_id: '9f1c2e' });
+    const { unmount } = render(<ErrorAlert error={fromBody} />);
+    expect(screen.getByTestId('error-request-id')).toHaveTextContent('请求编号：9f1c2e');
+    unmount();
+
+    const response = new Response('upstream down', { status: 502, headers: { 'X-Request-ID': 'abc-123' } });
+    render(<ErrorAlert error={await errorFromResponse(response)} />);
+    expect(screen.getByTestId('error-request-id')).toHaveTextContent('请求编号：abc-123');
+  });
+});

@@ -25,10 +25,12 @@ export default function ErrorAlert({ error, onRetry, title }: ErrorAlertProps) {
   let heading: ReactNode = title ?? t('common.error.title');
   const lines: ReactNode[] = [];
   let code: string | undefined;
+  let requestId: string | undefined;
   let fieldErrors: { field: string; message: string }[] = [];
 
   if (isApiError(error)) {
     code = error.code;
+    requestId = error.requestId;
     fieldErrors = error.errors;
     if (error.code === 'network_error') {
       lines.push(t('common.error.network'));
@@ -74,6 +76,13 @@ export default function ErrorAlert({ error, onRetry, title }: ErrorAlertProps) {
         <Typography.Text type="secondary" data-testid="error-code">
           {t('common.error.code', { code })}
         </Typography.Text>
+      )}
+      {requestId && (
+        <div>
+          <Typography.Text type="secondary" data-testid="error-request-id">
+            {t('common.error.requestId', { id: requestId })}
+          </Typography.Text>
+        </div>
       )}
     </div>
   );

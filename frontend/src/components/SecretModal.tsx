@@ -39,14 +39,12 @@ export default function SecretModal({ secret, title, intro, warning, doneLabel, 
       <Flex vertical gap={12} data-testid={testId}>
         <Alert type="warning" showIcon title={warning} data-testid={`${testId}-warning`} />
         <Typography.Text>{intro}</Typography.Text>
-        <Typography.Paragraph
-          code
-          copyable={{ text: secret, tooltips: [t('common.copy'), t('common.copied')] }}
-          style={{ fontSize: 15, wordBreak: 'break-all', marginBottom: 0 }}
-          data-testid={`${testId}-value`}
-        >
-          {secret}
-        </Typography.Paragraph>
+        <Flex gap={8} align="flex-start">
+          <code className="tpp-secret" data-testid={`${testId}-value`}>
+            {secret}
+          </code>
+          <Typography.Text copyable={{ text: secret, tooltips: [t('common.copy'), t('common.copied')] }} />
+        </Flex>
       </Flex>
     </Modal>
   );

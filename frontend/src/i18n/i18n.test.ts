@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import i18n, { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY, resources } from './index';
 
+/** Every key, with English plural forms (`days_one`, `days_other`) counted once under their base (`days`). */
 function keysOf(value: unknown, prefix = ''): string[] {
-  if (typeof value !== 'object' || value === null) return [prefix];
-  return Object.entries(value).flatMap(([key, child]) => keysOf(child, prefix ? `${prefix}.${key}` : key));
+  if (typeof value !== 'object' || value === null) return [prefix.replace(/_(zero|one|two|few|many|other)$/, '')];
+  return [...new Set(Object.entries(value).flatMap(([key, child]) => keysOf(child, prefix ? `${prefix}.${key}` : key)))];
 }
 
 describe('i18n', () => {

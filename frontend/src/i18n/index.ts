@@ -5,19 +5,25 @@ import zhAdmin from './locales/zh-CN/admin.json';
 import zhAgencies from './locales/zh-CN/agencies.json';
 import zhAuth from './locales/zh-CN/auth.json';
 import zhCommon from './locales/zh-CN/common.json';
+import zhDeliverables from './locales/zh-CN/deliverables.json';
 import zhHome from './locales/zh-CN/home.json';
 import zhMatrix from './locales/zh-CN/matrix.json';
+import zhReports from './locales/zh-CN/reports.json';
 import zhNotFound from './locales/zh-CN/notFound.json';
 import zhStatus from './locales/zh-CN/status.json';
+import zhSupervision from './locales/zh-CN/supervision.json';
 import zhTasks from './locales/zh-CN/tasks.json';
 import enAdmin from './locales/en/admin.json';
 import enAgencies from './locales/en/agencies.json';
 import enAuth from './locales/en/auth.json';
 import enCommon from './locales/en/common.json';
+import enDeliverables from './locales/en/deliverables.json';
 import enHome from './locales/en/home.json';
 import enMatrix from './locales/en/matrix.json';
+import enReports from './locales/en/reports.json';
 import enNotFound from './locales/en/notFound.json';
 import enStatus from './locales/en/status.json';
+import enSupervision from './locales/en/supervision.json';
 import enTasks from './locales/en/tasks.json';
 
 /** Languages the UI ships with. The first one is the default. */
@@ -39,10 +45,13 @@ export const resources = {
       agencies: zhAgencies,
       auth: zhAuth,
       common: zhCommon,
+      deliverables: zhDeliverables,
       home: zhHome,
       matrix: zhMatrix,
+      reports: zhReports,
       notFound: zhNotFound,
       status: zhStatus,
+      supervision: zhSupervision,
       tasks: zhTasks,
     },
   },
@@ -52,10 +61,13 @@ export const resources = {
       agencies: enAgencies,
       auth: enAuth,
       common: enCommon,
+      deliverables: enDeliverables,
       home: enHome,
       matrix: enMatrix,
+      reports: enReports,
       notFound: enNotFound,
       status: enStatus,
+      supervision: enSupervision,
       tasks: enTasks,
     },
   },

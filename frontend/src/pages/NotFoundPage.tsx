@@ -2,9 +2,11 @@ import { Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 import ButtonLink from '../components/ButtonLink';
+import { usePageTitle } from '../components/usePageTitle';
 
 export default function NotFoundPage() {
   const { t } = useTranslation();
+  usePageTitle(t('notFound.title'));
   return (
     <Result
       status="404"

@@ -215,3 +215,40 @@ export const CITY_DETAIL = {
   ],
   progress_percent: null,
 };
+
+/** A pending report by 省教育厅 on task 5, which 省人力资源社会保障厅 leads and so reviews. */
+export const PENDING_REPORT = {
+  id: 7,
+  deliverable_code: 't05-doctors-postdocs',
+  task: { plan_code: 'liaoning-2018-2020', number: 5, title: '实施青年英才储备计划' },
+  agency: EDUCATION,
+  period: '2019-Q2',
+  value: 1200,
+  unit: '人',
+  narrative: '新增博士后进站 1200 人。',
+  evidence: ['https://example.gov.cn/report.pdf'],
+  status: 'pending',
+  submitted_at: '2019-07-05T02:00:00Z',
+  reviewed_at: null,
+  review_comment: null,
+};
+
+/** An overdue report of 省人力资源社会保障厅 already reminded once (提醒), as /supervision/overdue lists it. */
+export const OVERDUE_ITEM = {
+  agency: HRSS,
+  plan_code: 'liaoning-2018-2020',
+  task_number: 5,
+  deliverable_code: 't05-postdoc-stations',
+  indicator: '博士后科研工作站',
+  period: '2019-Q3',
+  deadline: '2019-10-15',
+  state: 'missing',
+  submitted_at: null,
+  days_overdue: 30,
+  escalation: { step: 1, level: 'reminder', level_name: '提醒', escalated_at: '2019-10-20T01:00:00Z' },
+  next_level: 'interview',
+};
+
+export function overduePage(items: object[]) {
+  return { items, total: items.length, page: 1, size: 10, as_of: '2019-11-14', by_agency: [{ agency: HRSS, missing: items.length, late: 0 }] };
+}

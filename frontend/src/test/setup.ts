@@ -8,14 +8,15 @@ import i18n, { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY } from '../i18n';
 // The first render of antd in a test file (style injection) can take seconds on a busy machine.
 configure({ asyncUtilTimeout: 5000 });
 
-// jsdom lacks matchMedia, which antd's responsive helpers (Grid, Table) use.
+// jsdom lacks matchMedia, which antd's responsive helpers (Grid, Table columns) use. Tests see a
+// desktop-wide window: every min-width query matches.
 if (!window.matchMedia) {
   Object.defineProperty(window, 'matchMedia', {
     writable: true,
     configurable: true,
     value: (query: string): MediaQueryList =>
       ({
-        matches: false,
+        matches: /min-width/.test(query) && !/max-width/.test(query),
         media: query,
         onchange: null,
         addListener: () => {},
@@ -35,6 +36,21 @@ if (!('ResizeObserver' in globalThis)) {
     disconnect() {}
   }
   Object.defineProperty(globalThis, 'ResizeObserver', { writable: true, configurable: true, value: ResizeObserverStub });
+}
+
+// jsdom does not scroll; the router restores the scroll position on every navigation.
+window.scrollTo = () => {};
+
+// jsdom has <dialog> but not its methods (the phone menu is a modal dialog).
+if (!HTMLDialogElement.prototype.showModal) {
+  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
+    if (!this.open) return;
+    this.open = false;
+    this.dispatchEvent(new Event('close'));
+  };
 }
 
 // jsdom does not implement getComputedStyle(el, pseudoElt) and logs about it

@@ -1,16 +1,20 @@
 import { QueryClient } from '@tanstack/react-query';
-import { render } from '@testing-library/react';
-import { vi } from 'vitest';
+import { render, waitFor } from '@testing-library/react';
+import { expect, vi } from 'vitest';
 
 import App from '../App';
 
-/** Renders the whole app (providers, router, layout) at `path`. */
-export function renderApp(path: string) {
+/**
+ * Renders the whole app (providers, router, layout) at `path`, once the route's page (loaded lazily)
+ * is on screen.
+ */
+export async function renderApp(path: string) {
   window.history.pushState(null, '', path);
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false, gcTime: Infinity } },
   });
   const result = render(<App queryClient={queryClient} />);
+  await waitFor(() => expect(document.getElementById('main')?.firstElementChild?.childElementCount).toBeGreaterThan(0));
   return { ...result, queryClient };
 }
 

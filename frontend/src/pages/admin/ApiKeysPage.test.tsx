@@ -65,7 +65,7 @@ describe('ApiKeysPage', () => {
   it('creates a key, shows its secret once with the warning, and the table never shows it', async () => {
     signedIn();
     const fetchMock = keysBackend();
-    renderApp('/admin/api-keys');
+    await renderApp('/admin/api-keys');
 
     expect(await screen.findByTestId('api-key-row-7')).toHaveTextContent('教育厅进度上报');
     fireEvent.click(screen.getByTestId('api-key-create'));
@@ -83,7 +83,7 @@ describe('ApiKeysPage', () => {
     expect(within(secretModal).getByTestId('api-key-secret-warning')).toHaveTextContent(
       '仅显示一次：关闭此窗口后将无法再次查看该密钥，请立即复制并妥善保存。',
     );
-    expect(secretModal).toHaveTextContent('已创建密钥「人社厅进度上报系统」（单位 prov-hrss-dept）');
+    expect(secretModal).toHaveTextContent('已创建密钥「人社厅进度上报系统」（单位 省人力资源社会保障厅）');
 
     const [create] = callsTo(fetchMock, 'POST', '/api/admin/api-keys');
     expect(bodyOf(create![1])).toEqual({
@@ -106,7 +106,7 @@ describe('ApiKeysPage', () => {
   it('revokes a key after confirmation', async () => {
     signedIn();
     const fetchMock = keysBackend();
-    renderApp('/admin/api-keys');
+    await renderApp('/admin/api-keys');
 
     const row = await screen.findByTestId('api-key-row-7');
     fireEvent.click(within(row).getByTestId('api-key-revoke'));
@@ -127,7 +127,7 @@ describe('ApiKeysPage', () => {
   it("limits an agency's own admin to that agency", async () => {
     signedIn();
     const fetchMock = keysBackend(AGENCY_ADMIN);
-    renderApp('/admin/api-keys');
+    await renderApp('/admin/api-keys');
 
     expect(await screen.findByTestId('own-agency-note')).toHaveTextContent('您是单位 prov-hrss-dept 的管理员，只能管理本单位的密钥。');
     await waitFor(() => expect(callsTo(fetchMock, 'GET', '/api/admin/api-keys').length).toBeGreaterThan(0));

@@ -20,6 +20,13 @@ import {
   useRevokeApiKey,
   useRotateApiKey,
 } from './adminApi';
+import withFeedback from '../../components/withFeedback';
+import type { Tone } from '../../components/ToneTag';
+import ToneTag from '../../components/ToneTag';
+import { usePageTitle } from '../../components/usePageTitle';
+import AgencyName, { useAgencyLookup } from '../../components/AgencyName';
+import { agencyName } from '../../api/agencies';
+import ActorName from './ActorName';
 
 const PAGE_SIZE = 20;
 
@@ -30,7 +37,7 @@ function keyStatus(key: ApiKeyRead): KeyStatus {
   return key.replaced_by_id !== null ? 'replaced' : 'revoked';
 }
 
-const STATUS_COLORS: Record<KeyStatus, string> = { active: 'green', revoked: 'red', replaced: 'default' };
+const STATUS_TONES: Record<KeyStatus, Tone> = { active: 'success', revoked: 'error', replaced: 'neutral' };
 
 interface CreateKeyModalProps {
   open: boolean;
@@ -129,8 +136,9 @@ interface ShownSecret {
   rotated: boolean;
 }
 
-export default function ApiKeysPage() {
+function ApiKeysPage() {
   const { t, i18n } = useTranslation();
+  usePageTitle(t('admin.apiKeys.title'));
   const { message } = App.useApp();
   const { user } = useAuth();
   // A reviewer who administers their agency sees and makes that agency's keys only.
@@ -153,6 +161,11 @@ export default function ApiKeysPage() {
   const revoke = useRevokeApiKey();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const none = t('common.none');
+  const lookup = useAgencyLookup();
+  const agencyLabel = (code: string) => {
+    const agency = lookup(code);
+    return agency ? agencyName(agency, language) : code;
+  };
 
   const onRotate = (key: ApiKeyRead) => {
     setActionError(null);
@@ -177,7 +190,7 @@ export default function ApiKeysPage() {
       key: 'name',
       render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
     },
-    { title: t('admin.apiKeys.columns.agency'), dataIndex: 'agency_code', key: 'agency' },
+    { title: t('admin.apiKeys.columns.agency'), dataIndex: 'agency_code', key: 'agency', render: (code: string) => <AgencyName code={code} /> },
     {
       title: t('admin.apiKeys.columns.prefix'),
       dataIndex: 'prefix',
@@ -198,7 +211,7 @@ export default function ApiKeysPage() {
         </Flex>
       ),
     },
-    { title: t('admin.apiKeys.columns.createdBy'), dataIndex: 'created_by', key: 'createdBy' },
+    { title: t('admin.apiKeys.columns.createdBy'), dataIndex: 'created_by', key: 'createdBy', render: (actor: string) => <ActorName actor={actor} /> },
     {
       title: t('admin.apiKeys.columns.createdAt'),
       dataIndex: 'created_at',
@@ -211,9 +224,9 @@ export default function ApiKeysPage() {
       render: (_: unknown, key) => {
         const status = keyStatus(key);
         return (
-          <Tag color={STATUS_COLORS[status]} data-testid="api-key-status" data-status={status}>
+          <ToneTag tone={STATUS_TONES[status]} data-testid="api-key-status" data-status={status}>
             {t(`admin.apiKeys.status.${status}`)}
-          </Tag>
+          </ToneTag>
         );
       },
     },
@@ -339,7 +352,7 @@ export default function ApiKeysPage() {
           shown
             ? t(shown.rotated ? 'admin.apiKeys.secret.rotatedIntro' : 'admin.apiKeys.secret.createdIntro', {
                 name: shown.key.name,
-                agency: shown.key.agency_code,
+                agency: agencyLabel(shown.key.agency_code),
               })
             : null
         }
@@ -352,3 +365,5 @@ export default function ApiKeysPage() {
   );
 }
 
+
+export default withFeedback(ApiKeysPage);

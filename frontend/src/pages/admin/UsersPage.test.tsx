@@ -27,7 +27,7 @@ describe('UsersPage', () => {
         return jsonResponse({ ...user, initial_password: GENERATED }, 201);
       },
     });
-    renderApp('/admin/users');
+    await renderApp('/admin/users');
 
     const applicantRow = await screen.findByTestId('user-row-zhang.san');
     expect(within(applicantRow).getByTestId('user-role-tag')).toHaveTextContent('申报人');
@@ -59,7 +59,7 @@ describe('UsersPage', () => {
       is_agency_admin: true,
     });
 
-    expect(await screen.findByTestId('user-row-li.si')).toHaveTextContent('prov-education-dept');
+    expect(await screen.findByTestId('user-row-li.si')).toHaveTextContent('省教育厅');
     fireEvent.click(screen.getByTestId('initial-password-done'));
     await waitFor(() => expect(document.body).not.toHaveTextContent(GENERATED));
   });
@@ -75,7 +75,7 @@ describe('UsersPage', () => {
           errors: [{ field: 'body.username', message: '该用户名已被使用。', type: 'conflict' }],
         }),
     });
-    renderApp('/admin/users');
+    await renderApp('/admin/users');
 
     fireEvent.click(await screen.findByTestId('user-create'));
     fireEvent.change(screen.getByTestId('user-form-username'), { target: { value: 'admin' } });

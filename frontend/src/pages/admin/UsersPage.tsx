@@ -14,9 +14,12 @@ import SecretModal from '../../components/SecretModal';
 import { formatDateTime } from '../../i18n/format';
 import type { UserCreate, UserCreated, UserUpdate } from './adminApi';
 import { useCreateUser, useUpdateUser, useUsersQuery } from './adminApi';
+import withFeedback from '../../components/withFeedback';
+import { usePageTitle } from '../../components/usePageTitle';
+import AgencyName from '../../components/AgencyName';
 
 const PAGE_SIZE = 20;
-const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', admin: 'gold' };
+const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', admin: 'magenta' };
 
 interface CreateUserForm {
   username: string;
@@ -245,8 +248,9 @@ function ActiveSwitch({ user, self, onError }: { user: UserRead; self: boolean; 
   );
 }
 
-export default function UsersPage() {
+function UsersPage() {
   const { t, i18n } = useTranslation();
+  usePageTitle(t('admin.users.title'));
   const { message } = App.useApp();
   const { user: me } = useAuth();
   const [role, setRole] = useState<Role | undefined>(undefined);
@@ -289,8 +293,8 @@ export default function UsersPage() {
       key: 'agency',
       render: (code: string | null, user) =>
         code ? (
-          <Flex gap={4} align="center">
-            <span>{code}</span>
+          <Flex gap={4} align="center" wrap>
+            <AgencyName code={code} />
             {user.is_agency_admin && <Tag color="purple">{t('common.user.agencyAdmin')}</Tag>}
           </Flex>
         ) : (
@@ -393,3 +397,5 @@ export default function UsersPage() {
     </Flex>
   );
 }
+
+export default withFeedback(UsersPage);

@@ -88,11 +88,12 @@ export interface ApiKeyListParams {
 export const USERS_KEY = 'users';
 export const API_KEYS_KEY = 'api-keys';
 
-export function useUsersQuery(params: UserListParams) {
+export function useUsersQuery(params: UserListParams, enabled = true) {
   return useQuery({
     queryKey: [USERS_KEY, params],
     queryFn: ({ signal }) => apiGet<Page<UserRead>>(`/admin/users${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
+    enabled,
   });
 }
 

@@ -10,7 +10,7 @@ describe('AgencyPage', () => {
       'GET /api/agencies/agencies/prov-hrss-dept': () => jsonResponse(HRSS_DETAIL),
       'GET /api/agencies/supervision/overdue': () => problemResponse(401, 'login_required', '请先登录或提供有效的 API 密钥。'),
     });
-    renderApp('/agencies/prov-hrss-dept');
+    await renderApp('/agencies/prov-hrss-dept');
 
     expect(await screen.findByTestId('agency-name')).toHaveTextContent('省人力资源社会保障厅');
     expect(screen.getByTestId('agency-kind')).toHaveTextContent('政府部门');
@@ -51,7 +51,7 @@ describe('AgencyPage', () => {
           by_agency: [],
         }),
     });
-    renderApp('/agencies/prov-hrss-dept');
+    await renderApp('/agencies/prov-hrss-dept');
 
     const table = await screen.findByTestId('overdue-table');
     expect(await within(table).findByText('储备博士、博士后')).toBeInTheDocument();
@@ -68,7 +68,7 @@ describe('AgencyPage', () => {
       'GET /api/agencies/agencies/city-shenyang': () => jsonResponse(CITY_DETAIL),
       'GET /api/agencies/supervision/overdue': () => problemResponse(401, 'login_required', '请先登录。'),
     });
-    renderApp('/agencies/city-shenyang');
+    await renderApp('/agencies/city-shenyang');
 
     expect(await screen.findByTestId('agency-name')).toHaveTextContent('沈阳市');
     expect(screen.getByText('该单位不牵头任何任务')).toBeInTheDocument();

@@ -5,14 +5,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
-import type { AgencyDetail, AgencyTask, OverdueItem } from '../../api/agencies';
+import type { AgencyDetail, AgencyTask } from '../../api/agencies';
 import { AGENCY_KINDS, agencyName, taskPath, useAgencyQuery, useOverdueQuery } from '../../api/agencies';
 import { isApiError } from '../../api/http';
 import { AgencyLink } from '../../components/AgencyLink';
 import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
 import StatusProgress from '../../components/StatusProgress';
-import { formatDate } from '../../i18n/format';
+import { usePageTitle } from '../../components/usePageTitle';
+import OverdueTable from '../supervision/OverdueTable';
 
 const OVERDUE_PAGE_SIZE = 10;
 
@@ -71,11 +72,9 @@ function TaskTable({ tasks, empty, testId, groups }: { tasks: AgencyTask[]; empt
 }
 
 function OverdueSection({ code }: { code: string }) {
-  const { t, i18n } = useTranslation();
-  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  const { t } = useTranslation();
   const [page, setPage] = useState(1);
   const overdue = useOverdueQuery({ agency: code, page, size: OVERDUE_PAGE_SIZE });
-  const none = t('common.none');
 
   let body;
   if (overdue.isError && isApiError(overdue.error) && (overdue.error.status === 401 || overdue.error.status === 403)) {
@@ -90,72 +89,7 @@ function OverdueSection({ code }: { code: string }) {
   } else if (overdue.isError) {
     body = <ErrorAlert error={overdue.error} title={t('agencies.overdue.loadError')} onRetry={() => void overdue.refetch()} />;
   } else {
-    const columns: TableColumnsType<OverdueItem> = [
-      {
-        title: t('agencies.overdue.task'),
-        key: 'task',
-        width: 96,
-        render: (_: unknown, item) => (
-          <Link to={taskPath(item.plan_code, item.task_number)}>{t('tasks.numberLabel', { number: item.task_number })}</Link>
-        ),
-      },
-      { title: t('agencies.overdue.deliverable'), dataIndex: 'indicator', key: 'indicator' },
-      { title: t('agencies.overdue.period'), dataIndex: 'period', key: 'period' },
-      {
-        title: t('agencies.overdue.deadline'),
-        dataIndex: 'deadline',
-        key: 'deadline',
-        render: (value: string) => formatDate(value, language) ?? none,
-      },
-      {
-        title: t('agencies.overdue.state'),
-        dataIndex: 'state',
-        key: 'state',
-        render: (state: OverdueItem['state']) => (
-          <Tag color={state === 'missing' ? 'red' : 'orange'}>{t(`agencies.overdue.states.${state}`)}</Tag>
-        ),
-      },
-      {
-        title: t('agencies.overdue.daysOverdue'),
-        dataIndex: 'days_overdue',
-        key: 'days',
-        align: 'right',
-        render: (days: number) => t('agencies.overdue.days', { count: days }),
-      },
-      {
-        title: t('agencies.overdue.level'),
-        dataIndex: 'escalation',
-        key: 'level',
-        render: (escalation: OverdueItem['escalation']) =>
-          escalation ? (
-            <Tag color="volcano">{t(`agencies.overdue.levels.${escalation.level}`)}</Tag>
-          ) : (
-            <Typography.Text type="secondary">{t('agencies.overdue.levels.none')}</Typography.Text>
-          ),
-      },
-    ];
-    body = (
-      <Table<OverdueItem>
-        rowKey={(item) => `${item.deliverable_code}/${item.agency.code}/${item.period}`}
-        columns={columns}
-        dataSource={overdue.data?.items ?? []}
-        loading={overdue.isFetching}
-        size="small"
-        scroll={{ x: 'max-content' }}
-        data-testid="overdue-table"
-        locale={{ emptyText: <Empty description={t('agencies.overdue.empty')} /> }}
-        pagination={{
-          current: page,
-          pageSize: OVERDUE_PAGE_SIZE,
-          total: overdue.data?.total ?? 0,
-          showSizeChanger: false,
-          hideOnSinglePage: true,
-          showTotal: (total) =>
-            t('agencies.overdue.total', { total, asOf: formatDate(overdue.data?.as_of, language) ?? '' }),
-          onChange: setPage,
-        }}
-      />
-    );
+    body = <OverdueTable data={overdue.data} loading={overdue.isFetching} page={page} onPage={setPage} showAgency={false} testId="overdue-table" />;
   }
 
   return (
@@ -247,6 +181,7 @@ export default function AgencyPage() {
   const { t, i18n } = useTranslation();
   const { code = '' } = useParams();
   const agency = useAgencyQuery(code);
+  usePageTitle(agency.data ? agencyName(agency.data, i18n.resolvedLanguage ?? 'zh-CN') : t('agencies.detail.title'));
 
   const breadcrumb = (
     <Breadcrumb

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { AUTH_STORAGE_KEY, clearTokens, getTokens } from '../../auth/tokenStore';
-import { ADMIN, AGENCY_ADMIN, APPLICANT, signedIn } from '../../test/fixtures';
+import { ADMIN, AGENCY_ADMIN, AGENCY_PAGE, APPLICANT, signedIn } from '../../test/fixtures';
 import { bodyOf, callsTo, headerOf, jsonResponse, mockApi, problemResponse, renderApp } from '../../test/utils';
 
 const TOKENS = { access_token: 'access-1', token_type: 'bearer', expires_in: 900, refresh_token: 'refresh-1' };
@@ -21,17 +21,18 @@ describe('LoginPage', () => {
         headerOf(init, 'Authorization') === 'Bearer access-1'
           ? jsonResponse(AGENCY_ADMIN)
           : problemResponse(401, 'login_required', '请先登录。'),
+      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
     });
-    renderApp('/login?next=%2Fadmin%2Fapi-keys');
+    await renderApp('/login?next=%2Fadmin%2Fapi-keys');
 
     expect(await screen.findByTestId('user-menu')).toHaveAttribute('data-status', 'anonymous');
     fillAndSubmit('hrss-admin', 'correct horse battery');
 
-    const menu = await screen.findByTestId('user-menu');
-    await waitFor(() => expect(menu).toHaveAttribute('data-status', 'signedIn'));
+    await waitFor(() => expect(screen.getByTestId('user-menu')).toHaveAttribute('data-status', 'signedIn'));
+    const menu = screen.getByTestId('user-menu');
     expect(within(menu).getByTestId('user-display-name')).toHaveTextContent('王审核');
     expect(within(menu).getByTestId('user-role')).toHaveTextContent('审核人员');
-    expect(within(menu).getByTestId('user-agency')).toHaveTextContent('单位：prov-hrss-dept');
+    await waitFor(() => expect(within(menu).getByTestId('user-agency')).toHaveTextContent('省人力资源社会保障厅'));
 
     const [login] = callsTo(fetchMock, 'POST', '/api/auth/login');
     expect(bodyOf(login![1])).toEqual({ username: 'hrss-admin', password: 'correct horse battery' });
@@ -56,7 +57,7 @@ describe('LoginPage', () => {
           messages: { 'zh-CN': '用户名或密码错误。', en: 'Wrong username or password.' },
         }),
     });
-    renderApp('/login');
+    await renderApp('/login');
 
     fillAndSubmit('admin', 'wrong password');
 
@@ -76,7 +77,7 @@ describe('LoginPage', () => {
       'POST /api/auth/login': () =>
         problemResponse(429, 'rate_limited', '请求过于频繁，请在 42 秒后再试。', { retry_after: 42 }, { 'Retry-After': '42' }),
     });
-    renderApp('/login');
+    await renderApp('/login');
 
     fillAndSubmit('admin', 'whatever-password');
 
@@ -89,7 +90,7 @@ describe('LoginPage', () => {
       'GET /api/auth/me': () => jsonResponse(ADMIN),
       'POST /api/auth/logout': () => new Response(null, { status: 204 }),
     });
-    renderApp('/');
+    await renderApp('/');
 
     expect(await screen.findByTestId('user-display-name')).toHaveTextContent('平台管理员');
     expect(screen.getByTestId('user-role')).toHaveTextContent('管理员');
@@ -109,7 +110,7 @@ describe('LoginPage', () => {
   it('shows an applicant no administration and sends anonymous visitors of admin pages to sign in', async () => {
     signedIn();
     mockApi({ 'GET /api/auth/me': () => jsonResponse(APPLICANT) });
-    const { unmount } = renderApp('/admin/users');
+    const { unmount } = await renderApp('/admin/users');
 
     expect(await screen.findByTestId('forbidden')).toHaveTextContent('无权访问');
     expect(screen.getByTestId('user-role')).toHaveTextContent('申报人');
@@ -118,7 +119,7 @@ describe('LoginPage', () => {
     unmount();
 
     clearTokens();
-    renderApp('/admin/users');
+    await renderApp('/admin/users');
     expect(await screen.findByTestId('login-page')).toBeInTheDocument();
     expect(window.location.pathname).toBe('/login');
     expect(new URLSearchParams(window.location.search).get('next')).toBe('/admin/users');
@@ -133,7 +134,7 @@ describe('LoginPage', () => {
           : problemResponse(401, 'invalid_access_token', '访问令牌无效或已过期，请重新登录。'),
       'POST /api/auth/refresh': () => jsonResponse({ ...TOKENS, access_token: 'access-2', refresh_token: 'refresh-2' }),
     });
-    renderApp('/');
+    await renderApp('/');
 
     expect(await screen.findByTestId('user-display-name')).toHaveTextContent('平台管理员');
     expect(callsTo(fetchMock, 'POST', '/api/auth/refresh')).toHaveLength(1);
@@ -146,7 +147,7 @@ describe('LoginPage', () => {
       'GET /api/auth/me': () => problemResponse(401, 'invalid_access_token', '访问令牌无效或已过期，请重新登录。'),
       'POST /api/auth/refresh': () => problemResponse(401, 'invalid_refresh_token', '刷新令牌无效、已过期或已被吊销，请重新登录。'),
     });
-    renderApp('/admin/users');
+    await renderApp('/admin/users');
 
     expect(await screen.findByTestId('session-expired')).toHaveTextContent('登录已过期，请重新登录。');
     expect(window.location.pathname).toBe('/login');

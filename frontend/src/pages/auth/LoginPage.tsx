@@ -8,6 +8,7 @@ import type { LoginRequest } from '../../auth/authApi';
 import { useAuth } from '../../auth/AuthProvider';
 import ErrorAlert from '../../components/ErrorAlert';
 import { nextPath } from './authRedirect';
+import { usePageTitle } from '../../components/usePageTitle';
 
 function LoginError({ error }: { error: unknown }) {
   const { t } = useTranslation();
@@ -30,6 +31,7 @@ function LoginError({ error }: { error: unknown }) {
 
 export default function LoginPage() {
   const { t } = useTranslation();
+  usePageTitle(t('auth.login.title'));
   const { status, signIn, signOutReason } = useAuth();
   const { search, state } = useLocation();
   const navigate = useNavigate();

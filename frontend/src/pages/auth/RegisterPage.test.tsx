@@ -26,7 +26,7 @@ describe('RegisterPage', () => {
         jsonResponse({ access_token: 'a1', token_type: 'bearer', expires_in: 900, refresh_token: 'r1' }),
       'GET /api/auth/me': () => jsonResponse(APPLICANT),
     });
-    renderApp('/register');
+    await renderApp('/register');
 
     fill(VALID);
     fireEvent.click(await screen.findByTestId('register-submit'));
@@ -46,7 +46,7 @@ describe('RegisterPage', () => {
     const fetchMock = mockApi({
       'POST /api/auth/register': () => problemResponse(409, 'username_taken', '该用户名已被使用。'),
     });
-    renderApp('/register');
+    await renderApp('/register');
 
     fill({ ...VALID, 'register-username': 'a!', 'register-password': 'short', 'register-confirm': 'other' });
     fireEvent.click(await screen.findByTestId('register-submit'));

@@ -7,6 +7,7 @@ import { register, USERNAME_PATTERN } from '../../auth/authApi';
 import { useAuth } from '../../auth/AuthProvider';
 import ErrorAlert from '../../components/ErrorAlert';
 import { applyFieldErrors } from '../../components/formErrors';
+import { usePageTitle } from '../../components/usePageTitle';
 
 interface RegisterForm {
   username: string;
@@ -18,6 +19,7 @@ interface RegisterForm {
 
 export default function RegisterPage() {
   const { t } = useTranslation();
+  usePageTitle(t('auth.register.title'));
   const { status, signIn } = useAuth();
   const navigate = useNavigate();
   const [form] = Form.useForm<RegisterForm>();

@@ -1,52 +1,52 @@
-import { Card, Descriptions, Flex, Typography } from 'antd';
+import { Flex, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { usePlansQuery } from '../../api/agencies';
+import { useAuth } from '../../auth/AuthProvider';
 import ButtonLink from '../../components/ButtonLink';
+import { usePageTitle } from '../../components/usePageTitle';
+import Dashboard from './Dashboard';
 
-const FEATURES = ['agencies', 'applications', 'funding'] as const;
+// Only signed-in reviewers and administrators have work here; visitors do not load its code.
+const MyWork = lazy(() => import('./MyWork'));
 
-/** Static landing page: no data is fetched, so it has no loading/empty/error state. */
+/** The home page: a signed-in reviewer's or administrator's work first, then the plan's progress in charts. */
 export default function HomePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const english = (i18n.resolvedLanguage ?? 'zh-CN').startsWith('en');
+  const { user } = useAuth();
+  const plans = usePlansQuery();
+  const plan = plans.data?.[0];
+  usePageTitle(t('home.pageTitle'));
+
   return (
     <Flex vertical gap={24} data-testid="home-page">
       <div>
-        <Typography.Title level={1} style={{ marginBottom: 8 }}>
-          {t('home.title')}
+        <Typography.Title level={1} style={{ marginBottom: 4, fontSize: 28 }}>
+          {plan ? (english && plan.title_en ? plan.title_en : plan.title) : t('home.title')}
         </Typography.Title>
-        <Typography.Title level={4} type="secondary" style={{ marginTop: 0 }}>
-          {t('home.subtitle')}
-        </Typography.Title>
-        <Typography.Paragraph style={{ fontSize: 16, maxWidth: 820 }}>{t('home.intro')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ maxWidth: 820, marginBottom: 12 }}>
+          {plan ? t('home.planLine', { number: plan.document_number, start: plan.period_start.slice(0, 4), end: plan.period_end.slice(0, 4), tasks: plan.task_count }) : t('home.intro')}
+        </Typography.Paragraph>
+        <Flex wrap gap={12}>
+          <ButtonLink to="/tasks" type="primary" data-testid="home-tasks-link">
+            {t('home.tasksLink')}
+          </ButtonLink>
+          <ButtonLink to="/deliverables" data-testid="home-deliverables-link">
+            {t('home.deliverablesLink')}
+          </ButtonLink>
+          <ButtonLink to="/matrix" data-testid="home-matrix-link">
+            {t('home.matrixLink')}
+          </ButtonLink>
+        </Flex>
       </div>
-
-      <Descriptions
-        bordered
-        column={1}
-        items={[{ key: 'firstPlan', label: t('home.firstPlan.label'), children: t('home.firstPlan.name') }]}
-      />
-
-      <Card title={t('home.features.title')}>
-        <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-          {FEATURES.map((feature) => (
-            <li key={feature}>
-              <Typography.Text>{t(`home.features.${feature}`)}</Typography.Text>
-            </li>
-          ))}
-        </ul>
-      </Card>
-
-      <Flex wrap gap={12}>
-        <ButtonLink to="/tasks" type="primary" data-testid="home-tasks-link">
-          {t('home.tasksLink')}
-        </ButtonLink>
-        <ButtonLink to="/matrix" data-testid="home-matrix-link">
-          {t('home.matrixLink')}
-        </ButtonLink>
-        <ButtonLink to="/status" data-testid="home-status-link">
-          {t('home.statusLink')}
-        </ButtonLink>
-      </Flex>
+      {user && (
+        <Suspense fallback={null}>
+          <MyWork user={user} />
+        </Suspense>
+      )}
+      <Dashboard />
     </Flex>
   );
 }

@@ -16,7 +16,7 @@ describe('MatrixPage', () => {
       'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
       'GET /api/agencies/matrix': () => jsonResponse(MATRIX),
     });
-    renderApp('/matrix');
+    await renderApp('/matrix');
 
     const table = await screen.findByTestId('matrix-table');
     const headers = within(table).getAllByRole('columnheader').map((header) => header.textContent);
@@ -52,7 +52,7 @@ describe('MatrixPage', () => {
       'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
       'GET /api/agencies/matrix': () => jsonResponse(MATRIX),
     });
-    renderApp('/matrix?kind=city');
+    await renderApp('/matrix?kind=city');
 
     const table = await screen.findByTestId('matrix-table');
     expect(within(table).getAllByRole('columnheader').map((header) => header.textContent)).toEqual(['任务 / 单位', '沈阳市']);
@@ -68,7 +68,7 @@ describe('MatrixPage', () => {
       'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
       'GET /api/agencies/matrix': () => jsonResponse(MATRIX),
     });
-    renderApp('/matrix?expand=1');
+    await renderApp('/matrix?expand=1');
 
     await screen.findByTestId('matrix-table');
     expect(callsTo(fetchMock, 'GET', '/api/agencies/matrix')[0]![0].searchParams.get('expand_groups')).toBe('true');

@@ -7,6 +7,7 @@ import type { AgencyKind, AgencyRef, MatrixCell, OwnerRole } from '../../api/age
 import { AGENCY_KINDS, agencyName, agencyPath, matrixDownloadUrl, taskPath, useMatrixQuery, usePlansQuery } from '../../api/agencies';
 import ErrorAlert from '../../components/ErrorAlert';
 import './MatrixPage.css';
+import { usePageTitle } from '../../components/usePageTitle';
 
 function isAgencyKind(value: string | null): value is AgencyKind {
   return value !== null && (AGENCY_KINDS as readonly string[]).includes(value);
@@ -39,6 +40,7 @@ function Cell({ cell, groups }: { cell: MatrixCell | undefined; groups: Map<stri
 
 export default function MatrixPage() {
   const { t, i18n } = useTranslation();
+  usePageTitle(t('matrix.title'));
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const english = language.startsWith('en');
   const [search, setSearch] = useSearchParams();
@@ -73,7 +75,8 @@ export default function MatrixPage() {
     return { columns, rows };
   }, [matrix.data, text, kind, onlyLead]);
 
-  const planTitle = matrix.data?.plan.title ?? plans.data?.find((plan) => plan.code === planCode)?.title ?? '';
+  const planSummary = plans.data?.find((plan) => plan.code === planCode);
+  const planTitle = (english && planSummary?.title_en ? planSummary.title_en : (planSummary?.title ?? matrix.data?.plan.title)) ?? '';
   const hasPlans = plans.isSuccess && (plans.data?.length ?? 0) > 0;
 
   return (
@@ -158,7 +161,7 @@ export default function MatrixPage() {
       {matrix.data && (
         <>
           <Typography.Text type="secondary" data-testid="matrix-caption">
-            {t('matrix.caption', { plan: matrix.data.plan.title, tasks: rows.length, agencies: columns.length })}
+            {t('matrix.caption', { plan: planTitle, tasks: rows.length, agencies: columns.length })}
           </Typography.Text>
           {rows.length === 0 ? (
             <Empty description={t('matrix.empty')} />

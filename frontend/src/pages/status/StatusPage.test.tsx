@@ -36,7 +36,7 @@ async function findOverall(expected: string) {
 describe('StatusPage', () => {
   it('renders one row and one status tag per service from /api/health', async () => {
     const fetchMock = mockFetch(() => jsonResponse(DEGRADED));
-    renderApp('/status');
+    await renderApp('/status');
 
     const overall = await findOverall('degraded');
     expect(overall).toHaveTextContent('部分服务不可用');
@@ -50,10 +50,10 @@ describe('StatusPage', () => {
     expect(headerOf(init, 'Accept-Language')).toBe('zh-CN');
 
     const expected = [
-      ['gateway', 'API 网关', 'up', '正常', 'ant-tag-green', '0.1 毫秒'],
-      ['agencies', '责任矩阵服务', 'up', '正常', 'ant-tag-green', '3.2 毫秒'],
-      ['applications', '申报服务', 'down', '不可用', 'ant-tag-red', '—'],
-      ['funding', '资金台账服务', 'not_ready', '未就绪', 'ant-tag-orange', '2.0 毫秒'],
+      ['gateway', 'API 网关', 'up', '正常', 'tpp-tone-success', '0.1 毫秒'],
+      ['agencies', '责任矩阵服务', 'up', '正常', 'tpp-tone-success', '3.2 毫秒'],
+      ['applications', '申报服务', 'down', '不可用', 'tpp-tone-error', '—'],
+      ['funding', '资金台账服务', 'not_ready', '未就绪', 'tpp-tone-warning', '2.0 毫秒'],
     ] as const;
     const rows = screen.getAllByTestId(/^service-row-/);
     expect(rows.map((row) => row.getAttribute('data-testid'))).toEqual(expected.map(([name]) => `service-row-${name}`));
@@ -76,7 +76,7 @@ describe('StatusPage', () => {
 
   it('shows the all-up state when every service is up', async () => {
     mockFetch(() => jsonResponse(ALL_UP));
-    renderApp('/status');
+    await renderApp('/status');
 
     const overall = await findOverall('ok');
     expect(overall).toHaveTextContent('所有服务运行正常');
@@ -88,7 +88,7 @@ describe('StatusPage', () => {
 
   it('reads a 503 health body like a 200 one', async () => {
     mockFetch(() => jsonResponse(DEGRADED, 503));
-    renderApp('/status');
+    await renderApp('/status');
 
     await findOverall('degraded');
     expect(screen.getByTestId('service-status-applications')).toHaveAttribute('data-status', 'down');
@@ -109,7 +109,7 @@ describe('StatusPage', () => {
         'application/problem+json',
       ),
     );
-    renderApp('/status');
+    await renderApp('/status');
 
     const overall = await findOverall('error');
     const alert = within(overall).getByTestId('error-alert');
@@ -126,7 +126,7 @@ describe('StatusPage', () => {
 
   it('shows the loading state until the first answer', async () => {
     mockFetch(() => new Promise<Response>(() => {}));
-    renderApp('/status');
+    await renderApp('/status');
 
     const overall = await findOverall('loading');
     expect(overall).toHaveTextContent('正在检查服务状态…');
@@ -135,7 +135,7 @@ describe('StatusPage', () => {
 
   it('shows the empty state when no service is reported', async () => {
     mockFetch(() => jsonResponse({ status: 'ok', checked_at: '2026-11-26T08:00:00Z', services: [] }));
-    renderApp('/status');
+    await renderApp('/status');
 
     await findOverall('ok');
     expect(await screen.findByText('没有可显示的服务')).toBeInTheDocument();
@@ -144,7 +144,7 @@ describe('StatusPage', () => {
 
   it('switches the visible text from Chinese to English', async () => {
     const fetchMock = mockFetch(() => jsonResponse(DEGRADED));
-    renderApp('/status');
+    await renderApp('/status');
 
     await findOverall('degraded');
     expect(screen.getByTestId('product-name')).toHaveTextContent('人才计划平台');

@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Flex, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Empty, Flex, Space, Spin, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,8 +8,10 @@ import { currentLanguage } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 import type { HealthResponse, ServiceHealth } from './statusQueries';
 import { isServiceStatus, useHealthQuery } from './statusQueries';
+import ToneTag from '../../components/ToneTag';
+import { usePageTitle } from '../../components/usePageTitle';
 
-const STATUS_COLORS = { up: 'green', down: 'red', not_ready: 'orange' } as const;
+const STATUS_TONES = { up: 'success', down: 'error', not_ready: 'warning' } as const;
 const KNOWN_SERVICES = ['gateway', 'agencies', 'applications', 'funding'] as const;
 type KnownService = (typeof KNOWN_SERVICES)[number];
 
@@ -21,13 +23,13 @@ function ServiceStatusTag({ service }: { service: ServiceHealth }) {
   const { t } = useTranslation();
   const known = isServiceStatus(service.status);
   return (
-    <Tag
-      color={known ? STATUS_COLORS[service.status as keyof typeof STATUS_COLORS] : 'default'}
+    <ToneTag
+      tone={known ? STATUS_TONES[service.status as keyof typeof STATUS_TONES] : 'neutral'}
       data-testid={`service-status-${service.name}`}
       data-status={service.status}
     >
-      {known ? t(`status.serviceStatus.${service.status as keyof typeof STATUS_COLORS}`) : service.status}
-    </Tag>
+      {known ? t(`status.serviceStatus.${service.status as keyof typeof STATUS_TONES}`) : service.status}
+    </ToneTag>
   );
 }
 
@@ -62,6 +64,7 @@ function OverallStatus({ health }: { health: HealthResponse }) {
 
 export default function StatusPage() {
   const { t } = useTranslation();
+  usePageTitle(t('status.title'));
   const query = useHealthQuery();
   const { data, error, refetch } = query;
   const none = t('common.none');

@@ -7,7 +7,7 @@ import { callsTo, jsonResponse, mockApi, problemResponse, renderApp } from '../.
 describe('TaskPage', () => {
   it('shows the clause, the owners as links and one progress bar per deliverable coloured by status', async () => {
     const fetchMock = mockApi({ 'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5) });
-    renderApp('/tasks/liaoning-2018-2020/5');
+    await renderApp('/tasks/liaoning-2018-2020/5');
 
     expect(await screen.findByTestId('task-title')).toHaveTextContent('实施青年英才储备计划');
     expect(screen.getByTestId('task-clause')).toHaveTextContent('力争三年储备博士、博士后 2 万左右');
@@ -27,7 +27,7 @@ describe('TaskPage', () => {
       ['red', '4'],
     ]);
     const strokes = bars.map((bar) => (bar.querySelector('.ant-progress-bg, .ant-progress-track') as HTMLElement | null)?.style.background);
-    expect(strokes).toEqual(['rgb(82, 196, 26)', 'rgb(250, 173, 20)', 'rgb(255, 77, 79)']);
+    expect(strokes).toEqual(['rgb(56, 158, 13)', 'rgb(212, 136, 6)', 'rgb(207, 19, 34)']);
     expect(bars.map((bar) => bar.textContent)).toEqual(['45%', '30%', '4%']);
 
     const first = screen.getByTestId('deliverable-t05-doctors-postdocs');
@@ -68,7 +68,7 @@ describe('TaskPage', () => {
           size: 10,
         }),
     });
-    renderApp('/tasks/liaoning-2018-2020/5');
+    await renderApp('/tasks/liaoning-2018-2020/5');
 
     const first = await screen.findByTestId('deliverable-t05-doctors-postdocs');
     fireEvent.click(within(first).getByTestId('toggle-reports'));
@@ -83,7 +83,7 @@ describe('TaskPage', () => {
     mockApi({
       'GET /api/agencies/tasks/liaoning-2018-2020/99': () => problemResponse(404, 'task_not_found', '任务不存在。'),
     });
-    renderApp('/tasks/liaoning-2018-2020/99');
+    await renderApp('/tasks/liaoning-2018-2020/99');
 
     expect(await screen.findByText('任务不存在')).toBeInTheDocument();
     expect(screen.getByTestId('task-page')).toHaveAttribute('data-status', 'not-found');

@@ -1,28 +1,43 @@
 import { Breadcrumb, Button, Card, Descriptions, Empty, Flex, Result, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
-import type { Deliverable, Owner, ReportRead, Target } from '../../api/agencies';
+import type { Deliverable, Owner, ReportRead, TaskRead } from '../../api/agencies';
 import { agencyName, useDeliverableReportsQuery, useTaskQuery } from '../../api/agencies';
 import { isApiError } from '../../api/http';
+import { isAgencyStaff } from '../../auth/authApi';
+import { useAuth } from '../../auth/AuthProvider';
 import { AgencyLink } from '../../components/AgencyLink';
 import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
 import StatusProgress from '../../components/StatusProgress';
+import ToneTag from '../../components/ToneTag';
+import { usePageTitle } from '../../components/usePageTitle';
+import withFeedback from '../../components/withFeedback';
 import { formatDate, formatDateTime, formatNumber } from '../../i18n/format';
+import type { ReportTarget } from '../reports/ReportFormModal';
+import ReportFormModal from '../reports/ReportFormModal';
+import { ReportStatusTag } from '../reports/ReportTable';
+import type { ReviewTarget } from '../reports/ReviewModal';
+import ReviewModal from '../reports/ReviewModal';
+import { sectionLabel } from './sectionLabel';
+import { useTargetText } from './targetText';
 
-/** "约 10 名", "不少于 100 家", "1–2 个" in the UI language. */
-function useTargetText() {
-  const { t, i18n } = useTranslation();
-  const language = i18n.resolvedLanguage ?? 'zh-CN';
-  return (target: Pick<Target, 'value' | 'value_max' | 'unit' | 'comparator'>) =>
-    t(`tasks.deliverable.comparators.${target.comparator}`, {
-      value: formatNumber(target.value, language, 2),
-      max: target.value_max != null ? formatNumber(target.value_max, language, 2) : '',
-      unit: target.unit,
-    });
+/** Whether the agency is among the task's owners in `role` (itself, or through a group such as 各市). */
+function owns(task: TaskRead, agency: string | null | undefined, role?: Owner['role']): boolean {
+  if (!agency) return false;
+  return task.owners.some(
+    (owner) => (!role || owner.role === role) && (owner.agency.code === agency || owner.members.some((member) => member.code === agency)),
+  );
+}
+
+/** What the signed-in reviewer's agency may do on this task: report on it, review its reports. */
+function useTaskPowers(task: TaskRead | undefined) {
+  const { user } = useAuth();
+  const agency = isAgencyStaff(user) ? user!.agency_code : null;
+  return { canReport: Boolean(task && owns(task, agency)), canReview: Boolean(task && owns(task, agency, 'lead')) };
 }
 
 function OwnerList({ owners }: { owners: Owner[] }) {
@@ -48,10 +63,10 @@ function OwnerList({ owners }: { owners: Owner[] }) {
 }
 
 const REPORTS_PAGE_SIZE = 10;
-const REPORT_STATUS_COLORS = { pending: 'processing', accepted: 'success', returned: 'error' } as const;
+const STATUS_TONES = { green: 'success', amber: 'warning', red: 'error' } as const;
 
-/** The deliverable's reports, newest first, fetched when first opened. */
-function ReportList({ deliverable }: { deliverable: Deliverable }) {
+/** The deliverable's reports, newest first, fetched when first opened; the lead agency reviews pending ones here. */
+function ReportList({ deliverable, onReview }: { deliverable: Deliverable; onReview?: (target: ReviewTarget) => void }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const [page, setPage] = useState(1);
@@ -76,9 +91,7 @@ function ReportList({ deliverable }: { deliverable: Deliverable }) {
       title: t('tasks.deliverable.reportColumns.status'),
       dataIndex: 'status',
       key: 'status',
-      render: (status: ReportRead['status']) => (
-        <Tag color={REPORT_STATUS_COLORS[status]}>{t(`tasks.deliverable.reportStatus.${status}`)}</Tag>
-      ),
+      render: (status: ReportRead['status']) => <ReportStatusTag status={status} />,
     },
     {
       title: t('tasks.deliverable.reportColumns.submittedAt'),
@@ -93,13 +106,30 @@ function ReportList({ deliverable }: { deliverable: Deliverable }) {
         <Flex vertical gap={2}>
           <Typography.Text>{report.narrative}</Typography.Text>
           {report.review_comment && (
-            <Typography.Text type="secondary">
-              {t('tasks.deliverable.reportColumns.comment')}：{report.review_comment}
-            </Typography.Text>
+            <Typography.Text type="secondary">{t('reports.columns.comment', { comment: report.review_comment })}</Typography.Text>
           )}
         </Flex>
       ),
     },
+    ...(onReview
+      ? [
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            render: (_: unknown, report: ReportRead) =>
+              report.status === 'pending' ? (
+                <Flex gap={8}>
+                  <Button size="small" type="primary" onClick={() => onReview({ report, decision: 'accept' })} data-testid="report-accept">
+                    {t('reports.review.accept')}
+                  </Button>
+                  <Button size="small" danger onClick={() => onReview({ report, decision: 'return' })} data-testid="report-return">
+                    {t('reports.review.return')}
+                  </Button>
+                </Flex>
+              ) : null,
+          },
+        ]
+      : []),
   ];
   return (
     <Table<ReportRead>
@@ -123,7 +153,15 @@ function ReportList({ deliverable }: { deliverable: Deliverable }) {
   );
 }
 
-function DeliverableCard({ deliverable }: { deliverable: Deliverable }) {
+interface DeliverableCardProps {
+  deliverable: Deliverable;
+  /** The indicator of the deliverable this one is a part of, if any. */
+  partOf: string | undefined;
+  onReport?: () => void;
+  onReview?: (target: ReviewTarget) => void;
+}
+
+function DeliverableCard({ deliverable, partOf, onReport, onReview }: DeliverableCardProps) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const targetText = useTargetText();
@@ -134,16 +172,23 @@ function DeliverableCard({ deliverable }: { deliverable: Deliverable }) {
   return (
     <Card
       size="small"
+      id={deliverable.code}
       data-testid={`deliverable-${deliverable.code}`}
       title={
-        <Flex gap={8} align="center" wrap>
+        <Flex gap={8} align="center" wrap style={{ whiteSpace: 'normal', padding: '4px 0' }}>
           <span>{deliverable.indicator}</span>
-          <Tag color={progress.status === 'green' ? 'success' : progress.status === 'amber' ? 'warning' : 'error'} data-testid="deliverable-status">
+          <ToneTag tone={STATUS_TONES[progress.status]} data-testid="deliverable-status" data-status={progress.status}>
             {t(`tasks.deliverable.status.${progress.status}`)}
-          </Tag>
+          </ToneTag>
         </Flex>
       }
-      extra={<Typography.Text type="secondary">{targetText(deliverable)}</Typography.Text>}
+      extra={
+        onReport ? (
+          <Button type="primary" size="small" onClick={onReport} data-testid="deliverable-report">
+            {t('reports.file')}
+          </Button>
+        ) : undefined
+      }
     >
       <Flex vertical gap={12}>
         <Typography.Paragraph style={{ marginBottom: 0 }}>
@@ -152,12 +197,12 @@ function DeliverableCard({ deliverable }: { deliverable: Deliverable }) {
           <Typography.Text type="secondary">”</Typography.Text>
           {deliverable.part_of && (
             <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-              {t('tasks.deliverable.partOf', { code: deliverable.part_of })}
+              {t('tasks.deliverable.partOf', { indicator: partOf ?? deliverable.part_of })}
             </Typography.Text>
           )}
         </Typography.Paragraph>
 
-        <StatusProgress percent={progress.percent} status={progress.status} testId="deliverable-progress" />
+        <StatusProgress percent={progress.percent} status={progress.status} testId="deliverable-progress" label={deliverable.indicator} />
 
         <Descriptions
           size="small"
@@ -188,9 +233,11 @@ function DeliverableCard({ deliverable }: { deliverable: Deliverable }) {
             <Flex wrap gap={8} style={{ marginTop: 4 }} data-testid="deliverable-by-agency">
               {deliverable.by_agency.map((share, index) => (
                 <Tag key={share.agency?.code ?? `none-${index}`} style={{ marginInlineEnd: 0 }}>
-                  {share.agency ? agencyName(share.agency, language) : t('tasks.deliverable.noAgency')}：
-                  {formatNumber(share.value, language, 2)} {deliverable.unit}
-                  {share.period ? `（${share.period}）` : ''}
+                  {t(share.period ? 'tasks.deliverable.shareWithPeriod' : 'tasks.deliverable.share', {
+                    agency: share.agency ? agencyName(share.agency, language) : t('tasks.deliverable.noAgency'),
+                    value: `${formatNumber(share.value, language, 2)} ${deliverable.unit}`,
+                    period: share.period,
+                  })}
                 </Tag>
               ))}
             </Flex>
@@ -198,38 +245,52 @@ function DeliverableCard({ deliverable }: { deliverable: Deliverable }) {
         )}
 
         <div data-testid="deliverable-reports">
-          <Typography.Text strong>{t('tasks.deliverable.reports')}：</Typography.Text>
+          <Typography.Text strong>{t('tasks.deliverable.reportsLabel')}</Typography.Text>{' '}
           {reports.total === 0 ? (
             <Typography.Text type="secondary">{t('tasks.deliverable.noReports')}</Typography.Text>
           ) : (
             <Typography.Text>
-              {t('tasks.deliverable.reportCounts', {
-                total: reports.total,
-                accepted: reports.accepted,
-                pending: reports.pending,
-                returned: reports.returned,
-              })}
-              {reports.latest_period && `；${t('tasks.deliverable.latestPeriod')} ${reports.latest_period}`}
-              {reports.latest_submitted_at &&
-                `；${t('tasks.deliverable.latestSubmittedAt')} ${formatDateTime(reports.latest_submitted_at, language)}`}
+              {[
+                t('tasks.deliverable.reportCounts', {
+                  total: reports.total,
+                  accepted: reports.accepted,
+                  pending: reports.pending,
+                  returned: reports.returned,
+                }),
+                reports.latest_period && t('tasks.deliverable.latestPeriod', { period: reports.latest_period }),
+                reports.latest_submitted_at && t('tasks.deliverable.latestSubmittedAt', { time: formatDateTime(reports.latest_submitted_at, language) }),
+              ]
+                .filter(Boolean)
+                .join(t('tasks.deliverable.clauseSeparator'))}
               <Button type="link" size="small" onClick={() => setShowReports(!showReports)} data-testid="toggle-reports">
                 {showReports ? t('tasks.deliverable.hideReports') : t('tasks.deliverable.showReports')}
               </Button>
             </Typography.Text>
           )}
         </div>
-        {showReports && <ReportList deliverable={deliverable} />}
+        {showReports && <ReportList deliverable={deliverable} onReview={onReview} />}
       </Flex>
     </Card>
   );
 }
 
-export default function TaskPage() {
+function TaskPage() {
   const { t } = useTranslation();
   const params = useParams();
   const planCode = params.planCode ?? '';
   const number = Number(params.number);
   const task = useTaskQuery(planCode, number);
+  const { canReport, canReview } = useTaskPowers(task.data);
+  const [filing, setFiling] = useState<ReportTarget | null>(null);
+  const [reviewing, setReviewing] = useState<ReviewTarget | null>(null);
+  usePageTitle(task.data ? `${t('tasks.numberLabel', { number: task.data.number })} ${task.data.title}` : t('tasks.numberLabel', { number: params.number }));
+
+  // A link to one deliverable (#code) scrolls to it once the task has loaded.
+  const loaded = Boolean(task.data);
+  useEffect(() => {
+    if (!loaded || !window.location.hash) return;
+    document.getElementById(decodeURIComponent(window.location.hash.slice(1)))?.scrollIntoView();
+  }, [loaded]);
 
   const breadcrumb = (
     <Breadcrumb
@@ -297,7 +358,7 @@ export default function TaskPage() {
         column={1}
         items={[
           { key: 'plan', label: t('tasks.detail.plan'), children: data.plan.title },
-          { key: 'section', label: t('tasks.detail.section'), children: `${data.section.numeral}、${data.section.title}` },
+          { key: 'section', label: t('tasks.detail.section'), children: sectionLabel(data.section, t) },
           ...(data.group
             ? [{ key: 'group', label: t('tasks.detail.group'), children: `${data.group.numeral}${data.group.title}` }]
             : []),
@@ -327,7 +388,7 @@ export default function TaskPage() {
                 <Typography.Text type="secondary">{t('tasks.notAvailable')}</Typography.Text>
               ) : (
                 <div style={{ maxWidth: 360 }}>
-                  <StatusProgress percent={data.progress_percent} testId="task-progress" />
+                  <StatusProgress percent={data.progress_percent} testId="task-progress" label={t('tasks.detail.overallProgress')} />
                 </div>
               ),
           },
@@ -353,11 +414,33 @@ export default function TaskPage() {
       ) : (
         <Flex vertical gap={12} data-testid="deliverables">
           {data.deliverables.map((deliverable) => (
-            <DeliverableCard key={deliverable.code} deliverable={deliverable} />
+            <DeliverableCard
+              key={deliverable.code}
+              deliverable={deliverable}
+              partOf={data.deliverables.find((other) => other.code === deliverable.part_of)?.indicator}
+              onReport={
+                canReport && deliverable.progress.source === 'reported'
+                  ? () =>
+                      setFiling({
+                        code: deliverable.code,
+                        indicator: deliverable.indicator,
+                        unit: deliverable.unit,
+                        reporting: deliverable.reporting,
+                        due: deliverable.due,
+                        planCode: data.plan.code,
+                      })
+                  : undefined
+              }
+              onReview={canReview ? setReviewing : undefined}
+            />
           ))}
         </Flex>
       )}
+      <ReportFormModal target={filing} onClose={() => setFiling(null)} />
+      <ReviewModal target={reviewing} onClose={() => setReviewing(null)} />
     </Flex>
   );
 }
+
+export default withFeedback(TaskPage);
 

@@ -1,40 +1,29 @@
-import { Button, Empty, Flex, Input, Select, Table, Tooltip, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
-import type { HTMLAttributes } from 'react';
+import { Button, Empty, Typography } from 'antd';
+import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 
-import type { OwnerRole, TaskListParams, TaskSummary } from '../../api/agencies';
-import { taskPath, usePlanQuery, usePlansQuery, useTasksQuery } from '../../api/agencies';
+import type { AgencyKind, OwnerRole } from '../../api/agencies';
+import { AGENCY_KINDS, agencyName, taskPath, useAgenciesQuery, usePlanQuery, usePlansQuery, useTasksQuery } from '../../api/agencies';
 import { AgencyLinks } from '../../components/AgencyLink';
-import AgencySelect from '../../components/AgencySelect';
 import ErrorAlert from '../../components/ErrorAlert';
+import Pager from '../../components/Pager';
 import StatusProgress from '../../components/StatusProgress';
+import { usePageTitle } from '../../components/usePageTitle';
+import { sectionLabel } from './sectionLabel';
+import type { TaskFilters } from './taskFilters';
+import { readTaskFilters, taskListParams, TASKS_PAGE_SIZE } from './taskFilters';
+import './TasksPage.css';
 
-const PAGE_SIZE = 20;
 const ROLES: readonly OwnerRole[] = ['lead', 'responsible'];
-
-function positiveInt(value: string | null): number | undefined {
-  if (!value || !/^\d+$/.test(value)) return undefined;
-  const number = Number(value);
-  return number > 0 ? number : undefined;
-}
 
 /** The list's filters live in the URL, so a filtered list can be bookmarked and shared. */
 function useTaskFilters() {
   const [search, setSearch] = useSearchParams();
-  const role = search.get('role');
-  const filters = {
-    plan: search.get('plan') ?? undefined,
-    q: search.get('q') ?? undefined,
-    section: positiveInt(search.get('section')),
-    agency: search.get('agency') ?? undefined,
-    role: role === 'lead' || role === 'responsible' ? role : undefined,
-    page: positiveInt(search.get('page')) ?? 1,
-  } satisfies Omit<TaskListParams, 'size'>;
+  const filters = readTaskFilters(search);
 
-  const update = (changes: Partial<Record<keyof typeof filters, string | number | undefined>>) => {
+  const update = (changes: Partial<Record<keyof TaskFilters, string | number | undefined>>) => {
     const next = new URLSearchParams(search);
     for (const [name, value] of Object.entries(changes)) {
       if (value === undefined || value === '') next.delete(name);
@@ -49,168 +38,212 @@ function useTaskFilters() {
   return { filters, update, clear: () => setSearch(new URLSearchParams(), { replace: true }) };
 }
 
+/** Agencies grouped by kind (party departments, government departments, cities, …), as a native select. */
+function AgencyFilter({ value, onChange }: { value: string | undefined; onChange: (code: string | undefined) => void }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  const agencies = useAgenciesQuery();
+  const byKind = (kind: AgencyKind) => (agencies.data ?? []).filter((agency) => agency.kind === kind);
+  return (
+    <select
+      className="tpp-control"
+      value={value ?? ''}
+      onChange={(event) => onChange(event.target.value || undefined)}
+      aria-label={t('tasks.filters.agency')}
+      data-testid="agency-filter"
+    >
+      <option value="">{t('tasks.filters.allAgencies')}</option>
+      {AGENCY_KINDS.map((kind) =>
+        byKind(kind).length === 0 ? null : (
+          <optgroup key={kind} label={t(`agencies.kinds.${kind}`)}>
+            {byKind(kind).map((agency) => (
+              <option key={agency.code} value={agency.code}>
+                {agencyName(agency, language)}
+              </option>
+            ))}
+          </optgroup>
+        ),
+      )}
+      {value && agencies.isSuccess && !agencies.data.some((agency) => agency.code === value) && <option value={value}>{value}</option>}
+    </select>
+  );
+}
+
+/**
+ * 任务清单: the plan's tasks with their owners and progress. A plain table and native controls keep the
+ * page light: it is the one most visitors open first.
+ */
 export default function TasksPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const english = (i18n.resolvedLanguage ?? 'zh-CN').startsWith('en');
   const { filters, update, clear } = useTaskFilters();
   const plans = usePlansQuery();
-  const planCode = filters.plan ?? plans.data?.[0]?.code;
-  const plan = usePlanQuery(planCode);
+  const onlyPlan = plans.data?.length === 1 ? plans.data[0] : undefined;
+  // Sections are numbered within a plan: they come from the chosen plan, or the only one there is.
+  const sectionsPlan = filters.plan ?? onlyPlan?.code;
+  const plan = usePlanQuery(sectionsPlan);
   const [text, setText] = useState(filters.q ?? '');
   useEffect(() => setText(filters.q ?? ''), [filters.q]);
 
-  const params: TaskListParams = { ...filters, plan: planCode, size: PAGE_SIZE };
-  // Wait for the plan list so the first request already names the plan.
-  const tasks = useTasksQuery(params, plans.isSuccess || plans.isError);
+  // Asked for at once, alongside the plan list (see readTaskFilters).
+  const tasks = useTasksQuery(taskListParams(filters));
   const filtered = Boolean(filters.q || filters.section || filters.agency);
+  const shownPlan = plans.data?.find((item) => item.code === sectionsPlan);
+  const planTitle = shownPlan ? (english && shownPlan.title_en ? shownPlan.title_en : shownPlan.title) : undefined;
+  usePageTitle(t('tasks.title'));
 
-  const columns: TableColumnsType<TaskSummary> = [
-    {
-      title: t('tasks.table.number'),
-      dataIndex: 'number',
-      key: 'number',
-      width: 72,
-      align: 'center',
-    },
-    {
-      title: t('tasks.table.title'),
-      dataIndex: 'title',
-      key: 'title',
-      render: (title: string, task) => (
-        <Link to={taskPath(task.plan_code, task.number)} data-testid="task-link">
-          {title}
-        </Link>
-      ),
-    },
-    {
-      title: t('tasks.table.lead'),
-      dataIndex: 'lead',
-      key: 'lead',
-      render: (_: unknown, task) => <AgencyLinks agencies={task.lead} />,
-    },
-    {
-      title: t('tasks.table.responsible'),
-      dataIndex: 'responsible',
-      key: 'responsible',
-      render: (_: unknown, task) => <AgencyLinks agencies={task.responsible} limit={4} />,
-    },
-    {
-      title: t('tasks.table.deliverables'),
-      dataIndex: 'deliverable_count',
-      key: 'deliverables',
-      align: 'center',
-      width: 96,
-    },
-    {
-      title: t('tasks.table.progress'),
-      dataIndex: 'progress_percent',
-      key: 'progress',
-      width: 160,
-      render: (percent: number | null) =>
-        percent === null ? (
-          <Typography.Text type="secondary">{t('tasks.notAvailable')}</Typography.Text>
-        ) : (
-          <StatusProgress percent={percent} size="small" testId="task-progress" />
-        ),
-    },
-  ];
+  const onSearch = (event: FormEvent) => {
+    event.preventDefault();
+    update({ q: text.trim() || undefined });
+  };
 
-  const sections = plan.data?.sections ?? [];
-
+  const items = tasks.data?.items ?? [];
   return (
-    <Flex vertical gap={16} data-testid="tasks-page">
+    <div className="tpp-stack" data-testid="tasks-page">
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>
           {t('tasks.title')}
         </Typography.Title>
-        <Typography.Text type="secondary">{plan.data?.title ?? t('tasks.description')}</Typography.Text>
+        <Typography.Text type="secondary">{planTitle ?? t('tasks.description')}</Typography.Text>
       </div>
 
-      <Input.Search
-        value={text}
-        onChange={(event) => setText(event.target.value)}
-        onSearch={(value) => update({ q: value.trim() || undefined })}
-        placeholder={t('tasks.search.placeholder')}
-        aria-label={t('tasks.search.label')}
-        enterButton={t('tasks.search.button')}
-        allowClear
-        maxLength={100}
-        size="large"
-        data-testid="task-search"
-      />
+      <form role="search" className="tpp-search" onSubmit={onSearch} data-testid="task-search">
+        <input
+          type="search"
+          className="tpp-control"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          placeholder={t('tasks.search.placeholder')}
+          aria-label={t('tasks.search.label')}
+          maxLength={100}
+        />
+        <Button type="primary" htmlType="submit" size="large">
+          {t('tasks.search.button')}
+        </Button>
+      </form>
 
-      <Flex wrap gap={12} align="center">
+      <div className="tpp-filters tpp-filter-row">
         {(plans.data?.length ?? 0) > 1 && (
-          <Select<string>
-            value={planCode}
-            onChange={(code) => update({ plan: code, section: undefined })}
+          <select
+            className="tpp-control"
+            value={filters.plan ?? ''}
+            onChange={(event) => update({ plan: event.target.value || undefined, section: undefined })}
             aria-label={t('tasks.filters.plan')}
-            style={{ minWidth: 280 }}
             data-testid="plan-filter"
-            options={plans.data!.map((item) => ({ value: item.code, label: item.title }))}
-          />
+          >
+            <option value="">{t('tasks.filters.allPlans')}</option>
+            {plans.data!.map((item) => (
+              <option key={item.code} value={item.code}>
+                {english && item.title_en ? item.title_en : item.title}
+              </option>
+            ))}
+          </select>
         )}
-        <Select<number>
-          value={filters.section}
-          onChange={(section) => update({ section })}
-          allowClear
-          placeholder={t('tasks.filters.allSections')}
+        <select
+          className="tpp-control"
+          value={filters.section ?? ''}
+          disabled={!sectionsPlan}
+          onChange={(event) => {
+            const section = Number(event.target.value) || undefined;
+            update({ section, plan: section === undefined ? filters.plan : sectionsPlan });
+          }}
           aria-label={t('tasks.filters.section')}
-          loading={plan.isLoading}
-          style={{ minWidth: 200 }}
           data-testid="section-filter"
-          options={sections.map((section) => ({ value: section.number, label: `${section.numeral}、${section.title}` }))}
-        />
-        <AgencySelect
-          value={filters.agency}
-          onChange={(agency) => update({ agency })}
-          allowClear
-          placeholder={t('tasks.filters.allAgencies')}
-          aria-label={t('tasks.filters.agency')}
-          style={{ minWidth: 260 }}
-          data-testid="agency-filter"
-        />
-        <Tooltip title={filters.agency ? undefined : t('tasks.filters.roleNeedsAgency')}>
-          <Select<OwnerRole>
-            value={filters.role}
-            onChange={(role) => update({ role })}
-            allowClear
-            disabled={!filters.agency}
-            placeholder={t('tasks.filters.anyRole')}
-            aria-label={t('tasks.filters.role')}
-            style={{ minWidth: 160 }}
-            data-testid="role-filter"
-            options={ROLES.map((role) => ({ value: role, label: t(`tasks.roles.${role}`) }))}
-          />
-        </Tooltip>
+        >
+          <option value="">{t('tasks.filters.allSections')}</option>
+          {(plan.data?.sections ?? []).map((section) => (
+            <option key={section.number} value={section.number}>
+              {sectionLabel(section, t)}
+            </option>
+          ))}
+        </select>
+        <AgencyFilter value={filters.agency} onChange={(agency) => update({ agency })} />
+        <select
+          className="tpp-control"
+          value={filters.role ?? ''}
+          disabled={!filters.agency}
+          title={filters.agency ? undefined : t('tasks.filters.roleNeedsAgency')}
+          onChange={(event) => update({ role: event.target.value || undefined })}
+          aria-label={t('tasks.filters.role')}
+          data-testid="role-filter"
+        >
+          <option value="">{t('tasks.filters.anyRole')}</option>
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {t(`tasks.roles.${role}`)}
+            </option>
+          ))}
+        </select>
         {filtered && (
-          <Button onClick={clear} data-testid="clear-filters">
+          <Button onClick={clear} size="large" data-testid="clear-filters">
             {t('tasks.filters.reset')}
           </Button>
         )}
-      </Flex>
+      </div>
 
       {tasks.isError && <ErrorAlert error={tasks.error} title={t('tasks.loadError')} onRetry={() => void tasks.refetch()} />}
 
-      <Table<TaskSummary>
-        rowKey={(task) => `${task.plan_code}/${task.number}`}
-        columns={columns}
-        dataSource={tasks.data?.items ?? []}
-        loading={tasks.isFetching || plans.isLoading}
-        size="middle"
-        scroll={{ x: 'max-content' }}
-        aria-label={t('tasks.table.caption')}
-        onRow={(task) => ({ 'data-testid': `task-row-${task.number}` }) as HTMLAttributes<HTMLElement>}
-        locale={{ emptyText: tasks.isSuccess ? <Empty description={t('tasks.table.empty')} /> : <div style={{ height: 120 }} /> }}
-        pagination={{
-          current: filters.page,
-          pageSize: PAGE_SIZE,
-          total: tasks.data?.total ?? 0,
-          showSizeChanger: false,
-          hideOnSinglePage: true,
-          showTotal: (total) => t('common.pagination.total', { total }),
-          onChange: (page) => update({ page }),
-        }}
-      />
-    </Flex>
+      <div className="tpp-table-scroll" aria-busy={tasks.isFetching}>
+        <table className={english ? 'tpp-table tpp-tasks-table tpp-tasks-table-en' : 'tpp-table tpp-tasks-table'}>
+          <caption className="tpp-visually-hidden">{t('tasks.table.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="tpp-col-number tpp-col-center">
+                {t('tasks.table.number')}
+              </th>
+              <th scope="col" className="tpp-col-title">
+                {t('tasks.table.title')}
+              </th>
+              <th scope="col" className="tpp-col-lead tpp-hide-below-sm">
+                {t('tasks.table.lead')}
+              </th>
+              <th scope="col" className="tpp-col-responsible tpp-hide-below-lg">
+                {t('tasks.table.responsible')}
+              </th>
+              <th scope="col" className="tpp-col-count tpp-col-center tpp-hide-below-md">
+                {t('tasks.table.deliverables')}
+              </th>
+              <th scope="col" className="tpp-col-progress">
+                {t('tasks.table.progress')}
+              </th>
+            </tr>
+          </thead>
+          <tbody style={{ opacity: tasks.isPlaceholderData ? 0.5 : 1 }}>
+            {items.map((task) => (
+              <tr key={`${task.plan_code}/${task.number}`} data-testid={`task-row-${task.number}`}>
+                <td className="tpp-col-center">{task.number}</td>
+                <th scope="row" className="tpp-task-title">
+                  <Link to={taskPath(task.plan_code, task.number)} data-testid="task-link">
+                    {task.title}
+                  </Link>
+                </th>
+                <td className="tpp-hide-below-sm">
+                  <AgencyLinks agencies={task.lead} />
+                </td>
+                <td className="tpp-hide-below-lg">
+                  <AgencyLinks agencies={task.responsible} limit={4} />
+                </td>
+                <td className="tpp-col-center tpp-hide-below-md">{task.deliverable_count}</td>
+                <td>
+                  {task.progress_percent === null ? (
+                    <span className="tpp-secondary">{t('tasks.notAvailable')}</span>
+                  ) : (
+                    <StatusProgress percent={task.progress_percent} size="small" testId="task-progress" label={task.title} />
+                  )}
+                </td>
+              </tr>
+            ))}
+            {items.length === 0 && (
+              <tr>
+                <td colSpan={6} data-testid="tasks-empty">
+                  {tasks.isSuccess ? <Empty description={t('tasks.table.empty')} /> : <div className="tpp-table-loading">{t('common.loading')}</div>}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <Pager page={filters.page} size={TASKS_PAGE_SIZE} total={tasks.data?.total ?? 0} onChange={(page) => update({ page })} testId="tasks-pager" />
+    </div>
   );
 }

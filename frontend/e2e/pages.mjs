@@ -1,0 +1,258 @@
+// Every page as each role sees it, in a real browser against the running platform: axe-core's WCAG 2.1
+// A/AA rules find nothing, no page scrolls sideways at desktop (1440) or phone (390) width, the phone
+// menu opens, Chinese and English both show, each page has its own title. Then the work itself: a
+// reviewer reports progress and reviews it, an administrator escalates an overdue report.
+//   ADMIN_USERNAME=… ADMIN_PASSWORD=… REVIEWER_USERNAME=… REVIEWER_PASSWORD=… BASE_URL=… node e2e/pages.mjs
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+import { BASE_URL, closeBrowser, createReporter, expect, getBrowser, screenshot } from './browser.mjs';
+
+const require = createRequire(import.meta.url);
+// Evaluated through the DevTools protocol, which the page's Content-Security-Policy (script-src 'self') does not block.
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const PLAN = 'liaoning-2018-2020';
+const byTestId = (id) => `[data-testid="${id}"]`;
+
+const ROLES = {
+  reviewer: { username: process.env.REVIEWER_USERNAME ?? '', password: process.env.REVIEWER_PASSWORD ?? '' },
+  admin: { username: process.env.ADMIN_USERNAME ?? '', password: process.env.ADMIN_PASSWORD ?? '' },
+};
+
+// What each role opens, and what shows the page has its content (not just its frame).
+const PUBLIC_PAGES = [
+  { path: '/', ready: `${byTestId('dashboard')}[data-status="ready"]` },
+  { path: '/tasks', ready: byTestId('task-row-1') },
+  { path: `/tasks/${PLAN}/5`, ready: `${byTestId('task-page')}[data-status="ready"]` },
+  { path: '/deliverables', ready: `${byTestId('deliverables-page')}[data-status="ready"]` },
+  { path: '/matrix', ready: byTestId('matrix-table') },
+  { path: '/agencies/prov-hrss-dept', ready: `${byTestId('agency-page')}[data-status="ready"]` },
+  { path: '/status', ready: `${byTestId('overall-status')}[data-status="ok"]` },
+  { path: '/login', ready: byTestId('login-page') },
+  { path: '/register', ready: byTestId('register-submit') },
+  { path: '/no-such-page', ready: byTestId('not-found-page') },
+];
+const ROLE_PAGES = {
+  reviewer: [
+    { path: '/', ready: `body:has(${byTestId('my-work')}):has(${byTestId('dashboard')}[data-status="ready"])` },
+    { path: '/reports', ready: byTestId('reports-to-review') },
+    { path: '/supervision', ready: byTestId('overdue-table') },
+    { path: '/my-agency', ready: `${byTestId('agency-page')}[data-status="ready"]` },
+    { path: `/tasks/${PLAN}/5`, ready: byTestId('deliverable-report') },
+    { path: '/admin/api-keys', ready: byTestId('api-keys-page') },
+  ],
+  admin: [
+    { path: '/', ready: `body:has(${byTestId('work-to-escalate')} tbody tr):has(${byTestId('dashboard')}[data-status="ready"]):has(${byTestId('chart-overdue-table')} tbody tr)` },
+    { path: '/supervision', ready: byTestId('overdue-by-agency') },
+    { path: '/admin/users', ready: '[data-testid^="user-row-"]' },
+    { path: '/admin/api-keys', ready: byTestId('api-keys-page') },
+  ],
+};
+
+/** Runs axe-core's WCAG 2.1 A and AA rules on the page; returns "rule ×nodes" for each violation. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    WCAG_TAGS,
+  );
+  return result.violations.map((violation) => {
+    const where = violation.nodes.slice(0, 2).map((node) => node.target.join(' ')).join(' | ');
+    return `${violation.id} ×${violation.nodes.length} (${where})`;
+  });
+}
+
+async function pageWidth(page) {
+  return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, window: window.innerWidth }));
+}
+
+async function newContext({ viewport, language, storageState }) {
+  const browser = await getBrowser();
+  const context = await browser.newContext({ viewport, storageState });
+  await context.addInitScript((lng) => window.localStorage.setItem('tpp.lang', lng), language);
+  return context;
+}
+
+async function signIn(role) {
+  const { username, password } = ROLES[role];
+  expect(username && password, `set ${role.toUpperCase()}_USERNAME and ${role.toUpperCase()}_PASSWORD`);
+  const context = await newContext({ viewport: DESKTOP, language: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${BASE_URL}/login`);
+    await page.locator(byTestId('login-username')).fill(username);
+    await page.locator(byTestId('login-password')).fill(password);
+    await page.locator(byTestId('login-submit')).click();
+    await page.locator(`${byTestId('user-menu')}[data-status="signedIn"]`).first().waitFor({ timeout: 15_000 });
+    return await context.storageState();
+  } finally {
+    await context.close();
+  }
+}
+
+async function open(page, { path, ready }) {
+  await page.goto(BASE_URL + path, { waitUntil: 'domcontentloaded' });
+  await page.locator(ready).first().waitFor({ timeout: 20_000 });
+  // Let animations (progress bars, charts) settle before colours are measured.
+  await page.waitForTimeout(300);
+}
+
+/** axe and the page's width at desktop size, in Chinese, for every page the role opens. */
+async function checkPages(report, role, pages, storageState) {
+  const context = await newContext({ viewport: DESKTOP, language: 'zh-CN', storageState });
+  const page = await context.newPage();
+  const titles = new Set();
+  try {
+    for (const target of pages) {
+      await report.check(`${role} ${target.path}: no WCAG 2.1 A/AA violation, no sideways scroll`, async () => {
+        await open(page, target);
+        const violations = await axeViolations(page);
+        expect(violations.length === 0, violations.join('; '));
+        const width = await pageWidth(page);
+        expect(width.scroll <= width.window, `${width.scroll}px wide in a ${width.window}px window`);
+        const title = await page.title();
+        expect(!titles.has(title) || target.path.startsWith('/my-agency'), `title "${title}" repeats`);
+        titles.add(title);
+        return title;
+      });
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+/** The role's home and the public pages at phone width, in both languages: fits, the menu opens. */
+async function checkPhone(report, role, pages, storageState) {
+  for (const language of ['zh-CN', 'en']) {
+    const context = await newContext({ viewport: PHONE, language, storageState });
+    const page = await context.newPage();
+    try {
+      for (const target of pages) {
+        await report.check(`${role} ${target.path} at 390 px in ${language}: fits, the menu opens`, async () => {
+          await open(page, target);
+          const width = await pageWidth(page);
+          expect(width.scroll <= width.window, `${width.scroll}px wide in a ${width.window}px window`);
+          const lang = await page.evaluate(() => document.documentElement.lang);
+          expect(lang === language, `<html lang="${lang}">`);
+          await page.locator(byTestId('nav-toggle')).click();
+          const menu = page.locator(byTestId('nav-drawer'));
+          await menu.locator(byTestId('nav-tasks')).waitFor({ timeout: 5_000 });
+          const box = await menu.locator(byTestId('nav-tasks')).boundingBox();
+          expect(box && box.width >= 44 && box.height >= 24, `menu entry is ${box?.width}×${box?.height}`);
+          const account = role === 'public' ? 'sign-in-link' : 'sign-out';
+          expect(await menu.locator(byTestId(account)).isVisible(), `${account} is not visible in the menu`);
+          const violations = await axeViolations(page);
+          expect(violations.length === 0, violations.join('; '));
+          await page.keyboard.press('Escape');
+          await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+        });
+      }
+      if (language === 'en') {
+        await report.check(`${role} home in English reads English`, async () => {
+          await open(page, pages[0]);
+          const product = (await page.locator(byTestId('product-name')).textContent())?.trim();
+          expect(product === 'Talent Plan Platform', `product name "${product}"`);
+          await screenshot(page, `${role}-home-phone-en.png`);
+        });
+      }
+    } finally {
+      await context.close();
+    }
+  }
+}
+
+/** A reviewer of the lead agency files progress on task 5 and accepts it; an administrator escalates. */
+async function checkWork(report, reviewerState, adminState) {
+  const context = await newContext({ viewport: DESKTOP, language: 'zh-CN', storageState: reviewerState });
+  const page = await context.newPage();
+  try {
+    await report.check('a reviewer files progress on a deliverable their agency owns', async () => {
+      await open(page, { path: `/tasks/${PLAN}/5`, ready: byTestId('deliverable-report') });
+      await page.locator(byTestId('deliverable-report')).first().click();
+      const form = page.locator(byTestId('report-form'));
+      await form.waitFor();
+      await page.locator(`${byTestId('report-period')}`).click();
+      await page.locator('.ant-select-item-option').first().click();
+      await page.locator('input[data-testid="report-value"], [data-testid="report-value"] input').first().fill('12000');
+      await page.locator(byTestId('report-narrative')).fill('（浏览器测试）累计储备博士、博士后。');
+      await page.locator(byTestId('report-submit')).click();
+      await form.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async () => {
+        const error = await page.locator(`${byTestId('report-form')} ${byTestId('error-alert')}`).textContent().catch(() => null);
+        throw new Error(error ? `not filed: ${error.trim()}` : 'the form did not close');
+      });
+    });
+
+    await report.check('the lead agency accepts the pending report from its home page', async () => {
+      await open(page, { path: '/', ready: byTestId('work-to-review') });
+      const accept = page.locator(`${byTestId('work-to-review')} ${byTestId('report-accept')}`).first();
+      await accept.waitFor({ timeout: 15_000 });
+      const before = await page.locator(`${byTestId('work-to-review')} ${byTestId('report-accept')}`).count();
+      await accept.click();
+      await page.locator(byTestId('review-comment')).fill('（浏览器测试）核实无误。');
+      await page.locator(byTestId('review-submit')).click();
+      await page.locator(byTestId('review-form')).waitFor({ state: 'hidden', timeout: 15_000 });
+      await page.waitForFunction(
+        ([selector, count]) => document.querySelectorAll(selector).length < count,
+        [`${byTestId('work-to-review')} ${byTestId('report-accept')}`, before],
+        { timeout: 15_000 },
+      );
+    });
+  } finally {
+    await context.close();
+  }
+
+  const adminContext = await newContext({ viewport: DESKTOP, language: 'zh-CN', storageState: adminState });
+  const adminPage = await adminContext.newPage();
+  try {
+    await report.check('an administrator escalates an overdue report one rung', async () => {
+      await open(adminPage, { path: '/supervision', ready: byTestId('overdue-escalate') });
+      const row = adminPage.locator(`${byTestId('overdue-table-row')}:has(${byTestId('overdue-escalate')})`).first();
+      const key = await row.getAttribute('data-key');
+      const before = await row.locator(byTestId('overdue-level')).getAttribute('data-status');
+      await row.locator(byTestId('overdue-escalate')).click();
+      await adminPage.locator(byTestId('escalate-note')).fill('（浏览器测试）请于五个工作日内报送。');
+      await adminPage.locator(byTestId('escalate-submit')).click();
+      await adminPage.locator(byTestId('escalate-form')).waitFor({ state: 'hidden', timeout: 15_000 });
+      const after = adminPage.locator(`[data-key="${key}"] ${byTestId('overdue-level')}`);
+      await adminPage.waitForFunction(
+        ([selector, old]) => document.querySelector(selector)?.getAttribute('data-status') !== old,
+        [`[data-key="${key}"] ${byTestId('overdue-level')}`, before],
+        { timeout: 15_000 },
+      );
+      return `${before} → ${await after.getAttribute('data-status')}`;
+    });
+  } finally {
+    await adminContext.close();
+  }
+}
+
+const report = createReporter();
+let exitCode = 1;
+// E2E_PART=work runs only the reporting, review and escalation checks (quicker while working on them).
+const onlyWork = process.env.E2E_PART === 'work';
+try {
+  console.log(`e2e: every page as each role at ${BASE_URL}`);
+  if (!onlyWork) {
+    await checkPages(report, 'public', PUBLIC_PAGES, undefined);
+    await checkPhone(report, 'public', PUBLIC_PAGES.slice(0, 6), undefined);
+  }
+  const states = {};
+  for (const role of Object.keys(ROLES)) {
+    states[role] = await signIn(role);
+    if (onlyWork) continue;
+    await checkPages(report, role, ROLE_PAGES[role], states[role]);
+    await checkPhone(report, role, ROLE_PAGES[role].slice(0, 1), states[role]);
+  }
+  await checkWork(report, states.reviewer, states.admin);
+  exitCode = report.summary();
+} catch (error) {
+  report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
+  report.summary();
+  exitCode = 1;
+} finally {
+  await closeBrowser();
+}
+process.exit(exitCode);

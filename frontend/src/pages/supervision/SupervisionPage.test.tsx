@@ -1,0 +1,56 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { ADMIN, AGENCY_PAGE, OVERDUE_ITEM, overduePage, PLAN_PAGE, signedIn, TASK_5 } from '../../test/fixtures';
+import { bodyOf, callsTo, headerOf, jsonResponse, mockApi, renderApp } from '../../test/utils';
+
+describe('SupervisionPage', () => {
+  it('shows an administrator the overdue load per agency and escalates an item one rung with a note', async () => {
+    signedIn();
+    let item: object = OVERDUE_ITEM;
+    const fetchMock = mockApi({
+      'GET /api/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+      'GET /api/agencies/supervision/overdue': () => jsonResponse(overduePage([item])),
+      'GET /api/agencies/supervision/escalations': () =>
+        jsonResponse({
+          items: [{ id: 1, deliverable_code: 't05-postdoc-stations', agency: OVERDUE_ITEM.agency, period: '2019-Q3', step: 1, level: 'reminder', level_name: '提醒', note: '请尽快报送。', actor: 'admin:user:1', created_at: '2019-10-20T01:00:00Z' }],
+          total: 1,
+          page: 1,
+          size: 10,
+        }),
+      'POST /api/agencies/supervision/escalations': () => {
+        item = { ...OVERDUE_ITEM, escalation: { step: 2, level: 'interview', level_name: '约谈', escalated_at: '2019-11-14T01:00:00Z' }, next_level: 'inquiry' };
+        return jsonResponse({}, 201);
+      },
+    });
+    await renderApp('/supervision');
+
+    const load = await screen.findByTestId('overdue-by-agency');
+    await waitFor(() => expect(load).toHaveTextContent('省人力资源社会保障厅'));
+    const row = await screen.findByTestId('overdue-table-row');
+    expect(row).toHaveTextContent('博士后科研工作站');
+    expect(row).toHaveTextContent('未上报');
+    expect(row).toHaveTextContent('逾期 30 天');
+    expect(within(row).getByTestId('overdue-level')).toHaveAttribute('data-status', 'reminder');
+
+    fireEvent.click(within(row).getByTestId('overdue-escalate'));
+    expect(await screen.findByText('督办升级：约谈')).toBeInTheDocument();
+    expect(await screen.findByText('请尽快报送。')).toBeInTheDocument();
+    fireEvent.change(screen.getByTestId('escalate-note'), { target: { value: '请于五个工作日内报送。' } });
+    fireEvent.click(screen.getByTestId('escalate-submit'));
+
+    await waitFor(() => expect(within(screen.getByTestId('overdue-table-row')).getByTestId('overdue-level')).toHaveAttribute('data-status', 'interview'));
+    const [escalation] = callsTo(fetchMock, 'POST', '/api/agencies/supervision/escalations');
+    expect(bodyOf(escalation![1])).toEqual({
+      deliverable: 't05-postdoc-stations',
+      agency: 'prov-hrss-dept',
+      period: '2019-Q3',
+      level: 'interview',
+      note: '请于五个工作日内报送。',
+    });
+    expect(headerOf(escalation![1], 'Idempotency-Key')).toMatch(/^escalation-[0-9a-f]{32}$/);
+  });
+});

@@ -1,0 +1,58 @@
+/** Supervision (督查督办): escalating an overdue report one rung, and the steps already taken. */
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import type { AgencyRef, EscalationLevel } from '../../api/agencies';
+import { AGENCIES_API } from '../../api/agencies';
+import { apiGet, apiPost } from '../../api/http';
+import type { Page } from '../../api/page';
+import { queryString } from '../../api/page';
+
+export interface EscalationRead {
+  id: number;
+  deliverable_code: string;
+  agency: AgencyRef;
+  period: string;
+  step: number;
+  level: EscalationLevel;
+  level_name: string;
+  note: string;
+  actor: string;
+  created_at: string;
+}
+
+export interface EscalationCreate {
+  deliverable: string;
+  agency: string;
+  period: string;
+  level: EscalationLevel;
+  note: string;
+}
+
+export interface EscalationListParams {
+  deliverable?: string;
+  agency?: string;
+  period?: string;
+  page: number;
+  size: number;
+}
+
+export const escalationsQuery = (params: EscalationListParams) =>
+  queryOptions({
+    queryKey: ['escalations', params],
+    queryFn: ({ signal }) => apiGet<Page<EscalationRead>>(`${AGENCIES_API}/supervision/escalations${queryString(params)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+
+export function useEscalationsQuery(params: EscalationListParams, enabled = true) {
+  return useQuery({ ...escalationsQuery(params), enabled });
+}
+
+export function useEscalate() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, idempotencyKey }: { body: EscalationCreate; idempotencyKey: string }) =>
+      apiPost<EscalationRead>(`${AGENCIES_API}/supervision/escalations`, body, { headers: { 'Idempotency-Key': idempotencyKey } }),
+    onSuccess: () =>
+      Promise.all([queryClient.invalidateQueries({ queryKey: ['overdue'] }), queryClient.invalidateQueries({ queryKey: ['escalations'] })]),
+  });
+}
