@@ -118,6 +118,8 @@ async def _one_transaction(database: Database, *, write: bool,
             yield session
         except DomainError as error:
             if error.commit_before_answer:
+                if before_commit is not None:
+                    await before_commit(session)
                 await session.commit()
             else:
                 await session.rollback()
