@@ -59,15 +59,18 @@ def plan_files() -> list[Path]:
 
 
 def load_plan_data(database_urls: dict[str, str] | None = None) -> None:
-    """Each service that keeps part of the plan has `<service>.load_plan.load_plan_files(url, plans)`;
-    loading is idempotent, so this runs at every start."""
+    """Each service that keeps part of the plan has `<service>.plan_cli.load_plan_files(url, plans)` (its plan
+    command line; `<service>.load_plan` until every service is renamed); loading is idempotent, so this runs at
+    every start."""
     from planfile import load_plan_file
 
     plans = [load_plan_file(path) for path in plan_files()]
     for name in SERVICES:
-        if importlib.util.find_spec(f"{name}.load_plan") is None:
+        module = next((f"{name}.{m}" for m in ("plan_cli", "load_plan") if importlib.util.find_spec(f"{name}.{m}")),
+                      None)
+        if module is None:
             continue
-        loader = importlib.import_module(f"{name}.load_plan")
+        loader = importlib.import_module(module)
         url = (database_urls or {}).get(name) or database_url(name)
         for summary in asyncio.run(loader.load_plan_files(url, plans)):
             print(f"· {name}: {summary.line()}", flush=True)

@@ -1,5 +1,6 @@
-"""Helpers for the funding service's tests: identity headers, accounts and transfers through the API,
-fresh databases for tests that commit, and the app as a separate uvicorn process."""
+"""Helpers for the funding tests: callers' identity headers, the ledger's API calls and readings, seeds for
+randomised tests, databases of their own for tests that commit, and the app with fault injection (in-process, or
+as uvicorn worker processes)."""
 
 import contextlib
 import os
@@ -10,38 +11,100 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from devtools.processes import free_port
 from funding.config import SERVICE_DIR, FundingSettings
+from funding.deps import FUNDING_READ_SCOPE
 from funding.main import create_app
 from servicekit.testing import identity_headers, migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
-_TOKENS: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
+_TOKENS: dict[tuple, tuple[float, dict[str, str]]] = {}
 
 
-def headers(role: str = "admin", subject: str = "tester", agency: str | None = None) -> dict[str, str]:
+# Callers --------------------------------------------------------------------------------------------------
+
+
+def caller(role: str, subject: str = "tester", agency: str | None = None,
+           scopes: tuple[str, ...] = ()) -> dict[str, str]:
     """Signed identity headers, re-signed every 30 s (the internal tokens live 60 s; some tests run longer)."""
-    cache_key = (role, f"{subject}:{agency}")
+    cache_key = (role, subject, agency, scopes)
     cached = _TOKENS.get(cache_key)
     if cached is None or time.monotonic() - cached[0] > 30:
-        cached = (time.monotonic(), identity_headers(role=role, subject=subject, agency=agency))
+        cached = (time.monotonic(), identity_headers(role=role, subject=subject, agency=agency, scopes=scopes))
         _TOKENS[cache_key] = cached
     return cached[1]
 
 
 def admin() -> dict[str, str]:
-    return headers("admin")
+    return caller("admin")
 
 
-def saga() -> dict[str, str]:
-    return headers("service", subject="applications")
+def reviewer(agency: str) -> dict[str, str]:
+    """Staff of an agency, signed in."""
+    return caller("reviewer", subject=f"reviewer:{agency}", agency=agency)
+
+
+def agency_key(agency: str, *scopes: str) -> dict[str, str]:
+    """An agency's API key as the gateway forwards it (scope funding:read unless others are given)."""
+    return caller("agency", subject=f"key:{agency}", agency=agency, scopes=scopes or (FUNDING_READ_SCOPE,))
+
+
+def applications_service() -> dict[str, str]:
+    return caller("service", subject="applications")
 
 
 def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+# The ledger's API ------------------------------------------------------------------------------------------
+
+
+async def post_transfer(client: httpx.AsyncClient, key: str, debit: int, credit: int, amount: Any,
+                        **fields: Any) -> httpx.Response:
+    body = {"id": key, "debit_account_id": debit, "credit_account_id": credit, "amount": amount, **fields}
+    return await client.post("/transfers", json=body, headers=admin())
+
+
+# Metadata no database can store as JSON, as raw JSON text (json.dumps would refuse or rewrite some of it).
+UNSTORABLE_METADATA = {
+    "NaN": '{"x": NaN}',
+    "Infinity": '{"x": -Infinity}',
+    "1e400": '{"x": 1e400}',
+    "a huge integer": '{"x": 123456789012345678901234567890}',
+    "a lone surrogate": '{"x": "\\udb8d"}',
+    "a lone surrogate in a key": '{"\\udb8d": 1}',
+    "NUL": '{"x": "a\\u0000b"}',
+    "900-deep nesting": '{"x": ' + '{"y": ' * 899 + '1' + '}' * 900,
+}
+
+
+async def post_raw_transfer(client: httpx.AsyncClient, key: str, debit: int, credit: int, amount: int,
+                            metadata: str) -> httpx.Response:
+    """A transfer whose metadata is the JSON text given, as a client could send it."""
+    body = (f'{{"id": "{key}", "debit_account_id": {debit}, "credit_account_id": {credit}, "amount": {amount}, '
+            f'"metadata": {metadata}}}')
+    return await client.post("/transfers", content=body, headers={**admin(), "Content-Type": "application/json"})
+
+
+async def read_balance(client: httpx.AsyncClient, account: int, as_of: str | None = None) -> dict:
+    params = {"as_of": as_of} if as_of else {}
+    response = await client.get(f"/accounts/{account}", params=params, headers=admin())
+    assert response.status_code == 200, response.text
+    return response.json()["balance"]
+
+
+async def verify_ledger(client: httpx.AsyncClient) -> dict:
+    response = await client.get("/ledger/verify", headers=admin())
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# Runs ------------------------------------------------------------------------------------------------------
 
 
 def seed_for(name: str, ci_seed: int | None = None) -> int:
@@ -57,43 +120,6 @@ def seed_for(name: str, ci_seed: int | None = None) -> int:
     return seed
 
 
-
-async def open_account(client: httpx.AsyncClient, code: str | None = None, **fields) -> int:  # noqa: ANN003
-    response = await client.post("/accounts", json={"code": code or unique("acct"), **fields}, headers=admin())
-    assert response.status_code in (200, 201), response.text
-    return response.json()["id"]
-
-
-async def open_treasury(client: httpx.AsyncClient) -> int:
-    return await open_account(client, unique("treasury"), kind="treasury", normal_side="debit")
-
-
-async def open_budget(client: httpx.AsyncClient, treasury: int, amount: int, code: str | None = None) -> int:
-    budget = await open_account(client, code or unique("budget"), kind="budget", floor=0)
-    if amount:
-        response = await transfer(client, unique("fund"), treasury, budget, amount)
-        assert response.status_code == 201, response.text
-    return budget
-
-
-async def transfer(client: httpx.AsyncClient, key: str, debit: int, credit: int, amount, **fields):  # noqa: ANN001, ANN003, ANN201
-    body = {"id": key, "debit_account_id": debit, "credit_account_id": credit, "amount": amount, **fields}
-    return await client.post("/transfers", json=body, headers=admin())
-
-
-async def balance(client: httpx.AsyncClient, account: int, as_of: str | None = None) -> dict:
-    params = {"as_of": as_of} if as_of else {}
-    response = await client.get(f"/accounts/{account}", params=params, headers=admin())
-    assert response.status_code == 200, response.text
-    return response.json()["balance"]
-
-
-async def verify(client: httpx.AsyncClient) -> dict:
-    response = await client.get("/ledger/verify", headers=admin())
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 @contextlib.contextmanager
 def fresh_database(label: str = "funding_x") -> Iterator[str]:
     """A database of its own, built by the migrations, for tests whose commits must not meet other tests'."""
@@ -101,7 +127,8 @@ def fresh_database(label: str = "funding_x") -> Iterator[str]:
         yield url
 
 
-def fault_app(database_url: str, **settings):  # noqa: ANN003, ANN201
+def fault_app(database_url: str, **settings: Any):  # noqa: ANN201 - a FastAPI app
+    """The app of a test build: it honours the X-Funding-Fault header."""
     return create_app(FundingSettings(database_url=database_url, fault_injection=True, **settings))
 
 
