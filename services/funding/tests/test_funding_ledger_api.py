@@ -271,6 +271,9 @@ async def test_reversal_happens_at_most_once_and_respects_floors(client, ledger)
     assert (await read_balance(client, budget))["posted"] == 1000
     of_reversal = await client.post("/transfers/reverse:t-10/reverse", json={}, headers=admin())
     assert (of_reversal.status_code, of_reversal.json()["code"]) == (422, "cannot_reverse")
+    # The transfer's status is an extension member of its own, never a shadow of the problem's `status`.
+    assert (of_reversal.json()["status"], of_reversal.json()["transfer_status"]) == (422, "reversal")
+    assert not [name for name in of_reversal.json() if name.endswith("_value")]
     # Reversing an appropriation the budget has already committed would take it below zero: refused.
     treasury = await create_treasury(client)
     await post_transfer(client, "fund-x", treasury, budget, 100)
