@@ -146,11 +146,14 @@ async def test_killed_connections_are_retried_never_answered_with_a_500(database
                 written.append(key)
 
         async def kill() -> int:
-            killed = 0
+            """Kill rounds until enough requests have met them (however slow this machine is today)."""
+            killed = rounds = 0
             connection = await asyncpg.connect(testing.pg_admin_url())
             try:
-                for _ in range(12):
+                while rounds < 12 or sum(statuses.values()) < 80:
+                    assert rounds < 400, statuses
                     await asyncio.sleep(0.25)
+                    rounds += 1
                     killed += len(await connection.fetch(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         "WHERE datname = $1 AND pid <> pg_backend_pid()", database))
@@ -162,7 +165,6 @@ async def test_killed_connections_are_retried_never_answered_with_a_500(database
         killed, *_ = await asyncio.gather(kill(), *(read() for _ in range(4)), *(write() for _ in range(2)))
         assert killed >= 10, killed
         assert set(statuses) <= {("read", 200), ("write", 201), ("write", 200)}, statuses
-        assert statuses[("read", 200)] > 50 and statuses[("write", 201)] > 10, statuses
         sink_balance = (await api.get(f"/accounts/{sink}", headers=admin())).json()["balance"]
         assert sink_balance["posted"] == len(written)
         assert (await verify_ledger(api))["ok"]
