@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, exists, func, or_, select, update
+from sqlalchemy import Select, Table, and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,6 +64,8 @@ class TransferFilters:
     outcome: str | None = None
 
 
+_COUNTER_SIDES = {"debits_posted": ("debit", "posted"), "credits_posted": ("credit", "posted"),
+                  "debits_pending": ("debit", "pending"), "credits_pending": ("credit", "pending")}
 _WITH_JOURNAL = select(Transfer, JournalRecord).join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
 
 
@@ -222,17 +224,24 @@ class LedgerRepository(RepositoryBase[Account]):
 
     # What the verifier reads ---------------------------------------------------------------------------------
 
-    async def counters_from_entries(self) -> dict[int, dict[str, int]]:
-        """Every account's counters as its entries add up."""
-        return _counters(await self.session.execute(
-            select(Entry.account_id, Entry.side, Entry.layer, func.sum(Entry.amount))
-            .group_by(Entry.account_id, Entry.side, Entry.layer)))
+    async def accounts_with_entry_sums(self) -> list[tuple[Account, dict[str, int]]]:
+        """Every account with what its entries add up to per counter, read in one statement: one snapshot, so a
+        posting that commits meanwhile cannot make an account's counters and its entries seem to disagree."""
+        sums = (select(Entry.account_id, *[
+            func.sum(case((and_(Entry.side == side, Entry.layer == layer), Entry.amount), else_=0)).label(counter)
+            for counter, (side, layer) in _COUNTER_SIDES.items()]).group_by(Entry.account_id).subquery())
+        rows = await self.session.execute(
+            select(Account, *[sums.c[counter] for counter in _COUNTER_SIDES])
+            .outerjoin(sums, sums.c.account_id == Account.id).order_by(Account.id))
+        return [(account, {counter: int(total or 0) for counter, total in zip(_COUNTER_SIDES, totals, strict=True)})
+                for account, *totals in rows.all()]
 
-    async def transfer_count(self) -> int:
-        return await self.session.scalar(select(func.count()).select_from(Transfer)) or 0
-
-    async def journal_length(self) -> int:
-        return await self.session.scalar(select(func.count()).select_from(JournalRecord)) or 0
+    async def transfer_and_journal_counts(self) -> tuple[int, int]:
+        """How many transfers and journal rows there are, in one snapshot."""
+        row = (await self.session.execute(select(select(func.count()).select_from(Transfer).scalar_subquery(),
+                                                 select(func.count()).select_from(JournalRecord).scalar_subquery())
+                                          )).one()
+        return int(row[0]), int(row[1])
 
     async def journal_from(self, seq: int, limit: int) -> list[JournalRecord]:
         return await self.all(select(JournalRecord).where(JournalRecord.seq >= seq).order_by(JournalRecord.seq)

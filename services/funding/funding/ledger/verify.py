@@ -22,11 +22,9 @@ async def verify_ledger(session: AsyncSession) -> VerificationReport:
             problems.append(VerificationProblem(check=check, message=message, **where))
 
     repo = LedgerRepository(session)
-    accounts = await repo.all_accounts()
-    sums = await repo.counters_from_entries()
+    accounts = await repo.accounts_with_entry_sums()
     totals = dict.fromkeys(COUNTERS, 0)
-    for account in accounts:
-        rebuilt = dict.fromkeys(COUNTERS, 0) | sums.get(account.id, {})
+    for account, rebuilt in accounts:
         for counter in COUNTERS:
             stored = getattr(account, counter)
             totals[counter] += stored
@@ -44,8 +42,7 @@ async def verify_ledger(session: AsyncSession) -> VerificationReport:
     if totals["debits_pending"] != totals["credits_pending"]:
         problem("zero_sum", f"pending debits {totals['debits_pending']} ≠ pending credits {totals['credits_pending']}")
 
-    transfer_count = await repo.transfer_count()
-    journal_count = await repo.journal_length()
+    transfer_count, journal_count = await repo.transfer_and_journal_counts()
     if transfer_count != journal_count:
         problem("journal", f"{transfer_count} transfers but {journal_count} journal rows")
 
