@@ -176,9 +176,10 @@ async def test_a_transfer_the_database_refuses_does_not_fail_the_others_of_its_c
                                          currency="CNY", code="manual", pending=False, timeout_seconds=None,
                                          award_id=None, metadata={"x": float("nan")})
     database = client._transport.app.state.database
+    assert await service.post_in_one_statement(database, bad, "admin:tester") is None  # its call failed: full path
     with pytest.raises(DBAPIError, match="json"):
         async with transaction(database, write=True) as session:
-            await service.post_transfer(session, database, bad, "admin:tester")
+            await service.post_transfer(session, bad, "admin:tester")
     answers = await asyncio.gather(*good)
     assert Counter(a.status_code for a in answers) == {201: 40}
     shared = [call for call in calls if "bad" in call]

@@ -226,14 +226,17 @@ def _transfer_spec(body: TransferCreate) -> TransferSpec:
     )
 
 
-async def post_transfer(session: AsyncSession, one_statement: Database | None, body: TransferCreate,
-                        actor: str) -> Stored[TransferRead]:
-    """Post one transfer, or reserve it. A plain transfer first tries the one-statement posting on `one_statement`
-    (when given); whatever that leaves out takes the full path in `session`, so every answer is the full path's."""
-    if one_statement is not None and not body.pending:
-        posted = await single_statement.post_plain(one_statement, _transfer_spec(body), body.currency, actor)
-        if posted is not None:
-            return Stored(read_new(posted), replay=False)
+async def post_in_one_statement(database: Database, body: TransferCreate, actor: str) -> Stored[TransferRead] | None:
+    """A plain transfer that takes effect, posted in one statement of its own on PostgreSQL; None when it must take
+    the full path (`post_transfer`), which then gives the answer: nothing was written."""
+    if body.pending:
+        return None
+    posted = await single_statement.post_plain(database, _transfer_spec(body), body.currency, actor)
+    return Stored(read_new(posted), replay=False) if posted is not None else None
+
+
+async def post_transfer(session: AsyncSession, body: TransferCreate, actor: str) -> Stored[TransferRead]:
+    """Post one transfer, or reserve it (the full path)."""
     accounts = await accounts_of_transfers(session, [(body.debit_account_id, body.credit_account_id)], body.currency)
     [result] = await post_transfers(session, [_transfer_spec(body)], accounts, actor=actor,
                                     overdue_check=release_overdue_on)
