@@ -175,7 +175,7 @@ def main() -> None:
     workers = 1 if args.sqlite else args.workers
 
     from funding.config import SERVICE_DIR
-    from funding_test_support import uvicorn_funding
+    from funding_testkit import uvicorn_funding
     from servicekit.migrations import upgrade
     from servicekit.testing import prepare_identity_keys, scratch_database
 

@@ -63,11 +63,9 @@ def plan_files() -> list[Path]:
 
 
 def plan_loader(name: str):  # noqa: ANN201 - a module
-    """The service's plan loader, `<service>.plan_cli` (or `<service>.load_plan`, the name it had before), if any."""
-    for module in (f"{name}.plan_cli", f"{name}.load_plan"):
-        if importlib.util.find_spec(module) is not None:
-            return importlib.import_module(module)
-    return None
+    """The service's plan loader, `<service>.plan_cli`, if it keeps part of the plan."""
+    module = f"{name}.plan_cli"
+    return importlib.import_module(module) if importlib.util.find_spec(module) is not None else None
 
 
 def load_plan_data(database_urls: dict[str, str] | None = None) -> None:

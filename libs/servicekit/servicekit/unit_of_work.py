@@ -118,6 +118,8 @@ async def _one_transaction(database: Database, *, write: bool,
             yield session
         except DomainError as error:
             if error.commit_before_answer:
+                if before_commit is not None:
+                    await before_commit(session)
                 await session.commit()
             else:
                 await session.rollback()
@@ -150,10 +152,16 @@ async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
+def write_transaction(request: Request) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
+    """The request's write transaction exactly as `WriteSession` gives it (the app's `before_commit` hook
+    included), for a route that opens it only on the path that needs it."""
     hook: BeforeCommit | None = getattr(request.app.state, "before_commit", None)
-    async with transaction(request.app.state.database, write=True,
-                           before_commit=(lambda session: hook(session, request)) if hook else None) as session:
+    return transaction(request.app.state.database, write=True,
+                       before_commit=(lambda session: hook(session, request)) if hook else None)
+
+
+async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with write_transaction(request) as session:
         yield session
 
 

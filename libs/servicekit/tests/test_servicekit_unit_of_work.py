@@ -34,11 +34,18 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     install_problem_handlers(app)
     flaky = {"left": 0}
 
+    async def before_commit(session, request: Request) -> None:  # noqa: ANN001 - the request's session
+        """Fails the first attempt of a request that asks for it, as a fault injector would."""
+        if request.headers.get("x-fail-first-commit") and transaction_attempt(request) == 1:
+            raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    app.state.before_commit = before_commit
+
     @app.post("/notes")
     async def add_note(body: dict, request: Request, session: WriteSession) -> dict:
         await session.execute(text("INSERT INTO notes VALUES (:body)"), {"body": body["text"]})
         if body.get("refuse") == "kept":
-            raise KeptRefusal()
+            raise KeptRefusal(extra={"attempt": transaction_attempt(request)})
         if body.get("refuse") == "plain":
             raise PlainRefusal()
         if flaky["left"] > 0:
@@ -84,6 +91,15 @@ async def test_a_commit_before_answer_error_keeps_its_change(client: httpx.Async
     refused = await client.post("/notes", json={"text": "stays", "refuse": "kept"})
     assert (refused.status_code, refused.json()["code"]) == (409, "kept_refusal")
     assert (await client.get("/notes")).json() == ["stays"]
+
+
+async def test_the_before_commit_hook_runs_before_every_commit_even_one_before_an_answer(
+        client: httpx.AsyncClient) -> None:
+    fail_first = {"X-Fail-First-Commit": "1"}
+    assert (await client.post("/notes", json={"text": "kept"}, headers=fail_first)).json() == {"attempt": 2}
+    refused = await client.post("/notes", json={"text": "stays", "refuse": "kept"}, headers=fail_first)
+    assert (refused.status_code, refused.json()["code"], refused.json()["attempt"]) == (409, "kept_refusal", 2)
+    assert (await client.get("/notes")).json() == ["kept", "stays"]
 
 
 async def test_a_retryable_failure_runs_the_request_again_with_no_trace(client: httpx.AsyncClient) -> None:

@@ -18,7 +18,8 @@ class FundingSettings(ServiceSettings):
     default_plan: str = "liaoning-2018-2020"
     # A reservation (pending budget → commitment) lives this long unless the saga posts or voids it first.
     reservation_timeout_seconds: int = 7 * 24 * 3600
-    # How often one request retries its transaction after a deadlock / serialization failure / busy database.
+    # How many times the unit of work runs one request after deadlocks / serialization failures / a busy database:
+    # more than servicekit's default, since every posting on a hot budget contends for the same rows.
     max_transaction_attempts: int = 10
     # On PostgreSQL, post a plain transfer that takes effect in one statement (funding/ledger/single_statement.py);
     # anything else, or anything it declines, takes the full path. Off: every transfer takes the full path.

@@ -4,6 +4,9 @@ from typing import Any
 
 from servicekit.problems import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 
+# Set on the answer to a request whose id already held an outcome: the stored outcome, not a new one.
+REPLAY_HEADER = "Idempotent-Replay"
+
 
 def yuan(fen: int) -> str:
     """12345 → "123.45" (exact: integer arithmetic, no float)."""
@@ -16,19 +19,29 @@ class LedgerUnprocessable(Unprocessable):
     """Input the ledger cannot act on; nothing is written, so the same id may be retried once it is fixed."""
 
 
-class AccountNotFound(LedgerUnprocessable):
+class ReferencedAccountNotFound(LedgerUnprocessable):
+    """A transfer names an account that does not exist (the request is wrong; nothing is stored)."""
+
+    code = "referenced_account_not_found"
+
+    def __init__(self, account: int) -> None:
+        super().__init__(f"转账所引用的账户 {account} 不存在。", f"The transfer names account {account}, which does "
+                         "not exist.", extra={"account": account})
+
+
+class AccountNotFound(NotFound):
+    """The account in the path does not exist."""
+
     code = "account_not_found"
 
-    def __init__(self, account: int | str) -> None:
-        super().__init__(f"账户 {account} 不存在。", f"Account {account} does not exist.",
-                         extra={"account": account})
-
-
-class AccountMissing(NotFound):
-    code = "account_not_found"
-
-    def __init__(self, account: int | str) -> None:
+    def __init__(self, account: int) -> None:
         super().__init__(f"账户 {account} 不存在。", f"Account {account} does not exist.", extra={"account": account})
+
+
+class AccountLimitsInvalid(LedgerUnprocessable):
+    """A new account holds 0, so its floor and ceiling must admit 0."""
+
+    code = "account_limits_invalid"
 
 
 class CurrencyMismatch(LedgerUnprocessable):
@@ -56,14 +69,18 @@ class AccountExists(Conflict):
 
 
 class TransferNotFound(NotFound):
+    """The transfer in the path does not exist."""
+
     code = "transfer_not_found"
 
     def __init__(self, key: str) -> None:
         super().__init__(f"转账 {key} 不存在。", f"Transfer {key} does not exist.", extra={"transfer_id": key})
 
 
-class TargetTransferNotFound(LedgerUnprocessable):
-    code = "transfer_not_found"
+class ReferencedTransferNotFound(LedgerUnprocessable):
+    """A post, void or reversal names a transfer that does not exist (nothing is stored)."""
+
+    code = "referenced_transfer_not_found"
 
     def __init__(self, key: str) -> None:
         super().__init__(f"所引用的转账 {key} 不存在。", f"The referenced transfer {key} does not exist.",
@@ -109,6 +126,18 @@ class TransferIdReused(Conflict):
         )
 
 
+class BatchIdsNotDistinct(LedgerUnprocessable):
+    code = "batch_ids_not_distinct"
+    message_zh = "同一批次中的转账编号不能重复。"
+    message_en = "The ids within one batch must be distinct."
+
+
+class BatchCurrenciesMixed(LedgerUnprocessable):
+    code = "batch_currencies_mixed"
+    message_zh = "同一批次只能使用一种币种。"
+    message_en = "One batch uses one currency."
+
+
 class BatchPartiallyExists(Conflict):
     code = "batch_partially_exists"
 
@@ -116,16 +145,6 @@ class BatchPartiallyExists(Conflict):
         super().__init__(f"批次中部分转账编号已存在（{'、'.join(existing)}）：批次须整体重放或整体使用新编号。",
                          f"Some ids of this batch already exist ({', '.join(existing)}): replay the whole batch or "
                          "use new ids for all of it.", extra={"existing_ids": existing})
-
-
-class LedgerBusy(DomainError):
-    status = 503
-    code = "ledger_busy"
-    message_zh = "账本繁忙，本次请求未生效；请使用相同的编号重试。"
-    message_en = "The ledger is busy and nothing was written; retry with the same id."
-
-    def __init__(self) -> None:
-        super().__init__(extra={"retry_after": 1})
 
 
 # Business rejections: stored against the transfer id, so a retry gets the same answer. -------------------
@@ -163,22 +182,37 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
 
 
 class TransferRejected(DomainError):
-    """A stored business rejection, as the first caller and every retry see it."""
+    """A stored business rejection, as the first caller and every retry see it. The rejection is written under
+    the transfer's id, so the transaction commits before the answer (the same 409 on every replay, then with
+    `Idempotent-Replay: true`)."""
 
     status = 409
+    commit_before_answer = True
 
     def __init__(self, reason: str, *, transfer_id: str, account: str | None, headroom: int | None,
-                 amount: int, extra: dict[str, Any] | None = None) -> None:
+                 amount: int, replay: bool, outcome: dict[str, Any] | None = None) -> None:
         self.code = reason
+        self.replay = replay
         zh, en = REJECTION_MESSAGES.get(reason, ("转账被拒绝（{reason}）。", "The transfer was rejected ({reason})."))
         values = {"account": account or "", "headroom": yuan(headroom or 0), "amount": yuan(amount), "reason": reason}
         super().__init__(zh.format(**values), en.format(**values), extra={
             "transfer_id": transfer_id, "account": account, "headroom_fen": headroom, "amount_fen": amount,
-            **(extra or {}),
+            "replay": replay, **(outcome or {}),
         })
+
+    def headers(self) -> dict[str, str] | None:
+        return {REPLAY_HEADER: "true"} if self.replay else None
 
 
 # Rules, budgets, awards ---------------------------------------------------------------------------------
+
+
+class PlanFileInvalid(LedgerUnprocessable):
+    code = "plan_file_invalid"
+
+    def __init__(self, plan: str, problems: list[str]) -> None:
+        super().__init__(f"规划文件 {plan} 无效：{problems}", f"The plan file {plan} is invalid: {problems}",
+                         extra={"plan": plan, "problems": problems})
 
 
 class PlanNotFound(LedgerUnprocessable):
@@ -190,6 +224,16 @@ class PlanNotFound(LedgerUnprocessable):
 
 class RuleNotFound(NotFound):
     code = "rule_not_found"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"资助规则 {code} 不存在（是否已导入规划？）。",
+                         f"Funding rule {code} does not exist (was the plan imported?).", extra={"rule": code})
+
+
+class ReferencedRuleNotFound(LedgerUnprocessable):
+    """A reservation names a program (funding rule) that was never imported (nothing is stored)."""
+
+    code = "referenced_rule_not_found"
 
     def __init__(self, code: str) -> None:
         super().__init__(f"资助规则 {code} 不存在（是否已导入规划？）。",
@@ -220,8 +264,10 @@ class AmountExceedsRule(LedgerUnprocessable):
                          extra={"amount_fen": amount, "maximum_fen": maximum, "rule": rule})
 
 
-class BudgetNotFound(LedgerUnprocessable):
-    code = "budget_not_found"
+class BudgetNotAppropriated(LedgerUnprocessable):
+    """A reservation draws on a budget nobody appropriated yet (nothing is stored; appropriate it, then retry)."""
+
+    code = "budget_not_appropriated"
 
     def __init__(self, program: str, fiscal_year: int, city: str | None = None) -> None:
         where = f"{program} {fiscal_year}" + (f" {city}" if city else "")
@@ -229,8 +275,15 @@ class BudgetNotFound(LedgerUnprocessable):
                          extra={"program": program, "fiscal_year": fiscal_year, "city": city})
 
 
-class BudgetNotFoundForRead(NotFound):
+class BudgetNotFound(NotFound):
+    """The budget in the path does not exist."""
+
     code = "budget_not_found"
+
+    def __init__(self, program: str, fiscal_year: int, city: str | None = None) -> None:
+        where = f"{program} {fiscal_year}" + (f" {city}" if city else "")
+        super().__init__(f"尚未为 {where} 拨付预算。", f"No budget for {where}.",
+                         extra={"program": program, "fiscal_year": fiscal_year, "city": city})
 
 
 class CityRequired(LedgerUnprocessable):
@@ -280,6 +333,12 @@ class InstallmentOutOfRange(LedgerUnprocessable):
         super().__init__(f"第 {number} 期不存在：该资助共 {count} 期。",
                          f"There is no installment {number}: the award has {count}.",
                          extra={"installment": number, "installments": count})
+
+
+class MatchingAwardPaidByMatches(LedgerUnprocessable):
+    code = "matching_award_paid_by_matches"
+    message_zh = "配套类资助按国家资金到位情况拨付，请使用 /matches。"
+    message_en = "A matching award is paid per national funding event: use /matches."
 
 
 class NotAMatchingAward(LedgerUnprocessable):

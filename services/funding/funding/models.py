@@ -8,7 +8,7 @@ entries    the effects, insert-only: one row per counter a transfer moved
 journal    the outcome of every transfer, insert-only, in commit order, hash-chained
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -16,19 +16,17 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.audit import AuditLogMixin
-from servicekit.database import new_metadata
+from servicekit.database import UTCDateTime, new_metadata
 from servicekit.idempotency import IdempotencyRecordMixin
 
 # Largest amount of one transfer (JSON-safe integer, well inside BIGINT).
@@ -39,24 +37,6 @@ MAX_COUNTER = 2**61
 CURRENCY = "CNY"
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UTCDateTime(TypeDecorator):
-    """Timezone-aware UTC on both backends (SQLite keeps naive text; it is stored and read back as UTC)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
-        if value is None:
-            return None
-        value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):

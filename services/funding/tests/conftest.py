@@ -1,3 +1,6 @@
+"""The funding service's fixtures, the same as every service's: `database_url` (one migrated database per test
+session), `app`, `client` (everything a test writes is rolled back) and `committing_client`."""
+
 from funding.config import SERVICE_DIR, FundingSettings
 from funding.main import create_app
 from servicekit.pytest_fixtures import service_fixtures

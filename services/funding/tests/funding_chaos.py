@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from funding_test_support import admin, unique
+from funding_testkit import admin, unique
 
 FAULT = "X-Funding-Fault"
 RETRYABLE_TRANSPORT = (httpx.TransportError,)

@@ -5,14 +5,15 @@ import pytest
 from sqlalchemy import select
 
 from funding.models import AuditLog
-from funding_test_support import admin, headers, saga
+from funding_factories import create_rules
+from funding_testkit import admin, applications_service, caller, reviewer
 
 YEAR = 2019
 
 
 @pytest.fixture
 async def rules(client):
-    assert (await client.post("/rules/import", json={}, headers=admin())).status_code == 200
+    await create_rules(client)
 
 
 async def _audit(client, entity_id: str) -> list[AuditLog]:  # noqa: ANN001
@@ -72,7 +73,7 @@ async def test_set_moves_the_difference_and_is_audited(client, rules):
 async def test_a_budget_cannot_be_lowered_below_what_it_holds_for_awards(client, rules):
     await client.put(f"/budgets/t01-young-top/{YEAR}", json={"amount_fen": 100_000_000, "id": "s1"}, headers=admin())
     reserve = {"approval_id": "ap-low", "program_code": "t01-young-top", "fiscal_year": YEAR}
-    assert (await client.post("/reservations", json=reserve, headers=saga())).status_code == 201
+    assert (await client.post("/reservations", json=reserve, headers=applications_service())).status_code == 201
     too_low = await client.put(f"/budgets/t01-young-top/{YEAR}", json={"amount_fen": 40_000_000, "id": "s2"},
                                headers=admin())
     assert (too_low.status_code, too_low.json()["code"], too_low.json()["headroom_fen"]) == (
@@ -112,24 +113,24 @@ async def test_rules_the_cities_pay_have_a_budget_per_city(client, rules):
 async def test_closing_the_year_stops_reservations_but_not_releases(client, rules):
     await client.put(f"/budgets/t01-young-top/{YEAR}", json={"amount_fen": 200_000_000, "id": "y1"}, headers=admin())
     body = {"approval_id": "ap-close", "program_code": "t01-young-top", "fiscal_year": YEAR}
-    assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
+    assert (await client.post("/reservations", json=body, headers=applications_service())).status_code == 201
     closed = await client.post(f"/fiscal-years/{YEAR}/close", headers=admin())
     assert f"budget:t01-young-top:{YEAR}" in closed.json()["closed"]
-    late = await client.post("/reservations", json={**body, "approval_id": "ap-late"}, headers=saga())
+    late = await client.post("/reservations", json={**body, "approval_id": "ap-late"}, headers=applications_service())
     assert (late.status_code, late.json()["code"]) == (409, "account_closed")
-    assert (await client.post("/reservations/ap-close/void", headers=saga())).status_code == 201
+    assert (await client.post("/reservations/ap-close/void", headers=applications_service())).status_code == 201
     assert (await _audit(client, f"budget:t01-young-top:{YEAR}"))[-1].action == "budget.close"
 
 
 async def test_agency_staff_read_only_their_programs(client, rules):
     await client.put(f"/budgets/t01-young-top/{YEAR}", json={"amount_fen": 1, "id": "r1"}, headers=admin())
     await client.put(f"/budgets/t04-foreign-expert/{YEAR}", json={"amount_fen": 1, "id": "r2"}, headers=admin())
-    org = headers("reviewer", agency="prov-org-dept")
+    org = reviewer("prov-org-dept")
     assert (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=org)).status_code == 200
     refused = await client.get(f"/budgets/t04-foreign-expert/{YEAR}", headers=org)
     assert (refused.status_code, refused.json()["code"]) == (403, "program_not_yours")
     listed = (await client.get("/budgets", params={"fiscal_year": YEAR}, headers=org)).json()
     assert [b["program_code"] for b in listed] == ["t01-young-top"]
     assert (await client.get("/budgets")).status_code == 401
-    assert (await client.get("/budgets", headers=headers("applicant"))).status_code == 403
+    assert (await client.get("/budgets", headers=caller("applicant"))).status_code == 403
     assert (await client.put(f"/budgets/t01-young-top/{YEAR}", json={"amount_fen": 5}, headers=org)).status_code == 403

@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 
 from funding.ledger import posting
 from funding_chaos import Chaos
-from funding_test_support import fault_app, fresh_database, seed_for, uvicorn_funding
+from funding_testkit import fault_app, fresh_database, seed_for, uvicorn_funding
 from servicekit import testing
 from servicekit.database import Database
 from servicekit.testing import committing_app

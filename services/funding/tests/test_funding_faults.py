@@ -1,14 +1,21 @@
 """Error mapping (LEDGER.md f5.6): serialization failures, deadlocks, lost connections and a busy database are
 retried with the same request and never reach the client as a business rejection; when retries run out the
-client hears "busy, nothing written, retry the same id"; a crash before COMMIT leaves no trace."""
+client hears "busy, nothing written, retry the same id"; a crash before COMMIT leaves no trace. The faults are
+injected just before COMMIT by the unit of work's `before_commit` hook (funding.faults), so the retries proven here
+are servicekit's whole-request retries."""
 
+import asyncio
+from collections import Counter
+
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
-from funding_test_support import admin, fault_app, fresh_database, open_account, open_budget, open_treasury, verify
+from funding.faults import FAULT_HEADER as FAULT
+from funding_factories import create_account, create_budget, create_treasury
+from funding_testkit import admin, fault_app, fresh_database, post_transfer, unique, verify_ledger
 from servicekit import testing
 from servicekit.testing import committing_app
-
-FAULT = "X-Funding-Fault"
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +32,8 @@ async def api(database_url):
 
 @pytest.fixture
 async def accounts(api):
-    budget = await open_budget(api, await open_treasury(api), 1000)
-    return budget, await open_account(api)
+    budget = await create_budget(api, await create_treasury(api), 1000)
+    return budget, await create_account(api)
 
 
 async def _send(api, key, debit, credit, amount, fault=None):  # noqa: ANN001, ANN202
@@ -35,7 +42,8 @@ async def _send(api, key, debit, credit, amount, fault=None):  # noqa: ANN001, A
                                               "amount": amount}, headers={**admin(), **extra})
 
 
-FAULTS = ["retryable:3", "deadlock:2"] + (["disconnect:1", "disconnect:2"] if testing.backend_under_test() == "postgresql" else [])
+POSTGRES = testing.backend_under_test() == "postgresql"
+FAULTS = ["retryable:3", "deadlock:2"] + (["disconnect:1", "disconnect:2"] if POSTGRES else [])
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -69,9 +77,9 @@ async def test_a_real_rejection_survives_retries_unchanged(api, accounts):
 async def test_when_retries_run_out_nothing_is_written_and_the_same_id_works_later(api, accounts):
     budget, sink = accounts
     busy = await _send(api, "busy", budget, sink, 100, "retryable:99")
-    assert (busy.status_code, busy.json()["code"]) == (503, "ledger_busy")
+    assert (busy.status_code, busy.json()["code"]) == (503, "service_busy")
     assert busy.headers["retry-after"] == "1"
-    assert "same id" in busy.json()["messages"]["en"]
+    assert "nothing was written" in busy.json()["messages"]["en"] and "same key" in busy.json()["messages"]["en"]
     assert (await api.get("/transfers/busy", headers=admin())).status_code == 404
     assert (await _send(api, "busy", budget, sink, 100)).status_code == 201
 
@@ -83,11 +91,80 @@ async def test_a_crash_before_commit_leaves_no_trace(api, accounts):
     assert (await api.get("/transfers/crash", headers=admin())).status_code == 404
     retried = await _send(api, "crash", budget, sink, 100)
     assert retried.status_code == 201
-    assert (await verify(api))["ok"]
+    assert (await verify_ledger(api))["ok"]
 
 
 async def test_faults_are_ignored_unless_the_build_enables_them(client):
-    budget = await open_budget(client, await open_treasury(client), 100)
-    sink = await open_account(client)
+    budget = await create_budget(client, await create_treasury(client), 100)
+    sink = await create_account(client)
     response = await _send(client, "no-fault", budget, sink, 10, "crash")
     assert response.status_code == 201
+
+
+async def test_faults_are_retried_on_every_write_route(api, accounts):
+    budget, sink = accounts
+    batch = {"transfers": [{"id": f"batch-{n}", "debit_account_id": budget, "credit_account_id": sink, "amount": 10}
+                           for n in range(2)]}
+    posted = await api.post("/transfers/batch", json=batch, headers={**admin(), FAULT: "retryable:2"})
+    assert posted.status_code == 201, posted.text
+    pending = await _send(api, "pending-under-faults", budget, sink, 10)
+    assert pending.status_code == 201
+    reversed_ = await api.post("/transfers/batch-0/reverse", json={}, headers={**admin(), FAULT: "deadlock:3"})
+    assert (reversed_.status_code, reversed_.json()["reverses"]) == (201, "batch-0")
+    crashed = await api.post("/accounts", json={"code": "crashed-account"}, headers={**admin(), FAULT: "crash"})
+    assert crashed.status_code == 500
+    created = await api.post("/accounts", json={"code": "crashed-account"}, headers=admin())
+    assert created.status_code == 201  # created now: the crashed attempt left nothing
+    assert (await verify_ledger(api))["ok"]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="kills PostgreSQL backends")
+async def test_killed_connections_are_retried_never_answered_with_a_500(database_url):
+    """The database kills every connection of the service, again and again, while reads and writes run: each
+    request whose connection died is run again on a new one. Reads all succeed; every write posts once (200 when
+    its first attempt had committed before its connection died)."""
+    async with committing_app(fault_app(database_url)) as api:
+        budget = await create_budget(api, await create_treasury(api), 1_000_000)
+        sink = await create_account(api)
+        database = make_url(database_url).database
+        statuses: Counter = Counter()
+        written: list[str] = []
+        done = asyncio.Event()
+
+        async def read() -> None:
+            while not done.is_set():
+                for path, params in ((f"/accounts/{budget}", {}), ("/ledger/trial-balance", {}),
+                                     ("/transfers", {"account_id": sink}), (f"/accounts/{sink}/transfers", {})):
+                    response = await api.get(path, params=params, headers=admin())
+                    statuses[("read", response.status_code)] += 1
+
+        async def write() -> None:
+            while not done.is_set():
+                key = unique("killed")
+                response = await post_transfer(api, key, budget, sink, 1)
+                statuses[("write", response.status_code)] += 1
+                written.append(key)
+
+        async def kill() -> int:
+            """Kill rounds until enough requests have met them (however slow this machine is today)."""
+            killed = rounds = 0
+            connection = await asyncpg.connect(testing.pg_admin_url())
+            try:
+                while rounds < 8 or sum(statuses.values()) < 80:
+                    assert rounds < 200, statuses
+                    await asyncio.sleep(0.6)
+                    rounds += 1
+                    killed += len(await connection.fetch(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = $1 AND pid <> pg_backend_pid()", database))
+            finally:
+                done.set()
+                await connection.close()
+            return killed
+
+        killed, *_ = await asyncio.gather(kill(), *(read() for _ in range(4)), *(write() for _ in range(2)))
+        assert killed >= 8, killed
+        assert set(statuses) <= {("read", 200), ("write", 201), ("write", 200)}, statuses
+        sink_balance = (await api.get(f"/accounts/{sink}", headers=admin())).json()["balance"]
+        assert sink_balance["posted"] == len(written)
+        assert (await verify_ledger(api))["ok"]

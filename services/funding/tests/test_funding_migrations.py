@@ -9,7 +9,8 @@ from sqlalchemy import inspect, text
 from funding.config import SERVICE_DIR, FundingSettings
 from funding.main import create_app
 from funding.models import Base
-from funding_test_support import admin, open_account, open_budget, open_treasury, transfer, verify
+from funding_factories import create_account, create_budget, create_treasury
+from funding_testkit import admin, post_transfer, verify_ledger
 from servicekit.database import Database
 from servicekit.migrations import downgrade, upgrade
 from servicekit.testing import backend_under_test, committing_app, scratch_database
@@ -29,10 +30,10 @@ async def _tables(url: str) -> set[str]:
 
 async def _ledger_round(url: str) -> None:
     async with committing_app(create_app(FundingSettings(database_url=url))) as api:
-        budget = await open_budget(api, await open_treasury(api), 500)
-        assert (await transfer(api, "m-1", budget, await open_account(api), 200)).status_code == 201
+        budget = await create_budget(api, await create_treasury(api), 500)
+        assert (await post_transfer(api, "m-1", budget, await create_account(api), 200)).status_code == 201
         assert (await api.post("/rules/import", json={}, headers=admin())).status_code == 200
-        assert (await verify(api))["ok"]
+        assert (await verify_ledger(api))["ok"]
 
 
 async def test_upgrade_downgrade_upgrade_with_a_verified_ledger_each_time():
@@ -89,9 +90,9 @@ async def test_the_lean_posting_function_replaces_and_restores_the_first_one():
 
     async def post_through_the_function(url: str, key: str) -> None:
         async with committing_app(create_app(FundingSettings(database_url=url))) as api:
-            budget = await open_budget(api, await open_treasury(api), 500)
-            assert (await transfer(api, key, budget, await open_account(api), 200)).status_code == 201
-            assert (await verify(api))["ok"]
+            budget = await create_budget(api, await create_treasury(api), 500)
+            assert (await post_transfer(api, key, budget, await create_account(api), 200)).status_code == 201
+            assert (await verify_ledger(api))["ok"]
 
     with scratch_database("funding_lean") as url:
         upgrade(SERVICE_DIR, url, "funding_2026_11_26_one_statement")

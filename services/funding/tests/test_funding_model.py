@@ -1,5 +1,5 @@
 """Model-based property test (LEDGER.md f5.1, the TigerBeetle auditor idea): Hypothesis drives random sequences
-of transfers, reservations, posts, voids, expiries (a fake clock), reversals, linked batches, account closes,
+of transfers, reservations, posts, voids, expiries (a frozen clock), reversals, linked batches, account closes,
 replays and id reuse through the HTTP API, while an in-memory oracle predicts every answer. Every status, result
 code, posted amount and headroom, and every account's four counters, must equal the oracle's."""
 
@@ -8,7 +8,7 @@ import os
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -16,8 +16,8 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
-from funding import clock
-from funding_test_support import admin, fault_app, fresh_database, seed_for
+from funding_testkit import admin, fault_app, fresh_database, seed_for
+from servicekit.pytest_fixtures import FrozenClock
 from servicekit.testing import committing_app
 
 FLOOR_REASON = {"budget": "budget_insufficient", "commitment": "commitment_insufficient"}
@@ -28,15 +28,12 @@ COUNTERS = ("debits_posted", "credits_posted", "debits_pending", "credits_pendin
 SEEN: Counter = Counter()
 
 
-class FakeClock:
-    now = datetime.now(UTC)
-
-
 class Runner:
     """One event loop and one app for the whole property run (Hypothesis drives it synchronously)."""
 
     client: Any = None
     loop: asyncio.AbstractEventLoop | None = None
+    clock: FrozenClock | None = None  # the service's clock: it moves only when the model says so
 
     @classmethod
     def call(cls, coroutine):  # noqa: ANN001, ANN206
@@ -149,7 +146,7 @@ class LedgerModel(RuleBasedStateMachine):
 
     def _overdue(self, account: int | None = None) -> list[Stored]:
         return sorted((s for s in self.stored.values() if s.kind == "pending" and s.outcome == "pending"
-                       and s.resolution is None and s.expires_at <= FakeClock.now
+                       and s.resolution is None and s.expires_at <= Runner.clock()
                        and (account is None or account in (s.debit, s.credit))), key=lambda s: int(s.key.split("-")[-1])
                       if s.key.split("-")[-1].isdigit() else 0)
 
@@ -258,11 +255,11 @@ class LedgerModel(RuleBasedStateMachine):
         key = self._key()
         return {"key": key, "kind": "pending" if pending else "single", "debit": debit, "credit": credit,
                 "amount": amount, "identity": ("transfer", debit, credit, amount, pending, timeout),
-                "expires_at": FakeClock.now + timedelta(seconds=timeout) if pending else None,
+                "expires_at": Runner.clock() + timedelta(seconds=timeout) if pending else None,
                 "body": self._transfer_body(key, debit, credit, amount, pending, timeout)}
 
     @rule(data=st.data())
-    def transfer(self, data: st.DataObject) -> None:
+    def post_transfer(self, data: st.DataObject) -> None:
         spec = self._new_transfer(data)
         answer = self._send("/transfers", spec["body"])
         self.sent.append((spec["key"], "/transfers", spec["body"]))
@@ -327,7 +324,7 @@ class LedgerModel(RuleBasedStateMachine):
             assert (answer.status, answer.code) == (422, "post_amount_exceeds_pending"), answer
             return
         self.sent.append((key, path, body))
-        if target.resolution is None and target.expires_at <= FakeClock.now:
+        if target.resolution is None and target.expires_at <= Runner.clock():
             self._expire(target)
         spec = {"key": key, "kind": verb, "debit": target.debit, "credit": target.credit,
                 "amount": amount or target.effective, "pending_amount": target.effective, "identity": identity}
@@ -397,7 +394,7 @@ class LedgerModel(RuleBasedStateMachine):
 
     @rule(seconds=st.sampled_from([5, 31, 61, 125]))
     def advance_clock(self, seconds: int) -> None:
-        FakeClock.now += timedelta(seconds=seconds)
+        Runner.clock.advance(seconds=seconds)
 
     @rule()
     def sweep(self) -> None:
@@ -430,14 +427,14 @@ class LedgerModel(RuleBasedStateMachine):
             assert {k: lines[account_id][k] for k in COUNTERS} == acct.counters, (account_id, acct)
 
 
-def test_the_ledger_answers_like_its_model(monkeypatch):
+def test_the_ledger_answers_like_its_model(frozen_clock):
     seed = seed_for("model")
     examples = int(os.environ.get("TPP_FUNDING_MODEL_EXAMPLES", "25"))
     with fresh_database("funding_model") as url:
         Runner.loop = asyncio.new_event_loop()
         context = committing_app(fault_app(url))
         Runner.client = Runner.call(context.__aenter__())
-        monkeypatch.setattr(clock, "now", lambda: FakeClock.now)
+        Runner.clock = frozen_clock
         try:
             run_state_machine_as_test(
                 hypothesis_seed(seed)(LedgerModel),

@@ -6,19 +6,15 @@ from collections import Counter
 
 import pytest
 
-from funding_test_support import (
-    admin,
-    balance,
-    fault_app,
-    fresh_database,
-    open_account,
-    open_budget,
-    open_treasury,
-    saga,
-    transfer,
-    unique,
-    verify,
+from funding_factories import (
+    create_account,
+    create_budget,
+    create_committed_award,
+    create_program_budget,
+    create_rules,
+    create_treasury,
 )
+from funding_testkit import admin, fault_app, fresh_database, post_transfer, read_balance, unique, verify_ledger
 from servicekit.testing import committing_app
 
 CONCURRENCY = 12
@@ -38,12 +34,10 @@ async def api(database_url):
 
 @pytest.fixture
 async def programs(api):
-    assert (await api.post("/rules/import", json={}, headers=admin())).status_code == 200
+    await create_rules(api)
     year = 2020
     for program, amount in (("t01-young-top", 50_000_000 * 30), ("t04-national-project-matching", 10_000_000)):
-        response = await api.put(f"/budgets/{program}/{year}", json={"amount_fen": amount},
-                                 headers={**admin(), "Idempotency-Key": unique("set")})
-        assert response.status_code == 200, response.text
+        await create_program_budget(api, program, year, amount)
     return year
 
 
@@ -52,14 +46,14 @@ def _codes(responses) -> Counter:  # noqa: ANN001
 
 
 async def test_double_reverse_has_one_winner(api):
-    budget = await open_budget(api, await open_treasury(api), 1000)
-    sink = await open_account(api)
+    budget = await create_budget(api, await create_treasury(api), 1000)
+    sink = await create_account(api)
     key = unique("rev")
-    assert (await transfer(api, key, budget, sink, 400)).status_code == 201
+    assert (await post_transfer(api, key, budget, sink, 400)).status_code == 201
     distinct = await asyncio.gather(*(api.post(f"/transfers/{key}/reverse", json={"id": f"{key}-r{i}"},
                                                headers=admin()) for i in range(CONCURRENCY)))
     assert _codes(distinct) == {(201, None): 1, (409, "already_reversed"): CONCURRENCY - 1}
-    assert (await balance(api, budget))["posted"] == 1000
+    assert (await read_balance(api, budget))["posted"] == 1000
     same = await asyncio.gather(*(api.post(f"/transfers/{key}/reverse", json={"id": f"{key}-r0"}, headers=admin())
                                   for _ in range(CONCURRENCY)))
     winner = next(r for r in distinct if r.status_code == 201).json()["id"]
@@ -67,51 +61,43 @@ async def test_double_reverse_has_one_winner(api):
 
 
 async def test_post_against_void_of_one_pending_has_one_winner(api):
-    budget = await open_budget(api, await open_treasury(api), 1000)
-    sink = await open_account(api)
+    budget = await create_budget(api, await create_treasury(api), 1000)
+    sink = await create_account(api)
     key = unique("pend")
-    assert (await transfer(api, key, budget, sink, 300, pending=True)).status_code == 201
+    assert (await post_transfer(api, key, budget, sink, 300, pending=True)).status_code == 201
     requests = [api.post(f"/transfers/{key}/{verb}", json={"id": f"{key}-{verb}-{i}"}, headers=admin())
                 for i in range(CONCURRENCY // 2) for verb in ("post", "void")]
     responses = await asyncio.gather(*requests)
     assert _codes(responses) == {(201, None): 1, (409, "pending_already_resolved"): CONCURRENCY - 1}
     winner = next(r for r in responses if r.status_code == 201).json()
     expected = 700 if winner["kind"] == "post" else 1000
-    assert (await balance(api, budget)) | {"as_of": None} == {
+    assert (await read_balance(api, budget)) | {"as_of": None} == {
         "debits_posted": 1000 - expected, "credits_posted": 1000, "debits_pending": 0, "credits_pending": 0,
         "posted": expected, "pending_in": 0, "pending_out": 0, "available": expected, "as_of": None}
 
 
 async def test_concurrent_duplicates_of_one_id_post_once(api):
-    budget = await open_budget(api, await open_treasury(api), 1000)
-    sink = await open_account(api)
+    budget = await create_budget(api, await create_treasury(api), 1000)
+    sink = await create_account(api)
     key = unique("dup")
-    responses = await asyncio.gather(*(transfer(api, key, budget, sink, 100) for _ in range(CONCURRENCY)))
+    responses = await asyncio.gather(*(post_transfer(api, key, budget, sink, 100) for _ in range(CONCURRENCY)))
     assert Counter(r.status_code for r in responses) == {201: 1, 200: CONCURRENCY - 1}
     assert len({r.json()["journal_seq"] for r in responses}) == 1
-    assert (await balance(api, budget))["posted"] == 900
+    assert (await read_balance(api, budget))["posted"] == 900
 
 
 async def test_racing_to_an_empty_budget_admits_exactly_what_fits(api):
-    budget = await open_budget(api, await open_treasury(api), 1000)
-    sink = await open_account(api)
-    responses = await asyncio.gather(*(transfer(api, unique("fit"), budget, sink, 100, pending=i % 2 == 0)
+    budget = await create_budget(api, await create_treasury(api), 1000)
+    sink = await create_account(api)
+    responses = await asyncio.gather(*(post_transfer(api, unique("fit"), budget, sink, 100, pending=i % 2 == 0)
                                        for i in range(CONCURRENCY + 8)))
     assert _codes(responses) == {(201, None): 10, (409, "budget_insufficient"): CONCURRENCY - 2}
-    assert (await balance(api, budget))["available"] == 0
-
-
-async def _committed_award(api, year: int, **fields) -> str:  # noqa: ANN001, ANN003
-    approval = unique("ap")
-    body = {"approval_id": approval, "program_code": "t01-young-top", "fiscal_year": year, **fields}
-    response = await api.post("/reservations", json=body, headers=saga())
-    assert response.status_code == 201, response.text
-    assert (await api.post(f"/reservations/{approval}/post", headers=saga())).status_code == 201
-    return approval
+    assert (await read_balance(api, budget))["available"] == 0
 
 
 async def test_the_same_installment_is_paid_once(api, programs):
-    award = await _committed_award(api, programs, installments=[50, 30, 20])
+    award = unique("ap")
+    await create_committed_award(api, award, "t01-young-top", programs, installments=[50, 30, 20])
     distinct = await asyncio.gather(*(api.post(f"/awards/{award}/disbursements", json={"installment": 1},
                                                headers={**admin(), "Idempotency-Key": f"pay-{award}-{i}"})
                                       for i in range(CONCURRENCY)))
@@ -127,10 +113,7 @@ async def test_the_same_installment_is_paid_once(api, programs):
 async def _committed_matching_award(api, programs, prefix: str) -> str:  # noqa: ANN001
     """A committed matching award with a cap of 1 000 000 fen; its approval id."""
     approval = unique(prefix)
-    body = {"approval_id": approval, "program_code": "t04-national-project-matching", "fiscal_year": programs,
-            "amount_fen": 1_000_000}
-    assert (await api.post("/reservations", json=body, headers=saga())).status_code == 201
-    assert (await api.post(f"/reservations/{approval}/post", headers=saga())).status_code == 201
+    await create_committed_award(api, approval, "t04-national-project-matching", programs, amount_fen=1_000_000)
     return approval
 
 
@@ -191,10 +174,36 @@ async def test_matches_and_releases_racing_on_one_award(api, programs):
     assert after["disbursed"] == before["disbursed"] + matched - 200_000
     trial = (await api.get("/ledger/trial-balance", headers=admin())).json()
     assert (trial["balanced"], trial["net"]) == (True, 0)
-    report = await verify(api)
+    report = await verify_ledger(api)
     assert report["ok"], report["problems"]
 
 
+async def test_the_verifier_finds_nothing_wrong_while_postings_commit(api):
+    """The verifier reads counters and entries while transfers commit: what it compares is one snapshot, so a
+    posting that lands between two of its reads is never reported as a broken counter."""
+    budget = await create_budget(api, await create_treasury(api), 1_000_000)
+    sinks = [await create_account(api) for _ in range(4)]
+    posting = True
+
+    async def post(worker: int) -> None:
+        for i in range(30):
+            response = await post_transfer(api, unique("verified"), budget, sinks[(worker + i) % 4], 1 + i)
+            assert response.status_code == 201, response.text
+
+    async def verify_meanwhile() -> list[dict]:
+        reports = []
+        while posting or not reports:
+            reports.append(await verify_ledger(api))
+        return reports
+
+    verifier = asyncio.create_task(verify_meanwhile())
+    await asyncio.gather(*(post(worker) for worker in range(6)))
+    posting = False
+    reports = await verifier
+    assert [report["problems"] for report in reports if not report["ok"]] == []
+    assert len(reports) >= 2
+
+
 async def test_the_ledger_verifies_after_the_races(api):
-    report = await verify(api)
+    report = await verify_ledger(api)
     assert report["ok"], report["problems"]

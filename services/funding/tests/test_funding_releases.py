@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from funding.models import AuditLog
-from funding_test_support import admin, headers, saga
+from funding_factories import create_committed_award, create_program_budget, create_rules
+from funding_testkit import admin, agency_key, applications_service, caller, reviewer, verify_ledger
 
 YEAR = 2020
 MATCHING = "t04-national-project-matching"
@@ -14,20 +15,14 @@ REASON = "国家资助结束 / national funding ended"
 
 @pytest.fixture
 async def funded(client):
-    assert (await client.post("/rules/import", json={}, headers=admin())).status_code == 200
+    await create_rules(client)
     for program, amount in (("t01-young-top", 120_000_000), (MATCHING, 5_000_000)):
-        response = await client.put(f"/budgets/{program}/{YEAR}", json={"amount_fen": amount, "id": f"b-{program}"},
-                                    headers=admin())
-        assert response.status_code == 200, response.text
+        await create_program_budget(client, program, YEAR, amount)
 
 
 async def _committed(client, approval: str, **fields) -> dict:  # noqa: ANN001, ANN003
-    body = {"approval_id": approval, "program_code": "t01-young-top", "fiscal_year": YEAR, "grantee_name": "李四",
-            **fields}
-    assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
-    posted = await client.post(f"/reservations/{approval}/post", headers=saga())
-    assert posted.status_code == 201, posted.text
-    return posted.json()["award"]
+    return await create_committed_award(client, approval, fields.pop("program_code", "t01-young-top"), YEAR,
+                                        grantee_name="李四", **fields)
 
 
 async def _figures(client, program: str) -> dict:  # noqa: ANN001
@@ -43,7 +38,7 @@ async def _release(client, award: str, reason: str = REASON, **extra):  # noqa: 
 async def _ledger_is_sound(client) -> None:  # noqa: ANN001
     trial = (await client.get("/ledger/trial-balance", headers=admin())).json()
     assert (trial["balanced"], trial["net"]) == (True, 0)
-    report = (await client.get("/ledger/verify", headers=admin())).json()
+    report = await verify_ledger(client)
     assert report["ok"], report["problems"]
 
 
@@ -139,11 +134,11 @@ async def test_an_award_with_nothing_left_or_not_committed_is_not_released(clien
     assert (await client.get("/awards/p1", headers=admin())).json()["status"] == "committed"
 
     body = {"approval_id": "p2", "program_code": "t01-young-top", "fiscal_year": YEAR, "amount_fen": 1_000}
-    assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
+    assert (await client.post("/reservations", json=body, headers=applications_service())).status_code == 201
     reserved = await _release(client, "p2")
     assert (reserved.status_code, reserved.json()["code"], reserved.json()["award_status"]) == (
         409, "award_not_committed", "reserved")
-    assert (await client.post("/reservations/p2/void", headers=saga())).status_code == 201
+    assert (await client.post("/reservations/p2/void", headers=applications_service())).status_code == 201
     voided = await _release(client, "p2")
     assert (voided.status_code, voided.json()["award_status"]) == (409, "voided")
     # Refusals write nothing: the same id works once there is something to release.
@@ -187,9 +182,9 @@ async def test_bad_release_requests(client, funded):
     long_key = await _release(client, "b1", **{"Idempotency-Key": "k" * 201})
     assert (long_key.status_code, long_key.json()["code"]) == (422, "invalid_idempotency_key")
     assert (await client.post("/awards/b1/release", json={"reason": REASON})).status_code == 401
-    for caller in (headers("reviewer", agency="prov-org-dept"), headers("agency", agency="prov-org-dept"),
-                   headers("applicant"), saga()):
-        refused = await client.post("/awards/b1/release", json={"reason": REASON}, headers=caller)
-        assert refused.status_code == 403, caller
+    for someone in (reviewer("prov-org-dept"), agency_key("prov-org-dept"), caller("applicant"),
+                    applications_service()):
+        refused = await client.post("/awards/b1/release", json={"reason": REASON}, headers=someone)
+        assert refused.status_code == 403, someone
     assert (await client.get("/awards/b1", headers=admin())).json()["status"] == "committed"
     assert (await _release(client, "b1")).status_code == 201

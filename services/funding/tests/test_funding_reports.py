@@ -7,25 +7,24 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from funding_test_support import admin, headers, saga
+from funding_factories import create_program_budget, create_reservation, create_rules
+from funding_testkit import admin, agency_key, applications_service, reviewer
 
 YEAR = 2018
 
 
 @pytest.fixture
 async def activity(client):
-    assert (await client.post("/rules/import", json={}, headers=admin())).status_code == 200
-    await client.put(f"/budgets/t01-young-top/{YEAR}", json={"amount_fen": 200_000_001, "id": "b1"}, headers=admin())
-    await client.put(f"/budgets/t04-foreign-expert/{YEAR}", json={"amount_fen": 1_000_000, "id": "b2"}, headers=admin())
-    await client.put(f"/budgets/t05-local-living-subsidy/{YEAR}",
-                     json={"amount_fen": 300_000, "city_code": "city-dalian", "id": "b3"}, headers=admin())
+    await create_rules(client)
+    await create_program_budget(client, "t01-young-top", YEAR, 200_000_001)
+    await create_program_budget(client, "t04-foreign-expert", YEAR, 1_000_000)
+    await create_program_budget(client, "t05-local-living-subsidy", YEAR, 300_000, city_code="city-dalian")
     for approval, city in (("a", "city-dalian"), ("b", "city-anshan"), ("c", "city-dalian")):
-        body = {"approval_id": approval, "program_code": "t01-young-top", "fiscal_year": YEAR, "city_code": city,
-                "grantee_name": f"受资助人{approval}", "installments": [60, 40]}
-        assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
-    await client.post("/reservations/a/post", headers=saga())
-    await client.post("/reservations/b/post", headers=saga())
-    await client.post("/awards/a/disbursements", json={"installment": 1}, headers=admin())
+        await create_reservation(client, approval, "t01-young-top", YEAR, city_code=city,
+                                 grantee_name=f"受资助人{approval}", installments=[60, 40])
+    for approval in ("a", "b"):
+        assert (await client.post(f"/reservations/{approval}/post", headers=applications_service())).status_code == 201
+    assert (await client.post("/awards/a/disbursements", json={"installment": 1}, headers=admin())).status_code == 201
 
 
 async def test_program_report_figures(client, activity):
@@ -77,7 +76,7 @@ async def test_xlsx_opens_with_headers_and_numbers(client, activity):
 
 
 async def test_award_list_is_for_the_programs_agency(client, activity):
-    org = headers("reviewer", agency="prov-org-dept")
+    org = reviewer("prov-org-dept")
     report = await client.get("/reports/awards", params={"program_code": "t01-young-top"}, headers=org)
     assert report.status_code == 200
     assert sorted(r["award_id"] for r in report.json()["rows"]) == ["a", "b", "c"]
@@ -86,8 +85,8 @@ async def test_award_list_is_for_the_programs_agency(client, activity):
     assert load_workbook(io.BytesIO(xlsx.content)).active["E1"].value == "资助对象"
     assert (await client.get("/reports/awards", params={"program_code": "t01-young-top"})).status_code == 401
     other = await client.get("/reports/awards", params={"program_code": "t01-young-top"},
-                             headers=headers("agency", agency="prov-hrss-dept"))
-    assert other.status_code == 403
+                             headers=agency_key("prov-hrss-dept"))
+    assert (other.status_code, other.json()["code"]) == (403, "program_not_yours")
 
 
 async def test_public_reports_never_name_grantees(client, activity):

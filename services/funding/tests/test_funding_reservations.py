@@ -1,124 +1,121 @@
 """The approval saga's money side (DESIGN §3): reservations keyed by the approval id, posting them into awards,
 voiding, expiry, reconciliation, installments and matching."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from funding import clock
-from funding_test_support import admin, headers, saga
+from funding_factories import create_program_budget, create_rules, reservation_body
+from funding_testkit import admin, applications_service, caller, reviewer
 
 YEAR = 2020
 
 
 @pytest.fixture
 async def funded(client):
-    assert (await client.post("/rules/import", json={}, headers=admin())).status_code == 200
+    await create_rules(client)
     for program, amount in (("t01-young-top", 120_000_000), ("t03-team", 1_000_000_000),
                             ("t04-national-project-matching", 5_000_000)):
-        response = await client.put(f"/budgets/{program}/{YEAR}", json={"amount_fen": amount, "id": f"b-{program}"},
-                                    headers=admin())
-        assert response.status_code == 200, response.text
+        await create_program_budget(client, program, YEAR, amount)
 
 
 def _reservation(approval: str, **fields) -> dict:  # noqa: ANN003
-    return {"approval_id": approval, "application_id": f"app-{approval}", "program_code": "t01-young-top",
-            "fiscal_year": YEAR, "grantee_name": "张三", "city_code": "city-shenyang", **fields}
+    return reservation_body(approval, fields.pop("program_code", "t01-young-top"), fields.pop("fiscal_year", YEAR),
+                            application_id=f"app-{approval}", grantee_name="张三", city_code="city-shenyang",
+                            **fields)
+
+
+async def _reserve(client, approval: str, **fields):  # noqa: ANN001, ANN003, ANN202
+    return await client.post("/reservations", json=_reservation(approval, **fields), headers=applications_service())
 
 
 async def test_reserve_post_and_replays(client, funded):
-    created = await client.post("/reservations", json=_reservation("a1"), headers=saga())
+    created = await _reserve(client, "a1")
     assert created.status_code == 201, created.text
     award = created.json()["award"]
     assert (award["status"], award["amount_fen"], award["reservation_id"]) == ("reserved", 50_000_000, "reserve:a1")
     assert created.json()["transfer"]["status"] == "pending"
-    replay = await client.post("/reservations", json=_reservation("a1"), headers=saga())
+    replay = await _reserve(client, "a1")
     assert (replay.status_code, replay.headers["idempotent-replay"]) == (200, "true")
-    changed = await client.post("/reservations", json=_reservation("a1", amount_fen=40_000_000), headers=saga())
+    changed = await _reserve(client, "a1", amount_fen=40_000_000)
     assert (changed.status_code, changed.json()["code"], changed.json()["differing_fields"]) == (
         409, "transfer_id_reused", ["amount_fen"])
-    posted = await client.post("/reservations/a1/post", headers=saga())
+    posted = await client.post("/reservations/a1/post", headers=applications_service())
     assert posted.status_code == 201
     assert (posted.json()["award"]["status"], posted.json()["award"]["committed_fen"]) == ("committed", 50_000_000)
-    again = await client.post("/reservations/a1/post", headers=saga())
+    again = await client.post("/reservations/a1/post", headers=applications_service())
     assert (again.status_code, again.headers["idempotent-replay"]) == (200, "true")
-    void = await client.post("/reservations/a1/void", headers=saga())
+    void = await client.post("/reservations/a1/void", headers=applications_service())
     assert (void.status_code, void.json()["code"]) == (409, "pending_already_resolved")
     budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
     assert budget == {"appropriated": 120_000_000, "reserved": 0, "committed": 50_000_000, "disbursed": 0,
                       "available": 70_000_000, "awards": 1}
-    read = (await client.get("/reservations/a1", headers=saga())).json()
+    read = (await client.get("/reservations/a1", headers=applications_service())).json()
     assert read["transfer"]["resolved_by"] == "commit:a1"
 
 
 async def test_budget_short_is_a_clear_409_with_headroom(client, funded):
     for approval in ("s1", "s2"):
-        assert (await client.post("/reservations", json=_reservation(approval), headers=saga())).status_code == 201
-    short = await client.post("/reservations", json=_reservation("s3"), headers=saga())
+        assert (await _reserve(client, approval)).status_code == 201
+    short = await _reserve(client, "s3")
     assert short.status_code == 409
     problem = short.json()
     assert (problem["code"], problem["headroom_fen"], problem["amount_fen"]) == ("budget_insufficient", 20_000_000,
                                                                               50_000_000)
     assert "200,000.00" in problem["messages"]["zh-CN"] and problem["reservation"]["award"]["status"] == "rejected"
     # Releasing one reservation makes room for a new approval (a new decision, a new id).
-    assert (await client.post("/reservations/s1/void", headers=saga())).status_code == 201
-    assert (await client.post("/reservations", json=_reservation("s4"), headers=saga())).status_code == 201
-    assert (await client.post("/reservations", json=_reservation("s3"), headers=saga())).json()["code"] == (
+    assert (await client.post("/reservations/s1/void", headers=applications_service())).status_code == 201
+    assert (await _reserve(client, "s4")).status_code == 201
+    assert (await _reserve(client, "s3")).json()["code"] == (
         "budget_insufficient")
 
 
 async def test_amounts_come_from_the_rule_and_never_exceed_it(client, funded):
-    team = await client.post("/reservations", json=_reservation(
-        "t1", program_code="t03-team", inputs={"tier": "tier-2", "extra_members": 9}), headers=saga())
+    team = await _reserve(client, "t1", program_code="t03-team", inputs={"tier": "tier-2", "extra_members": 9})
     assert team.json()["award"]["amount_fen"] == 400_000_000
     assert team.json()["award"]["computation"]["breakdown"]["extra_capped_fen"] == 100_000_000
-    lower = await client.post("/reservations", json=_reservation("t2", amount_fen=10_000_000), headers=saga())
+    lower = await _reserve(client, "t2", amount_fen=10_000_000)
     assert lower.json()["award"]["amount_fen"] == 10_000_000
-    over = await client.post("/reservations", json=_reservation("t3", amount_fen=50_000_001), headers=saga())
+    over = await _reserve(client, "t3", amount_fen=50_000_001)
     assert (over.status_code, over.json()["code"]) == (422, "amount_exceeds_rule")
-    unknown = await client.post("/reservations", json=_reservation("t4", program_code="no-such-rule"), headers=saga())
-    assert unknown.status_code == 422
-    no_budget = await client.post("/reservations", json=_reservation("t5", fiscal_year=2031), headers=saga())
-    assert (no_budget.status_code, no_budget.json()["code"]) == (422, "budget_not_found")
-    bad_split = await client.post("/reservations", json=_reservation("t6", installments=[50, 40]), headers=saga())
+    unknown = await _reserve(client, "t4", program_code="no-such-rule")
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "referenced_rule_not_found")
+    no_budget = await _reserve(client, "t5", fiscal_year=2031)
+    assert (no_budget.status_code, no_budget.json()["code"]) == (422, "budget_not_appropriated")
+    bad_split = await _reserve(client, "t6", installments=[50, 40])
     assert bad_split.status_code == 422
-    assert (await client.get("/reservations/t5", headers=saga())).status_code == 404
+    assert (await client.get("/reservations/t5", headers=applications_service())).status_code == 404
 
 
-async def test_an_expired_reservation_cannot_be_posted(client, funded, monkeypatch):
-    body = _reservation("e1", timeout_seconds=3600)
-    assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
-    later = datetime.now(UTC) + timedelta(hours=2)
-    monkeypatch.setattr(clock, "now", lambda: later)
+async def test_an_expired_reservation_cannot_be_posted(client, funded, frozen_clock):
+    assert (await _reserve(client, "e1", timeout_seconds=3600)).status_code == 201
+    frozen_clock.advance(hours=2)
     assert (await client.get("/awards/e1", headers=admin())).json()["status"] == "expired"
-    post = await client.post("/reservations/e1/post", headers=saga())
+    post = await client.post("/reservations/e1/post", headers=applications_service())
     assert (post.status_code, post.json()["code"]) == (409, "pending_expired")
     assert (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]["reserved"] == 0
 
 
 async def test_reconcile_settles_what_the_saga_left_half_way(client, funded):
     for approval in ("r1", "r2", "r3"):
-        assert (await client.post("/reservations", json=_reservation(approval, amount_fen=1_000_000),
-                                  headers=saga())).status_code == 201
-    assert (await client.post("/reservations/r3/post", headers=saga())).status_code == 201
+        assert (await _reserve(client, approval, amount_fen=1_000_000)).status_code == 201
+    assert (await client.post("/reservations/r3/post", headers=applications_service())).status_code == 201
     result = await client.post("/reconcile", json={"approved": ["app-r1"], "not_approved": ["r2", "r3", "zz"]},
-                               headers=saga())
+                               headers=applications_service())
     lines = {line["id"]: (line["action"], line["status"]) for line in result.json()["lines"]}
     assert lines == {"app-r1": ("posted", "posted"), "r2": ("voided", "voided"), "r3": ("reversed", "posted"),
                      "zz": ("not_found", None)}
     statuses = {a["id"]: a["status"] for a in (await client.get("/awards", headers=admin())).json()["items"]}
     assert (statuses["r1"], statuses["r2"]) == ("committed", "voided")
     assert (await client.get("/awards/r3", headers=admin())).json()["committed_fen"] == 0
-    again = await client.post("/reconcile", json={"approved": ["app-r1"], "not_approved": ["r2"]}, headers=saga())
+    again = await client.post("/reconcile", json={"approved": ["app-r1"], "not_approved": ["r2"]},
+                              headers=applications_service())
     assert {line["action"] for line in again.json()["lines"]} == {"unchanged"}
 
 
 async def test_installments_are_paid_once_each_and_add_up_to_the_award(client, funded):
-    body = _reservation("i1", amount_fen=10_000_001, installments=[50, 30, 20])
-    assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
+    assert (await _reserve(client, "i1", amount_fen=10_000_001, installments=[50, 30, 20])).status_code == 201
     early = await client.post("/awards/i1/disbursements", json={"installment": 1}, headers=admin())
     assert (early.status_code, early.json()["code"]) == (409, "award_not_committed")
-    await client.post("/reservations/i1/post", headers=saga())
+    await client.post("/reservations/i1/post", headers=applications_service())
     amounts = []
     for n in (1, 2, 3):
         paid = await client.post("/awards/i1/disbursements", json={"installment": n}, headers=admin())
@@ -139,9 +136,9 @@ async def test_installments_are_paid_once_each_and_add_up_to_the_award(client, f
 
 
 async def test_matching_pays_the_ratio_up_to_the_cap(client, funded):
-    body = _reservation("m1", program_code="t04-national-project-matching", amount_fen=1_000_000)
-    assert (await client.post("/reservations", json=body, headers=saga())).status_code == 201
-    await client.post("/reservations/m1/post", headers=saga())
+    assert (await _reserve(client, "m1", program_code="t04-national-project-matching", amount_fen=1_000_000)
+            ).status_code == 201
+    await client.post("/reservations/m1/post", headers=applications_service())
     first = await client.post("/awards/m1/matches", json={"event_id": "n1", "base_amount_fen": 700_001},
                               headers=admin())
     assert (first.status_code, first.json()["matched_fen"]) == (201, 700_001)
@@ -153,28 +150,26 @@ async def test_matching_pays_the_ratio_up_to_the_cap(client, funded):
     replay = await client.post("/awards/m1/matches", json={"event_id": "n2", "base_amount_fen": 700_000},
                                headers=admin())
     assert (replay.status_code, replay.json()["matched_fen"]) == (200, 299_999)
-    no_cap = await client.post("/reservations", json=_reservation("m2", program_code="t04-national-project-matching"),
-                               headers=saga())
+    no_cap = await _reserve(client, "m2", program_code="t04-national-project-matching")
     assert (no_cap.status_code, no_cap.json()["code"]) == (422, "rule_input_invalid")
     not_matching = await client.post("/awards/m1/disbursements", json={"installment": 1}, headers=admin())
-    assert not_matching.status_code == 422
+    assert (not_matching.status_code, not_matching.json()["code"]) == (422, "matching_award_paid_by_matches")
 
 
 async def test_only_the_applications_service_and_admins_reserve(client, funded):
     body = _reservation("x1")
     assert (await client.post("/reservations", json=body)).status_code == 401
-    other_service = await client.post("/reservations", json=body, headers=headers("service", "agencies"))
+    other_service = await client.post("/reservations", json=body, headers=caller("service", "agencies"))
     assert (other_service.status_code, other_service.json()["code"]) == (403, "service_not_allowed")
-    assert (await client.post("/reservations", json=body, headers=headers("reviewer", agency="prov-org-dept"))
-            ).status_code == 403
+    assert (await client.post("/reservations", json=body, headers=reviewer("prov-org-dept"))).status_code == 403
     assert (await client.post("/reservations", json=body, headers=admin())).status_code == 201
 
 
 async def test_award_lists_respect_the_agency(client, funded):
-    await client.post("/reservations", json=_reservation("l1"), headers=saga())
-    await client.post("/reservations", json=_reservation("l2", program_code="t04-national-project-matching",
-                                                         amount_fen=100), headers=saga())
-    org = headers("reviewer", agency="prov-org-dept")
+    await _reserve(client, "l1")
+    await _reserve(client, "l2", program_code="t04-national-project-matching",
+                                                         amount_fen=100)
+    org = reviewer("prov-org-dept")
     listed = (await client.get("/awards", headers=org)).json()
     assert [a["id"] for a in listed["items"]] == ["l1"]
     assert (await client.get("/awards/l2", headers=org)).status_code == 403

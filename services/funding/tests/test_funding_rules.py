@@ -3,7 +3,7 @@
 import pytest
 
 from funding.rules.evaluator import compute
-from funding_test_support import admin
+from funding_testkit import admin
 
 
 @pytest.fixture

@@ -10,20 +10,21 @@ from sqlalchemy.exc import DBAPIError
 
 from funding.config import FundingSettings
 from funding.main import create_app
-from funding_test_support import ROOT, admin, fresh_database, open_account, open_budget, open_treasury, transfer, verify
+from funding_factories import create_account, create_budget, create_treasury
+from funding_testkit import ROOT, admin, fresh_database, post_transfer, verify_ledger
 from servicekit.database import Database
 from servicekit.testing import committing_app
 
 
 async def _populate(url: str) -> None:
     async with committing_app(create_app(FundingSettings(database_url=url))) as api:
-        budget = await open_budget(api, await open_treasury(api), 1000)
-        commitment = await open_account(api, code="commitment-x", kind="commitment", floor=0, ceiling=700)
-        assert (await transfer(api, "t1", budget, commitment, 300)).status_code == 201
-        assert (await transfer(api, "p1", budget, commitment, 200, pending=True)).status_code == 201
+        budget = await create_budget(api, await create_treasury(api), 1000)
+        commitment = await create_account(api, code="commitment-x", kind="commitment", floor=0, ceiling=700)
+        assert (await post_transfer(api, "t1", budget, commitment, 300)).status_code == 201
+        assert (await post_transfer(api, "p1", budget, commitment, 200, pending=True)).status_code == 201
         assert (await api.post("/transfers/p1/post", json={}, headers=admin())).status_code == 201
-        assert (await transfer(api, "r1", budget, commitment, 5000)).status_code == 409
-        assert (await verify(api))["ok"]
+        assert (await post_transfer(api, "r1", budget, commitment, 5000)).status_code == 409
+        assert (await verify_ledger(api))["ok"]
 
 
 async def _execute(url: str, *statements: str) -> None:
@@ -93,14 +94,14 @@ async def test_hand_edits_are_flagged_by_the_verifier(populated, case):
     table, statement, expected = TAMPERING[case]
     await _execute(populated, *_drop_guards(populated, table), statement)
     async with committing_app(create_app(FundingSettings(database_url=populated))) as api:
-        report = await verify(api)
+        report = await verify_ledger(api)
     assert report["ok"] is False
     assert expected <= {p["check"] for p in report["problems"]}, report["problems"]
 
 
 async def test_the_cli_verifies_and_exits_nonzero_on_tampering(populated):
     def cli() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "funding.verify", "--database-url", populated],
+        return subprocess.run([sys.executable, "-m", "funding.verify_cli", "--database-url", populated],
                               cwd=ROOT, capture_output=True, text=True, timeout=60)
 
     clean = cli()

@@ -1,11 +1,11 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from funding.ledger.schemas import TransferRead
 from funding.rules.schemas import RuleInputs
-from funding.schemas import NO_NUL, BusinessId, Fen, FiscalYear, Slug, TransferKey, text
+from funding.types import BusinessId, Fen, FiscalYear, Slug, Text, TransferKey
 
 AwardStatus = Literal["reserved", "committed", "released", "voided", "expired", "rejected"]
 
@@ -19,8 +19,8 @@ class ReservationCreate(BaseModel):
     fiscal_year: FiscalYear
     city_code: Slug | None = Field(None, description="The grantee's city (required for rules the cities pay).")
     agency_code: Slug | None = Field(None, description="Responsible agency (default: the rule's first lead agency).")
-    grantee_ref: text(200) | None = None
-    grantee_name: text(200) | None = None
+    grantee_ref: Text(200) | None = None
+    grantee_name: Text(200) | None = None
     amount_fen: Fen | None = Field(None, description="The amount; at most what the rule computes. For a matching "
                                    "rule: this award's matching cap.")
     inputs: RuleInputs | None = Field(None, description="Inputs of the rule (tier, extra members, count …).")
@@ -124,8 +124,8 @@ class MatchRead(BaseModel):
 class ReleaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NO_NUL)] = (
-        Field(description="Why the rest is given back (e.g. 国家资助结束 / national funding ended)."))
+    reason: Text(500, min_length=1, strip=True) = Field(
+        description="Why the rest is given back (e.g. 国家资助结束 / national funding ended).")
     id: TransferKey | None = Field(None, description="Transfer id (or the Idempotency-Key header; default "
                                    "`award-release:<award>`). An award is released once, whatever the id.")
 

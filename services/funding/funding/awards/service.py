@@ -5,22 +5,27 @@ award gives its unpaid rest back (once) and ends it."""
 
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding import clock
+from funding.access import ensure_program_reader, readable_programs
+from funding.awards.repository import AwardFilters, AwardRepository
 from funding.awards.schemas import (
     AwardRead,
     DisbursementCreate,
+    DisbursementRead,
     InstallmentRead,
     MatchCreate,
+    MatchRead,
     ReconcileLine,
+    ReconcileRequest,
+    ReconcileResult,
     ReleaseCreate,
+    ReleaseRead,
     ReservationCreate,
+    ReservationRead,
 )
 from funding.budgets.service import budget_for, treasury_for
 from funding.errors import (
@@ -28,29 +33,36 @@ from funding.errors import (
     AwardNotCommitted,
     AwardNotFound,
     InstallmentOutOfRange,
-    LedgerUnprocessable,
+    MatchingAwardPaidByMatches,
     NotAMatchingAward,
     NothingToRelease,
+    ReferencedRuleNotFound,
     RuleInputInvalid,
     RuleNotFound,
 )
-from funding.ledger import repository as ledger_repo
-from funding.ledger.posting import (
-    Posted,
-    TransferSpec,
-    is_postgresql,
-    lock_accounts,
-    post_transfers,
-    stored_outcome,
-)
+from funding.ledger.posting import Posted, Stored, TransferSpec, lock_accounts, outcome_stored_under, post_transfers
+from funding.ledger.repository import LedgerRepository
 from funding.ledger.schemas import ReversalCreate
-from funding.ledger.service import ensure_account, release_overdue_on, resolve_pending, reverse_transfer
+from funding.ledger.service import (
+    answer,
+    describe,
+    ensure_account,
+    get_transfer,
+    release_overdue_on,
+    resolve_pending,
+    reverse,
+)
 from funding.models import MAX_AMOUNT, Account, AuditLog, Award, FundingRuleVersion, JournalRecord, Transfer
-from funding.rules import repository as rules_repo
+from funding.rules.repository import RulesRepository
 from funding.rules.schemas import RuleInputs
 from funding.rules.service import evaluate
+from servicekit import clock
 from servicekit.audit import record_change
+from servicekit.database import Database
+from servicekit.identity import Principal
 from servicekit.idempotency import InvalidIdempotencyKey
+from servicekit.pagination import Page, PageParams
+from servicekit.unit_of_work import run_in_transaction
 
 NATIONAL_TREASURY = "treasury:national"
 
@@ -65,6 +77,11 @@ def release_key(award_id: str) -> str:
     return f"award-release:{award_id}"
 
 
+def installment_key(award_id: str, number: int) -> str:
+    """Installment n's default id and its once key: each installment is paid once, whatever the id."""
+    return f"installment:{award_id}:{number}"
+
+
 def installment_amounts(amount: int, percents: Sequence[int]) -> list[int]:
     """Each installment's share rounded down; the last takes the remainder, so they sum to the award exactly."""
     shares = [amount * p // 100 for p in percents[:-1]]
@@ -72,11 +89,9 @@ def installment_amounts(amount: int, percents: Sequence[int]) -> list[int]:
 
 
 async def _rule(session: AsyncSession, code: str) -> FundingRuleVersion:
-    rule = await rules_repo.current_rule(session, code)
+    rule = await RulesRepository(session).current_rule(code)
     if rule is None:
-        raise LedgerUnprocessable(f"资助规则 {code} 不存在（是否已导入规划？）。",
-                                  f"Funding rule {code} does not exist (was the plan imported?).",
-                                  extra={"rule": code})
+        raise ReferencedRuleNotFound(code)
     return rule
 
 
@@ -102,14 +117,12 @@ def _decide_amount(rule: FundingRuleVersion, body: ReservationCreate) -> tuple[i
     }
 
 
-async def create_reservation(session: AsyncSession, body: ReservationCreate, actor: str,
-                             default_timeout_seconds: int) -> Posted:
+async def _reserve(session: AsyncSession, body: ReservationCreate, actor: str, default_timeout_seconds: int) -> Posted:
     """Reserve the award's amount on its budget (a pending transfer), keyed by the approval id."""
     key = reservation_key(body.approval_id)
     request = {"operation": "reserve", **body.model_dump(mode="json")}
-    stored = await stored_outcome(session, key, request)
-    if stored is not None:
-        return stored
+    if (replay := await outcome_stored_under(session, key, request)) is not None:
+        return replay
     rule = await _rule(session, body.program_code)
     amount, computation = _decide_amount(rule, body)
     percents = body.installments or [100]
@@ -140,19 +153,18 @@ async def create_reservation(session: AsyncSession, body: ReservationCreate, act
             commitment_account_id=commitment.id, paid_account_id=paid.id,
             reservation_transfer_id=result.transfer.id, created_at=clock.now(), actor=actor,
         )
-        insert = (pg_insert if is_postgresql(session) else sqlite_insert)(Award.__table__)
-        await session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["id"]))
+        await AwardRepository(session).insert_unless_present(values)
     return result
 
 
 async def get_award(session: AsyncSession, award_id: str) -> Award:
-    award = await session.get(Award, award_id)
+    award = await AwardRepository(session).award(award_id)
     if award is None:
         raise AwardNotFound(award_id)
     return award
 
 
-async def post_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
+async def _post_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
     """Commit the award: post its reservation (idempotent; refused once voided or expired)."""
     await get_award(session, award_id)
     return await resolve_pending(session, reservation_key(award_id), kind="post", key=f"commit:{award_id}",
@@ -160,7 +172,7 @@ async def post_reservation(session: AsyncSession, award_id: str, actor: str) -> 
                                  actor=actor)
 
 
-async def void_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
+async def _void_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
     """Release the reservation (the approval did not go through)."""
     await get_award(session, award_id)
     return await resolve_pending(session, reservation_key(award_id), kind="void", key=f"release:{award_id}",
@@ -169,7 +181,7 @@ async def void_reservation(session: AsyncSession, award_id: str, actor: str) -> 
 
 
 async def _releases(session: AsyncSession, awards: Sequence[Award]) -> dict[str, tuple[Transfer, JournalRecord]]:
-    found = await ledger_repo.transfers_by_once_keys(session, [release_key(a.id) for a in awards])
+    found = await LedgerRepository(session).transfers_by_once_keys([release_key(a.id) for a in awards])
     return {a.id: found[release_key(a.id)] for a in awards if release_key(a.id) in found}
 
 
@@ -177,8 +189,9 @@ async def award_statuses(session: AsyncSession, awards: Sequence[Award],
                          releases: dict[str, tuple[Transfer, JournalRecord]] | None = None) -> dict[str, str]:
     if releases is None:
         releases = await _releases(session, awards)
-    found = await ledger_repo.transfers_with_journal(session, [a.reservation_transfer_id for a in awards])
-    resolutions = await ledger_repo.resolutions_of(session, [a.reservation_transfer_id for a in awards])
+    repo = LedgerRepository(session)
+    found = await repo.transfers_with_journal([a.reservation_transfer_id for a in awards])
+    resolutions = await repo.resolutions_of([a.reservation_transfer_id for a in awards])
     now = clock.now()
     statuses = {}
     for award in awards:
@@ -200,21 +213,22 @@ async def award_statuses(session: AsyncSession, awards: Sequence[Award],
 async def read_awards(session: AsyncSession, awards: Sequence[Award]) -> list[AwardRead]:
     if not awards:
         return []
+    repo = LedgerRepository(session)
     releases = await _releases(session, awards)
     statuses = await award_statuses(session, awards, releases)
-    accounts = await ledger_repo.accounts_by_ids(
-        session, [i for a in awards for i in (a.commitment_account_id, a.paid_account_id)])
-    once_keys = [f"installment:{a.id}:{n}" for a in awards for n in range(1, len(a.installments) + 1)]
-    paid = {t.once_key: t.key for t in await session.scalars(select(Transfer).where(Transfer.once_key.in_(once_keys)))}
-    reservations = await ledger_repo.transfers_with_journal(session, [a.reservation_transfer_id for a in awards])
+    accounts = await repo.accounts_by_ids([i for a in awards for i in (a.commitment_account_id, a.paid_account_id)])
+    once_keys = [installment_key(a.id, n) for a in awards for n in range(1, len(a.installments) + 1)]
+    paid = {once_key: transfer.key
+            for once_key, (transfer, _) in (await repo.transfers_by_once_keys(once_keys)).items()}
+    reservations = await repo.transfers_with_journal([a.reservation_transfer_id for a in awards])
     reads = []
     for award in awards:
         commitment, paid_account = accounts[award.commitment_account_id], accounts[award.paid_account_id]
         paid_fen = paid_account.credits_posted - paid_account.debits_posted
         committed_fen = commitment.credits_posted - commitment.debits_posted + paid_fen
         installments = [
-            InstallmentRead(number=n, percent=p, amount_fen=amount, paid=f"installment:{award.id}:{n}" in paid,
-                            transfer_id=paid.get(f"installment:{award.id}:{n}"))
+            InstallmentRead(number=n, percent=p, amount_fen=amount, paid=installment_key(award.id, n) in paid,
+                            transfer_id=paid.get(installment_key(award.id, n)))
             for n, (p, amount) in enumerate(zip(award.installments,
                                                 installment_amounts(award.amount, award.installments),
                                                 strict=True), start=1)
@@ -234,42 +248,44 @@ async def read_awards(session: AsyncSession, awards: Sequence[Award]) -> list[Aw
     return reads
 
 
-def list_awards_statement(*, program_code: str | None, fiscal_year: int | None, application_id: str | None,
-                          city_code: str | None, programs: set[str] | None) -> Select:
-    statement = select(Award)
-    if program_code:
-        statement = statement.where(Award.program_code == program_code)
-    if fiscal_year:
-        statement = statement.where(Award.fiscal_year == fiscal_year)
-    if application_id:
-        statement = statement.where(Award.application_id == application_id)
-    if city_code:
-        statement = statement.where(Award.city_code == city_code)
-    if programs is not None:
-        statement = statement.where(Award.program_code.in_(programs))
-    return statement.order_by(Award.created_at.desc(), Award.id)
+async def list_awards(session: AsyncSession, principal: Principal, filters: AwardFilters,
+                      params: PageParams) -> Page[AwardRead]:
+    """Awards and reservations, newest first: of the programs `principal` may read."""
+    programs = await readable_programs(session, principal)
+    filters = AwardFilters(**{**vars(filters), "programs": frozenset(programs) if programs is not None else None})
+    awards, total = await AwardRepository(session).awards_page(filters, params)
+    return Page(items=await read_awards(session, awards), total=total, page=params.page, size=params.size)
+
+
+async def read_award(session: AsyncSession, principal: Principal, award_id: str) -> AwardRead:
+    """An award, for those who may read its program."""
+    award = await get_award(session, award_id)
+    rule = await RulesRepository(session).rule_version(award.program_code, award.rule_version)
+    if rule is not None:
+        ensure_program_reader(principal, rule)
+    [read] = await read_awards(session, [award])
+    return read
 
 
 async def _replay_or_require_committed(session: AsyncSession, award: Award, key: str,
                                       request: dict[str, Any]) -> Posted | None:
     """What `key` already holds (a retry gets its outcome even after the award was released); else None when the
     award is committed, AwardNotCommitted when it is not."""
-    if (stored := await stored_outcome(session, key, request)) is not None:
-        return stored
+    if (replay := await outcome_stored_under(session, key, request)) is not None:
+        return replay
     status = (await award_statuses(session, [award]))[award.id]
     if status != "committed":
         raise AwardNotCommitted(award.id, status)
     return None
 
 
-async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreate, key: str | None,
-                   actor: str) -> Posted:
+async def _pay_installment(session: AsyncSession, award_id: str, body: DisbursementCreate, key: str | None,
+                           actor: str) -> Posted:
     """Pay installment n (commitment → paid). Installment n is paid at most once whatever id is used."""
     award = await get_award(session, award_id)
     if award.computation.get("kind") == "matching":
-        raise LedgerUnprocessable("配套类资助按国家资金到位情况拨付，请使用 /matches。",
-                                  "A matching award is paid per national funding event: use /matches.")
-    once = f"installment:{award_id}:{body.installment}"
+        raise MatchingAwardPaidByMatches()
+    once = installment_key(award_id, body.installment)
     transfer_key = body.id or key or once
     request = {"operation": "disburse", "award_id": award_id, "installment": body.installment}
     if (stored := await _replay_or_require_committed(session, award, transfer_key, request)) is not None:
@@ -277,7 +293,7 @@ async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreat
     if body.installment > len(award.installments):
         raise InstallmentOutOfRange(body.installment, len(award.installments))
     amount = installment_amounts(award.amount, award.installments)[body.installment - 1]
-    accounts = await ledger_repo.accounts_by_ids(session, [award.commitment_account_id, award.paid_account_id])
+    accounts = await LedgerRepository(session).accounts_by_ids([award.commitment_account_id, award.paid_account_id])
     spec = TransferSpec(
         key=transfer_key, kind="single", code="installment", debit_account_id=award.commitment_account_id,
         credit_account_id=award.paid_account_id, amount=amount, request=request,
@@ -288,11 +304,11 @@ async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreat
     return result
 
 
-async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, actor: str) -> list[Posted]:
+async def _pay_match(session: AsyncSession, award_id: str, body: MatchCreate, actor: str) -> list[Posted]:
     """One national funding event of a matching award: record the national amount received, and pay the match
     (ratio × base, but no more than the award's cap leaves), computed against the locked paid account."""
     award = await get_award(session, award_id)
-    rule = await rules_repo.rule_version(session, award.program_code, award.rule_version)
+    rule = await RulesRepository(session).rule_version(award.program_code, award.rule_version)
     if rule is None:
         raise RuleNotFound(award.program_code)
     if rule.kind != "matching":
@@ -312,7 +328,7 @@ async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, 
         "name": f"国家资金到位 {award_id}", "program_code": award.program_code, "fiscal_year": award.fiscal_year,
         "award_id": award_id, "city_code": award.city_code, "agency_code": award.agency_code,
         "plan_code": rule.plan_code})
-    accounts = await ledger_repo.accounts_by_ids(session, [award.commitment_account_id, award.paid_account_id])
+    accounts = await LedgerRepository(session).accounts_by_ids([award.commitment_account_id, award.paid_account_id])
     accounts |= {national.id: national, received.id: received}
     specs = [
         TransferSpec(key=f"match-base:{award_id}:{body.event_id}", kind="single", code="match_base",
@@ -326,8 +342,7 @@ async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, 
     return await post_transfers(session, specs, accounts, actor=actor)
 
 
-async def release_award(session: AsyncSession, award_id: str, body: ReleaseCreate, key: str | None,
-                        actor: str) -> Posted:
+async def _release(session: AsyncSession, award_id: str, body: ReleaseCreate, key: str | None, actor: str) -> Posted:
     """End a committed award and give its unpaid rest back, in one transfer from its commitment: to the budget
     its reservation drew on, or, once that budget's fiscal year is closed, to the treasury that funds the budget
     (the year's unspent money lapses there). At most once per award, whatever the id.
@@ -342,14 +357,15 @@ async def release_award(session: AsyncSession, award_id: str, body: ReleaseCreat
     # The budget is locked too: a fiscal-year close waits until the release has chosen where the money goes. A
     # budget closed already (closing is for good) sends it to its treasury, locked with the rest in id order; one
     # closed between this read and the lock is caught below, its treasury then taken last (a deadlock is retried).
-    budget = await ledger_repo.account_by_id(session, award.budget_account_id)
+    repo = LedgerRepository(session)
+    budget = await repo.account_by_id(award.budget_account_id)
     treasury = await treasury_for(session, budget.city_code) if budget.closed_at is not None else None
     await lock_accounts(session, {award.budget_account_id, award.commitment_account_id}
                         | ({treasury.id} if treasury is not None else set()))
     if (stored := await _replay_or_require_committed(session, award, transfer_key, request)) is not None:
         return stored
-    accounts = await ledger_repo.fresh_accounts(
-        session, [award.budget_account_id, award.commitment_account_id, award.paid_account_id])
+    accounts = await repo.fresh_accounts([award.budget_account_id, award.commitment_account_id,
+                                          award.paid_account_id])
     budget, commitment = accounts[award.budget_account_id], accounts[award.commitment_account_id]
     paid = accounts[award.paid_account_id].credits_posted - accounts[award.paid_account_id].debits_posted
     # What can leave the commitment without taking it below its floor of 0 (outgoing pendings count).
@@ -372,16 +388,11 @@ async def release_award(session: AsyncSession, award_id: str, body: ReleaseCreat
     return result
 
 
-async def awards_for(session: AsyncSession, ident: str) -> list[Award]:
-    statement = select(Award).where(or_(Award.id == ident, Award.application_id == ident))
-    return list((await session.scalars(statement.order_by(Award.created_at, Award.id))).all())
-
-
 async def reconcile_one(session: AsyncSession, ident: str, approved: bool, actor: str) -> list[ReconcileLine]:
     """Settle what the saga left half-way for one approval or application: post the reservation of an
     approved one (the newest, if several; older ones are voided), void those not approved, and reverse a
     commitment that has no approval behind it (refused, and reported, if some of it was already paid)."""
-    awards = await awards_for(session, ident)
+    awards = await AwardRepository(session).awards_of(ident)
     if not awards:
         return [ReconcileLine(id=ident, award_id=None, action="not_found", status=None)]
     statuses = await award_statuses(session, awards)
@@ -394,14 +405,14 @@ async def reconcile_one(session: AsyncSession, ident: str, approved: bool, actor
     for award in awards:
         status = statuses[award.id]
         if award is keep and status == "reserved":
-            result = await post_reservation(session, award.id, actor)
+            result = await _post_reservation(session, award.id, actor)
             lines.append(_line(ident, award.id, "posted", result))
         elif status == "reserved":
-            result = await void_reservation(session, award.id, actor)
+            result = await _void_reservation(session, award.id, actor)
             lines.append(_line(ident, award.id, "voided", result))
         elif status == "committed" and not approved:
-            result = await reverse_transfer(session, f"commit:{award.id}",
-                                            ReversalCreate(reason="reconcile: not approved"), actor)
+            result = await reverse(session, f"commit:{award.id}", ReversalCreate(reason="reconcile: not approved"),
+                                   actor)
             lines.append(_line(ident, award.id, "reversed", result))
         else:
             lines.append(ReconcileLine(id=ident, award_id=award.id, action="unchanged", status=status))
@@ -413,3 +424,75 @@ def _line(ident: str, award_id: str, action: str, result: Posted) -> ReconcileLi
         return ReconcileLine(id=ident, award_id=award_id, action="failed", status=result.journal.outcome,
                              detail=result.journal.reason)
     return ReconcileLine(id=ident, award_id=award_id, action=action, status=result.journal.outcome)
+
+
+# Answers ------------------------------------------------------------------------------------------------
+
+
+async def _reservation_answer(session: AsyncSession, approval_id: str, result: Posted) -> Stored[ReservationRead]:
+    [award] = await read_awards(session, [await get_award(session, approval_id)])
+    [transfer] = await describe(session, [result])
+    read = ReservationRead(award=award, transfer=transfer)
+    return await answer(session, [result], read, outcome=lambda: {"reservation": read.model_dump(mode="json")})
+
+
+async def create_reservation(session: AsyncSession, body: ReservationCreate, actor: str,
+                             default_timeout_seconds: int) -> Stored[ReservationRead]:
+    """Saga step 2: reserve the award's amount on its budget, keyed by the approval id."""
+    result = await _reserve(session, body, actor, default_timeout_seconds)
+    return await _reservation_answer(session, body.approval_id, result)
+
+
+async def post_reservation(session: AsyncSession, approval_id: str, actor: str) -> Stored[ReservationRead]:
+    """Saga step 4: commit the award."""
+    return await _reservation_answer(session, approval_id, await _post_reservation(session, approval_id, actor))
+
+
+async def void_reservation(session: AsyncSession, approval_id: str, actor: str) -> Stored[ReservationRead]:
+    """The approval did not go through: release the reserved money."""
+    return await _reservation_answer(session, approval_id, await _void_reservation(session, approval_id, actor))
+
+
+async def read_reservation(session: AsyncSession, approval_id: str) -> ReservationRead:
+    [award] = await read_awards(session, [await get_award(session, approval_id)])
+    return ReservationRead(award=award, transfer=await get_transfer(session, award.reservation_id))
+
+
+async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreate, key: str | None,
+                   actor: str) -> Stored[DisbursementRead]:
+    """Pay installment n of a committed award."""
+    result = await _pay_installment(session, award_id, body, key, actor)
+    [award] = await read_awards(session, [await get_award(session, award_id)])
+    [transfer] = await describe(session, [result])
+    read = DisbursementRead(award=award, transfer=transfer)
+    return await answer(session, [result], read, outcome=lambda: {"transfer": transfer.model_dump(mode="json")})
+
+
+async def record_match(session: AsyncSession, award_id: str, body: MatchCreate, actor: str) -> Stored[MatchRead]:
+    """Record a national funding event of a matching award and pay its match."""
+    results = await _pay_match(session, award_id, body, actor)
+    [award] = await read_awards(session, [await get_award(session, award_id)])
+    base, match = await describe(session, results)
+    read = MatchRead(award=award, base_transfer=base, match_transfer=match, matched_fen=match.effective_amount)
+    return await answer(session, results, read, outcome=lambda: {"match": read.model_dump(mode="json")})
+
+
+async def release_award(session: AsyncSession, award_id: str, body: ReleaseCreate, key: str | None,
+                        actor: str) -> Stored[ReleaseRead]:
+    """End a committed award and give its unpaid rest back."""
+    result = await _release(session, award_id, body, key, actor)
+    [award] = await read_awards(session, [await get_award(session, award_id)])
+    [transfer] = await describe(session, [result])
+    target = await LedgerRepository(session).account_by_id(result.transfer.credit_account_id)
+    read = ReleaseRead(award=award, transfer=transfer, released_fen=result.journal.amount, returned_to=target.code)
+    return await answer(session, [result], read, outcome=lambda: {"release": read.model_dump(mode="json")})
+
+
+async def reconcile(database: Database, body: ReconcileRequest, actor: str) -> ReconcileResult:
+    """Settle each approval or application in a transaction of its own, so a long reconciliation never holds a
+    budget's row for long, and what it settled stays settled if a later one fails."""
+    lines = []
+    for ident, approved in [(i, True) for i in body.approved] + [(i, False) for i in body.not_approved]:
+        lines += await run_in_transaction(database, partial(reconcile_one, ident=ident, approved=approved,
+                                                            actor=actor))
+    return ReconcileResult(lines=lines)

@@ -4,9 +4,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from funding.ledger.schemas import TransferRead
-from funding.schemas import FiscalYear, NonNegativeFen, SignedFen, Slug, TransferKey, text
-
-Reason = text(500) | None
+from funding.types import FiscalYear, NonNegativeFen, Reason, SignedFen, Slug, TransferKey
 
 
 class BudgetFigures(BaseModel):
@@ -34,7 +32,7 @@ class BudgetSet(BaseModel):
 
     amount_fen: NonNegativeFen = Field(description="The appropriation this budget should have (fen).")
     city_code: Slug | None = Field(None, description="For a rule paid by the cities: whose budget.")
-    reason: Reason = None
+    reason: Reason | None = None
     id: TransferKey | None = Field(None, description="Transfer id (or the Idempotency-Key header).")
 
 
@@ -44,7 +42,7 @@ class BudgetAdjust(BaseModel):
     id: TransferKey | None = Field(None, description="Transfer id (or the Idempotency-Key header).")
     amount_fen: SignedFen = Field(description="Positive adds to the appropriation, negative returns to the treasury.")
     city_code: Slug | None = None
-    reason: Reason = None
+    reason: Reason | None = None
 
 
 class BudgetChange(BaseModel):

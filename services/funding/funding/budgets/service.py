@@ -2,12 +2,13 @@
 pay. Appropriations and their adjustments are treasury ⇄ budget transfers, audited."""
 
 import uuid
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding import clock
+from funding.access import ensure_program_reader, readable_programs
+from funding.budgets.repository import BudgetRepository
 from funding.budgets.schemas import (
     BudgetAdjust,
     BudgetChange,
@@ -19,17 +20,18 @@ from funding.budgets.schemas import (
     BudgetSet,
     FiscalYearClosed,
 )
-from funding.errors import BudgetNotFound, BudgetNotFoundForRead, CityRequired, TransferIdReused
-from funding.ledger import repository as ledger_repo
-from funding.ledger.posting import Posted, TransferSpec, lock_accounts, post_transfers, stored_outcome
-from funding.ledger.service import describe, ensure_account, release_overdue_on
+from funding.errors import BudgetNotAppropriated, BudgetNotFound, CityRequired, TransferIdReused
+from funding.ledger.posting import Posted, Stored, TransferSpec, lock_accounts, outcome_stored_under, post_transfers
+from funding.ledger.repository import LedgerRepository
+from funding.ledger.service import answer, describe, ensure_account, release_overdue_on
 from funding.models import Account, AuditLog, FundingRuleVersion
 from funding.reports.figures import ledger_figures
-from funding.rules import repository as rules_repo
 from funding.rules.evaluator import FIXED_KINDS
-from funding.rules.service import get_rule, import_rules
+from funding.rules.repository import RulesRepository
+from funding.rules.service import get_rule, import_rules, read_plan_file
+from servicekit import clock
 from servicekit.audit import record_change
-from planfile import PlanFile
+from servicekit.identity import Principal
 
 PROVINCE_TREASURY = "treasury:province"
 
@@ -65,9 +67,9 @@ async def ensure_budget(session: AsyncSession, rule: FundingRuleVersion, fiscal_
 async def budget_for(session: AsyncSession, rule: FundingRuleVersion, fiscal_year: int, city: str | None) -> Account:
     """The budget a reservation draws on: it must have been appropriated."""
     city = _budget_city(rule, city)
-    account = await ledger_repo.account_by_code(session, budget_code(rule.code, fiscal_year, city))
+    account = await BudgetRepository(session).budget_by_code(budget_code(rule.code, fiscal_year, city))
     if account is None:
-        raise BudgetNotFound(rule.code, fiscal_year, city)
+        raise BudgetNotAppropriated(rule.code, fiscal_year, city)
     return account
 
 
@@ -75,7 +77,7 @@ async def read_budgets(session: AsyncSession, budgets: list[Account]) -> list[Bu
     if not budgets:
         return []
     figures = await ledger_figures(session, budget_ids=[b.id for b in budgets])
-    names = {r.code: r.name for r in await rules_repo.current_rules(session)}
+    names = {r.code: r.name for r in await RulesRepository(session).current_rules()}
     return [BudgetRead(account_id=b.id, account_code=b.code, program_code=b.program_code or "",
                        program_name=names.get(b.program_code or ""), fiscal_year=b.fiscal_year or 0,
                        city_code=b.city_code, closed_at=b.closed_at,
@@ -83,25 +85,22 @@ async def read_budgets(session: AsyncSession, budgets: list[Account]) -> list[Bu
             for b in budgets]
 
 
-async def get_budget(session: AsyncSession, program: str, fiscal_year: int, city: str | None) -> Account:
-    account = await ledger_repo.account_by_code(session, budget_code(program, fiscal_year, city))
-    if account is None or account.kind != "budget":
-        raise BudgetNotFoundForRead(f"尚未为 {program} {fiscal_year} 拨付预算。",
-                                    f"No budget for {program} {fiscal_year}.")
-    return account
+async def read_budget(session: AsyncSession, principal: Principal, program: str, fiscal_year: int,
+                      city: str | None) -> BudgetRead:
+    """One budget, for those who may read its program."""
+    ensure_program_reader(principal, await get_rule(session, program))
+    account = await BudgetRepository(session).budget_by_code(budget_code(program, fiscal_year, city))
+    if account is None:
+        raise BudgetNotFound(program, fiscal_year, city)
+    [read] = await read_budgets(session, [account])
+    return read
 
 
-async def list_budgets(session: AsyncSession, *, fiscal_year: int | None, program_code: str | None,
-                       programs: set[str] | None) -> list[BudgetRead]:
-    statement = select(Account).where(Account.kind == "budget")
-    if fiscal_year is not None:
-        statement = statement.where(Account.fiscal_year == fiscal_year)
-    if program_code is not None:
-        statement = statement.where(Account.program_code == program_code)
-    if programs is not None:
-        statement = statement.where(Account.program_code.in_(programs))
-    budgets = list((await session.scalars(statement.order_by(Account.program_code, Account.fiscal_year,
-                                                                Account.id))).all())
+async def list_budgets(session: AsyncSession, principal: Principal, *, fiscal_year: int | None,
+                       program_code: str | None) -> list[BudgetRead]:
+    """The budgets of the programs `principal` may read."""
+    budgets = await BudgetRepository(session).budgets(fiscal_year=fiscal_year, program_code=program_code,
+                                                      programs=await readable_programs(session, principal))
     return await read_budgets(session, budgets)
 
 
@@ -126,41 +125,51 @@ async def _audit(session: AsyncSession, actor: str, action: str, budget: Account
                                "reason": request.get("reason")})
 
 
+def _budget_request(operation: str, program: str, fiscal_year: int, body: BudgetSet | BudgetAdjust) -> dict:
+    return {"operation": operation, "program": program, "fiscal_year": fiscal_year, "city_code": body.city_code,
+            "amount_fen": body.amount_fen, "reason": body.reason}
+
+
+async def _appropriated_under_lock(session: AsyncSession, budget: Account) -> int:
+    """The budget's appropriation, read under its lock: what a change computes from, and audits as "before",
+    is what the change applies to."""
+    await lock_accounts(session, {budget.id})
+    return (await ledger_figures(session, budget_ids=[budget.id])).per_budget[budget.id].appropriated
+
+
 async def set_budget(session: AsyncSession, program: str, fiscal_year: int, body: BudgetSet, key: str | None,
-                     actor: str) -> tuple[BudgetChange, Posted | None]:
-    """Bring the appropriation to `amount_fen`, moving the difference (computed under the budget's lock)."""
+                     actor: str) -> Stored[BudgetChange]:
+    """Bring the appropriation to `amount_fen`, moving the difference."""
     rule = await get_rule(session, program)
     key = body.id or key or f"budget-set:{uuid.uuid4()}"
-    request = {"operation": "budget_set", "program": program, "fiscal_year": fiscal_year,
-               "city_code": body.city_code, "amount_fen": body.amount_fen, "reason": body.reason}
+    request = _budget_request("budget_set", program, fiscal_year, body)
     budget = await ensure_budget(session, rule, fiscal_year, body.city_code)
-    result = await stored_outcome(session, key, request)
+    result = await outcome_stored_under(session, key, request)
     if result is None:
-        await lock_accounts(session, {budget.id})
-        before = (await ledger_figures(session, budget_ids=[budget.id])).per_budget[budget.id].appropriated
+        before = await _appropriated_under_lock(session, budget)
         delta = body.amount_fen - before
         if delta != 0:
             treasury = await treasury_for(session, budget.city_code)
             result = await _move(session, budget=budget, treasury=treasury, delta=delta, key=key, request=request,
                                  code="appropriation", actor=actor)
             await _audit(session, actor, "budget.set", budget, before, result, request)
-    return await _change(session, budget, result), result
+    change = await _change(session, budget, result)
+    return await answer(session, [result], change) if result is not None else Stored(change, replay=False)
 
 
 async def adjust_budget(session: AsyncSession, program: str, fiscal_year: int, body: BudgetAdjust, key: str | None,
-                        actor: str) -> tuple[BudgetChange, Posted]:
+                        actor: str) -> Stored[BudgetChange]:
+    """Add to the appropriation or return some of it to the treasury, as one transfer."""
     rule = await get_rule(session, program)
     key = body.id or key or f"budget-adjust:{uuid.uuid4()}"
-    request = {"operation": "budget_adjust", "program": program, "fiscal_year": fiscal_year,
-               "city_code": body.city_code, "amount_fen": body.amount_fen, "reason": body.reason}
+    request = _budget_request("budget_adjust", program, fiscal_year, body)
     budget = await ensure_budget(session, rule, fiscal_year, body.city_code)
     treasury = await treasury_for(session, budget.city_code)
-    await lock_accounts(session, {budget.id})  # so the audited "before" is the one this change applies to
-    before = (await ledger_figures(session, budget_ids=[budget.id])).per_budget[budget.id].appropriated
+    before = await _appropriated_under_lock(session, budget)
     result = await _move(session, budget=budget, treasury=treasury, delta=body.amount_fen, key=key, request=request,
                          code="adjustment", actor=actor)
     await _audit(session, actor, "budget.adjust", budget, before, result, request)
-    return await _change(session, budget, result), result
+    return await answer(session, [result], await _change(session, budget, result))
 
 
 async def _change(session: AsyncSession, budget: Account, result: Posted | None) -> BudgetChange:
@@ -170,13 +179,15 @@ async def _change(session: AsyncSession, budget: Account, result: Posted | None)
                         transfer=transfer)
 
 
-async def import_budgets(session: AsyncSession, plan_file: PlanFile, fiscal_year: int, actor: str) -> BudgetImportResult:
-    """Appropriate quota × amount for every fixed-amount rule with a quota that the province pays. Each
-    appropriation has a deterministic id, so importing twice appropriates once."""
+async def import_budgets(session: AsyncSession, plans_dir: Path, plan: str, fiscal_year: int,
+                         actor: str) -> BudgetImportResult:
+    """Appropriate quota × amount for every fixed-amount rule with a quota that the province pays, importing the
+    plan's rules first. Each appropriation has a deterministic id, so importing twice appropriates once."""
+    plan_file = read_plan_file(plans_dir, plan)
     await import_rules(session, plan_file, actor)
     plan = plan_file.plan.code
     lines, skipped = [], []
-    for rule in await rules_repo.current_rules(session, plan):
+    for rule in await RulesRepository(session).current_rules(plan):
         if (skip := _not_imported(rule, fiscal_year)) is not None:
             skipped.append(skip)
             continue
@@ -231,11 +242,9 @@ def _not_imported(rule: FundingRuleVersion, fiscal_year: int) -> BudgetImportSki
 
 async def close_fiscal_year(session: AsyncSession, fiscal_year: int, actor: str) -> FiscalYearClosed:
     """Close every budget of the year: no new reservations or postings, only voids and expiries."""
-    budgets = list((await session.scalars(select(Account).where(Account.kind == "budget",
-                                                                Account.fiscal_year == fiscal_year,
-                                                                Account.closed_at.is_(None)))).all())
+    budgets = await BudgetRepository(session).open_budgets_of_year(fiscal_year)
     now = clock.now()
-    await ledger_repo.close_accounts(session, [b.id for b in budgets], now)
+    await LedgerRepository(session).close_accounts([b.id for b in budgets], now)
     for budget in budgets:
         await record_change(session, AuditLog, actor=actor, action="budget.close", entity_type="budget",
                             entity_id=budget.code, before={"closed_at": None}, after={"closed_at": now.isoformat()})

@@ -14,25 +14,27 @@
 4. Append the journal rows under the journal lock, hash-chained, and release the savepoint.
 On a business rejection the savepoint is rolled back and the headers are stored without their links, with a
 `rejected` journal row naming the reason, the account and its headroom: the id keeps that answer for good.
-Infrastructure errors propagate untouched, to be retried by `funding.deps.Transactions`.
+Infrastructure errors propagate untouched: the unit of work runs the whole request again
+(servicekit.unit_of_work.RetryTransactions).
 """
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import BigInteger, bindparam, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding import clock
 from funding.errors import BatchPartiallyExists, TransferIdReused
 from funding.ledger.chain import GENESIS_HASH, differing_fields, journal_hash, request_hash, transfer_fields
+from funding.ledger.repository import LedgerRepository, insert_unless_present, is_postgresql
 from funding.models import MAX_COUNTER, Account, Entry, JournalRecord, Transfer
+from servicekit import clock
+from servicekit.unit_of_work import RunFirst
 
 ACCOUNTS = Account.__table__
 TRANSFERS = Transfer.__table__
@@ -111,25 +113,22 @@ class Posted:
         return self.journal.outcome == "rejected"
 
 
-class RetryAfter(Exception):  # noqa: N818 - a control-flow signal, not an error
-    """Abandon this transaction, run `first` in a transaction of its own, then run the request again.
-    Used to release overdue pendings that stand in the way of a posting (their expiry must commit even when
-    the posting is then rejected)."""
-
-    def __init__(self, first: Callable[[AsyncSession], Awaitable[Any]]) -> None:
-        super().__init__("retry after a preliminary step")
-        self.first = first
+Read = TypeVar("Read", bound=BaseModel)
 
 
+@dataclass
+class Stored(Generic[Read]):
+    """What a client is answered for a stored outcome that took effect: its read model, and whether the id
+    already held it (a replay)."""
+
+    read: Read
+    replay: bool
+
+
+# Given a short account, the step that releases its overdue pendings (None when it has none): they stand in the
+# way of the posting, and their expiry must commit even when the posting is then rejected, so the posting asks
+# the unit of work to run that step first (RunFirst) and then the request again.
 OverdueCheck = Callable[[AsyncSession, int], Awaitable[Callable[[AsyncSession], Awaitable[Any]] | None]]
-
-
-def is_postgresql(session: AsyncSession) -> bool:
-    return session.bind.dialect.name == "postgresql"
-
-
-def _insert(session: AsyncSession):  # noqa: ANN202
-    return (pg_insert if is_postgresql(session) else sqlite_insert)(TRANSFERS)
 
 
 async def post_transfers(
@@ -153,7 +152,7 @@ async def post_transfers(
         return await _store_rejection(session, specs, hashes, actor, now, failure_at)
     if any(i is None for i in ids):
         await savepoint.rollback()
-        return await _replay(session, specs, hashes)
+        return await _replays_of_batch(session, specs, hashes)
 
     # The entries go in before the guarded updates when the amounts are already known, so the (possibly hot)
     # account rows stay locked for as few statements as possible; a rejection rolls them back with the rest.
@@ -189,7 +188,7 @@ async def post_transfers(
         if overdue_check is not None and failed_account is not None and failure_at[1].reason != "account_closed":
             release = await overdue_check(session, failed_account)
             if release is not None:
-                raise RetryAfter(release)
+                raise RunFirst(release)
         return await _store_rejection(session, specs, hashes, actor, now, failure_at)
 
     entry_rows = early_entries
@@ -209,16 +208,13 @@ async def post_transfers(
     return [Posted(transient_transfer(r["transfer"]), j, replay=False) for r, j in zip(records, journal, strict=True)]
 
 
-async def stored_outcome(session: AsyncSession, key: str, request: dict[str, Any]) -> Posted | None:
-    """What `key` already holds, for operations that must know before they decide (a replay, or a 409 naming
-    the differing fields); None when the key is new."""
-    row = (await session.execute(
-        select(Transfer, JournalRecord).join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
-        .where(Transfer.key == key)
-    )).first()
-    if row is None:
+async def outcome_stored_under(session: AsyncSession, key: str, request: dict[str, Any]) -> Posted | None:
+    """The outcome `key` already holds, as a replay, for operations that must know before they decide; None when
+    the key is new. The same key with another request is a 409 naming the differing fields."""
+    found = await LedgerRepository(session).transfer_by_key(key)
+    if found is None:
         return None
-    transfer, journal = row
+    transfer, journal = found
     if transfer.request_hash != request_hash(request):
         raise TransferIdReused(key, differing_fields(transfer.request, request))
     return Posted(transfer, journal, replay=True)
@@ -240,7 +236,8 @@ def header_values(spec: TransferSpec, digest: str, actor: str, now: datetime, *,
 async def _insert_header(session: AsyncSession, spec: TransferSpec, digest: str, actor: str, now: datetime, *,
                          with_links: bool) -> int | None:
     values = header_values(spec, digest, actor, now, with_links=with_links)
-    statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    statement = (insert_unless_present(session, TRANSFERS).values(**values)
+                 .on_conflict_do_nothing(index_elements=["key"]))
     return (await session.execute(statement.returning(TRANSFERS.c.id))).scalar_one_or_none()
 
 
@@ -390,7 +387,7 @@ async def _store_rejection(session: AsyncSession, specs: Sequence[TransferSpec],
         # Between our rollback and this insert a concurrent request with the same id committed: its outcome
         # is the id's outcome.
         await savepoint.rollback()
-        return await _replay(session, specs, hashes)
+        return await _replays_of_batch(session, specs, hashes)
     failed_index, failure = failure_at
     records = []
     for index, (spec, digest, transfer_id) in enumerate(zip(specs, hashes, ids, strict=True)):
@@ -405,12 +402,11 @@ async def _store_rejection(session: AsyncSession, specs: Sequence[TransferSpec],
     return [Posted(transient_transfer(r["transfer"]), j, replay=False) for r, j in zip(records, journal, strict=True)]
 
 
-async def _replay(session: AsyncSession, specs: Sequence[TransferSpec], hashes: list[str]) -> list[Posted]:
-    rows = (await session.execute(
-        select(Transfer, JournalRecord).join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
-        .where(Transfer.key.in_([s.key for s in specs]))
-    )).all()
-    found = {transfer.key: (transfer, journal) for transfer, journal in rows}
+async def _replays_of_batch(session: AsyncSession, specs: Sequence[TransferSpec], hashes: list[str]
+                            ) -> list[Posted]:
+    """The stored outcomes of a batch whose ids are taken: all of them replayed, or a 409 (another request under
+    an id, or only some of the ids taken)."""
+    found = await LedgerRepository(session).transfers_by_keys([s.key for s in specs])
     if len(found) != len(specs):
         raise BatchPartiallyExists(sorted(found))
     results = []

@@ -1,23 +1,36 @@
+"""The ledger's API models: accounts and balances, transfers and their outcomes, the trial balance and the
+verifier's report."""
+
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from funding.schemas import KEY_PATTERN, AccountId, Code, Currency, Fen, FiscalYear, Slug, TransferKey, text
+from funding.types import (
+    AccountId,
+    Code,
+    Currency,
+    Fen,
+    FiscalYear,
+    Metadata,
+    Reason,
+    Slug,
+    Text,
+    TransferKey,
+    LedgerCode,
+)
 
 AccountKind = Literal["treasury", "budget", "commitment", "paid", "national_match_received", "clearing", "other"]
 Side = Literal["debit", "credit"]
 Outcome = Literal["posted", "pending", "voided", "expired", "rejected"]
-Metadata = Annotated[dict[str, Any], Field(default_factory=dict, max_length=20,
-                                           description="Free-form details kept with the transfer (≤ 20 keys).")]
 
 
 class AccountCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: Annotated[str, Field(min_length=1, max_length=200, pattern=KEY_PATTERN)]
+    code: LedgerCode
     kind: AccountKind = "other"
-    name: text(300) | None = None
+    name: Text(300) | None = None
     normal_side: Side = "credit"
     currency: Currency = "CNY"
     program_code: Slug | None = None
@@ -72,7 +85,7 @@ class TransferCreate(BaseModel):
     pending: bool = Field(False, description="Reserve only (two-phase): post or void it later.")
     timeout_seconds: Annotated[int | None, Field(ge=1, le=366 * 24 * 3600)] = Field(
         None, description="A pending transfer expires after this long (default one hour).")
-    award_id: Annotated[str | None, Field(max_length=200, pattern=KEY_PATTERN)] = None
+    award_id: LedgerCode | None = None
     metadata: Metadata
 
     @model_validator(mode="after")
@@ -100,7 +113,7 @@ class ReversalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: TransferKey | None = Field(None, description="Id of the reversing transfer (default `reverse:<id>`).")
-    reason: text(500) | None = None
+    reason: Reason | None = None
 
 
 class BatchCreate(BaseModel):

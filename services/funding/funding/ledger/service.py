@@ -3,34 +3,38 @@ and the trial balance. No FastAPI here; every write runs inside the caller's tra
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding import clock
 from funding.errors import (
     AccountExists,
-    AccountMissing,
+    AccountLimitsInvalid,
     AccountNotFound,
+    BatchCurrenciesMixed,
+    BatchIdsNotDistinct,
     CannotReverse,
     CurrencyMismatch,
-    LedgerUnprocessable,
     NotPending,
     PostAmountTooLarge,
+    ReferencedAccountNotFound,
+    ReferencedTransferNotFound,
     SameAccount,
-    TargetTransferNotFound,
     TransferNotFound,
     TransferRejected,
 )
-from funding.ledger import repository as repo
 from funding.ledger import single_statement
-from funding.ledger.posting import Posted, TransferSpec, post_transfers, stored_outcome
+from funding.ledger.posting import Posted, Stored, TransferSpec, outcome_stored_under, post_transfers
+from funding.ledger.repository import AccountFilters, LedgerRepository, TransferFilters
 from funding.ledger.schemas import (
     AccountCreate,
     AccountMovement,
     AccountRead,
     Balance,
     BatchCreate,
+    BatchRead,
     PendingPost,
     PendingVoid,
     Rejection,
@@ -40,14 +44,18 @@ from funding.ledger.schemas import (
     TrialBalance,
     TrialBalanceLine,
 )
-from funding.models import CURRENCY, Account, AuditLog, JournalRecord, Transfer
+from funding.models import COUNTERS, CURRENCY, Account, AuditLog, JournalRecord, Transfer
+from servicekit import clock
 from servicekit.audit import record_change
 from servicekit.database import Database
+from servicekit.pagination import Page, PageParams
 
 DEFAULT_PENDING_TIMEOUT = timedelta(hours=1)
 EXPIRY_ACTOR = "system:expiry"
 COMPARED_ACCOUNT_FIELDS = ("kind", "name", "normal_side", "currency", "plan_code", "program_code", "fiscal_year",
                            "agency_code", "city_code", "award_id", "floor", "ceiling")
+
+Read = TypeVar("Read", bound=BaseModel)
 
 
 # Accounts ---------------------------------------------------------------------------------------------
@@ -61,69 +69,79 @@ async def ensure_account(session: AsyncSession, values: dict[str, Any]) -> tuple
     """The account with `values["code"]`, created if absent; (account, created). An existing account with other
     attributes is a 409: accounts are never changed."""
     values = {"currency": CURRENCY, "created_at": clock.now(), **values}
-    existing = await repo.account_by_code(session, values["code"])
+    repo = LedgerRepository(session)
+    existing, created = await repo.account_by_code(values["code"]), False
     if existing is None:
-        existing = await repo.insert_account_if_absent(session, values)
-        created = existing.created_at == values["created_at"]
-    else:
-        created = False
+        existing, created = await repo.insert_account_if_absent(values)
     differing = _differences(existing, values)
     if differing:
         raise AccountExists(values["code"], differing)
     return existing, created
 
 
-async def create_account(session: AsyncSession, data: AccountCreate, actor: str) -> tuple[Account, bool]:
+async def create_account(session: AsyncSession, data: AccountCreate, actor: str) -> tuple[AccountRead, bool]:
+    """Open an account, or find the one with its code and the same attributes; (its read model, created)."""
     if data.floor is not None and data.ceiling is not None and data.floor > data.ceiling:
-        raise LedgerUnprocessable("下限不能高于上限。", "The floor cannot be above the ceiling.")
+        raise AccountLimitsInvalid("下限不能高于上限。", "The floor cannot be above the ceiling.")
     if data.floor is not None and data.floor > 0:
-        raise LedgerUnprocessable("新账户余额为 0，下限不能大于 0。", "A new account holds 0, so its floor cannot be above 0.")
+        raise AccountLimitsInvalid("新账户余额为 0，下限不能大于 0。",
+                                   "A new account holds 0, so its floor cannot be above 0.")
     if data.ceiling is not None and data.ceiling < 0:
-        raise LedgerUnprocessable("新账户余额为 0，上限不能小于 0。", "A new account holds 0, so its ceiling cannot be below 0.")
+        raise AccountLimitsInvalid("新账户余额为 0，上限不能小于 0。",
+                                   "A new account holds 0, so its ceiling cannot be below 0.")
     account, created = await ensure_account(session, data.model_dump())
     if created:
         await record_change(session, AuditLog, actor=actor, action="account.open", entity_type="account",
                             entity_id=account.code, after=data.model_dump(mode="json"))
-    return account, created
+    [read] = await read_accounts(session, [account])
+    return read, created
 
 
 async def get_account(session: AsyncSession, account_id: int) -> Account:
-    account = await repo.account_by_id(session, account_id)
+    account = await LedgerRepository(session).account_by_id(account_id)
     if account is None:
-        raise AccountMissing(account_id)
+        raise AccountNotFound(account_id)
     return account
 
 
-async def close_account(session: AsyncSession, account: Account, actor: str) -> Account:
+async def read_account(session: AsyncSession, account_id: int, as_of: datetime | None = None) -> AccountRead:
+    [read] = await read_accounts(session, [await get_account(session, account_id)], as_of)
+    return read
+
+
+async def list_accounts(session: AsyncSession, filters: AccountFilters, params: PageParams) -> Page[AccountRead]:
+    accounts, total = await LedgerRepository(session).accounts_page(filters, params)
+    return Page(items=await read_accounts(session, accounts), total=total, page=params.page, size=params.size)
+
+
+async def close_account(session: AsyncSession, account_id: int, actor: str) -> AccountRead:
+    """Close an account (audited); closing a closed account changes nothing."""
+    account = await get_account(session, account_id)
     if account.closed_at is None:
         now = clock.now()
-        await repo.close_accounts(session, [account.id], now)
+        await LedgerRepository(session).close_accounts([account.id], now)
         await record_change(session, AuditLog, actor=actor, action="account.close", entity_type="account",
                             entity_id=account.code, before={"closed_at": None}, after={"closed_at": now.isoformat()})
         await session.refresh(account)
-    return account
-
-
-async def balance_of(session: AsyncSession, account: Account, as_of: datetime | None = None) -> Balance:
-    return (await balances_of(session, [account], as_of))[account.id]
+    [read] = await read_accounts(session, [account])
+    return read
 
 
 async def balances_of(session: AsyncSession, accounts: Sequence[Account], as_of: datetime | None = None
                       ) -> dict[int, Balance]:
     """Balances now (counters) or at `as_of` (rebuilt from entries); pendings past expiry count as released
     even before the sweep writes their expiry."""
+    repo = LedgerRepository(session)
     at = as_of or clock.now()
     ids = [a.id for a in accounts]
-    rebuilt = await repo.counters_as_of(session, at, ids) if as_of is not None else {}
-    overdue = await repo.overdue_amounts(session, at, ids)
+    rebuilt = await repo.counters_as_of(at, ids) if as_of is not None else {}
+    overdue = await repo.overdue_amounts(at, ids)
     result = {}
     for account in accounts:
         if as_of is None:
-            counters = {c: getattr(account, c) for c in ("debits_posted", "credits_posted", "debits_pending",
-                                                         "credits_pending")}
+            counters = {c: getattr(account, c) for c in COUNTERS}
         else:
-            counters = {c: rebuilt.get(account.id, {}).get(c, 0) for c in ("debits_posted", "credits_posted",
-                                                                           "debits_pending", "credits_pending")}
+            counters = {c: rebuilt.get(account.id, {}).get(c, 0) for c in COUNTERS}
         out_overdue, in_overdue = overdue.get(account.id, (0, 0))
         counters["debits_pending"] -= out_overdue
         counters["credits_pending"] -= in_overdue
@@ -147,22 +165,20 @@ async def read_accounts(session: AsyncSession, accounts: Sequence[Account], as_o
 
 
 async def trial_balance(session: AsyncSession, as_of: datetime | None = None) -> TrialBalance:
-    accounts = await repo.all_accounts(session)
+    repo = LedgerRepository(session)
+    accounts = await repo.all_accounts()
     at = as_of or clock.now()
-    rebuilt = await repo.counters_as_of(session, at) if as_of is not None else None
+    rebuilt = await repo.counters_as_of(at) if as_of is not None else None
     lines = []
     for a in accounts:
-        c = rebuilt.get(a.id, {}) if rebuilt is not None else {k: getattr(a, k) for k in
-                                                                ("debits_posted", "credits_posted",
-                                                                 "debits_pending", "credits_pending")}
-        line = TrialBalanceLine(account_id=a.id, code=a.code, kind=a.kind, normal_side=a.normal_side,
-                                debits_posted=c.get("debits_posted", 0), credits_posted=c.get("credits_posted", 0),
-                                debits_pending=c.get("debits_pending", 0),
-                                credits_pending=c.get("credits_pending", 0),
-                                net=c.get("credits_posted", 0) - c.get("debits_posted", 0))
-        lines.append(line)
-    totals = {k: sum(getattr(line, k) for line in lines) for k in ("debits_posted", "credits_posted",
-                                                                   "debits_pending", "credits_pending")}
+        c = rebuilt.get(a.id, {}) if rebuilt is not None else {k: getattr(a, k) for k in COUNTERS}
+        lines.append(TrialBalanceLine(account_id=a.id, code=a.code, kind=a.kind, normal_side=a.normal_side,
+                                      debits_posted=c.get("debits_posted", 0),
+                                      credits_posted=c.get("credits_posted", 0),
+                                      debits_pending=c.get("debits_pending", 0),
+                                      credits_pending=c.get("credits_pending", 0),
+                                      net=c.get("credits_posted", 0) - c.get("debits_posted", 0)))
+    totals = {k: sum(getattr(line, k) for line in lines) for k in COUNTERS}
     net = totals["credits_posted"] - totals["debits_posted"]
     return TrialBalance(as_of=at, lines=lines, **{f"total_{k}": v for k, v in totals.items()}, net=net,
                         balanced=net == 0 and totals["debits_pending"] == totals["credits_pending"])
@@ -171,16 +187,17 @@ async def trial_balance(session: AsyncSession, as_of: datetime | None = None) ->
 # Transfers ----------------------------------------------------------------------------------------------
 
 
-async def accounts_for(session: AsyncSession, pairs: Sequence[tuple[int, int]], currency: str = CURRENCY
-                       ) -> dict[int, Any]:
+async def accounts_of_transfers(session: AsyncSession, pairs: Sequence[tuple[int, int]],
+                                currency: str = CURRENCY) -> dict[int, Any]:
+    """The accounts the transfers name, checked: two different ones each, existing, in the request's currency."""
     for debit, credit in pairs:
         if debit == credit:
             raise SameAccount()
-    accounts = await repo.account_rows(session, {a for pair in pairs for a in pair})
+    accounts = await LedgerRepository(session).account_rows({a for pair in pairs for a in pair})
     for debit, credit in pairs:
         for account_id in (debit, credit):
             if account_id not in accounts:
-                raise AccountNotFound(account_id)
+                raise ReferencedAccountNotFound(account_id)
             if accounts[account_id].currency != currency:
                 raise CurrencyMismatch(accounts[account_id].currency, currency)
     return accounts
@@ -188,17 +205,13 @@ async def accounts_for(session: AsyncSession, pairs: Sequence[tuple[int, int]], 
 
 async def release_overdue_on(session: AsyncSession, account_id: int
                              ) -> Callable[[AsyncSession], Awaitable[Any]] | None:
-    """Given to the posting algorithm: when a posting is short on `account_id`, overdue pendings holding
-    that account's money are released first (in a transaction of their own), then the posting is retried."""
-    overdue = await repo.overdue_pendings(session, clock.now(), account_id=account_id, limit=200)
+    """Given to the posting algorithm: when a posting is short on `account_id`, the step that releases the
+    overdue pendings holding that account's money (it runs first, in a transaction of its own, and then the
+    request again); None when there are none."""
+    overdue = await LedgerRepository(session).overdue_pendings(clock.now(), account_id=account_id, limit=200)
     if not overdue:
         return None
-    keys = [p.key for p in overdue]
-
-    async def release(inner: AsyncSession) -> None:
-        await expire_pendings(inner, keys)
-
-    return release
+    return partial(expire_pendings, pending_keys=[p.key for p in overdue])
 
 
 def _transfer_spec(body: TransferCreate) -> TransferSpec:
@@ -213,36 +226,44 @@ def _transfer_spec(body: TransferCreate) -> TransferSpec:
     )
 
 
-async def create_transfer(session: AsyncSession, body: TransferCreate, actor: str) -> Posted:
-    accounts = await accounts_for(session, [(body.debit_account_id, body.credit_account_id)], body.currency)
+async def post_in_one_statement(database: Database, body: TransferCreate, actor: str) -> Stored[TransferRead] | None:
+    """A plain transfer that takes effect, posted in one statement of its own on PostgreSQL; None when it must take
+    the full path (`post_transfer`), which then gives the answer: nothing was written."""
+    if body.pending:
+        return None
+    posted = await single_statement.post_plain(database, _transfer_spec(body), body.currency, actor)
+    return Stored(read_new(posted), replay=False) if posted is not None else None
+
+
+async def post_transfer(session: AsyncSession, body: TransferCreate, actor: str) -> Stored[TransferRead]:
+    """Post one transfer, or reserve it (the full path)."""
+    accounts = await accounts_of_transfers(session, [(body.debit_account_id, body.credit_account_id)], body.currency)
     [result] = await post_transfers(session, [_transfer_spec(body)], accounts, actor=actor,
                                     overdue_check=release_overdue_on)
-    return result
+    return await answer_transfer(session, result)
 
 
-async def create_transfer_in_one_statement(database: Database, body: TransferCreate, actor: str) -> Posted | None:
-    """A plain transfer that takes effect, posted in one statement on PostgreSQL; None when the full path
-    (`create_transfer`) must answer instead — nothing was written then."""
-    return await single_statement.post_plain(database, _transfer_spec(body), body.currency, actor)
-
-
-async def create_batch(session: AsyncSession, body: BatchCreate, actor: str) -> list[Posted]:
+async def post_batch(session: AsyncSession, body: BatchCreate, actor: str) -> Stored[BatchRead]:
+    """Post a linked batch all-or-nothing."""
     keys = [t.id for t in body.transfers]
     if len(set(keys)) != len(keys):
-        raise LedgerUnprocessable("同一批次中的转账编号不能重复。", "The ids within one batch must be distinct.")
+        raise BatchIdsNotDistinct()
     currencies = {t.currency for t in body.transfers}
     if len(currencies) > 1:
-        raise LedgerUnprocessable("同一批次只能使用一种币种。", "One batch uses one currency.")
-    accounts = await accounts_for(session, [(t.debit_account_id, t.credit_account_id) for t in body.transfers],
-                                  currencies.pop())
-    return await post_transfers(session, [_transfer_spec(t) for t in body.transfers], accounts, actor=actor,
-                                overdue_check=release_overdue_on)
+        raise BatchCurrenciesMixed()
+    accounts = await accounts_of_transfers(
+        session, [(t.debit_account_id, t.credit_account_id) for t in body.transfers], currencies.pop())
+    results = await post_transfers(session, [_transfer_spec(t) for t in body.transfers], accounts, actor=actor,
+                                   overdue_check=release_overdue_on)
+    batch = BatchRead(transfers=await describe(session, results))
+    return await answer(session, results, batch, outcome=lambda: {"transfers": batch.model_dump(mode="json")
+                                                                  ["transfers"]})
 
 
 async def _pending_target(session: AsyncSession, pending_key: str) -> tuple[Transfer, JournalRecord]:
-    found = await repo.transfer_by_key(session, pending_key)
+    found = await LedgerRepository(session).transfer_by_key(pending_key)
     if found is None:
-        raise TargetTransferNotFound(pending_key)
+        raise ReferencedTransferNotFound(pending_key)
     pending, journal = found
     if pending.kind != "pending" or journal.outcome != "pending":
         raise NotPending(pending_key)
@@ -268,15 +289,16 @@ async def resolve_pending(
     to the pending since."""
     request = request or ({"operation": "post", "pending_id": pending_key, "amount": amount} if kind == "post"
                           else {"operation": "void", "pending_id": pending_key})
-    if (replay := await stored_outcome(session, key, request)) is not None:
+    if (replay := await outcome_stored_under(session, key, request)) is not None:
         return replay
     pending, journal = await _pending_target(session, pending_key)
     if amount is not None and amount > journal.amount:
         raise PostAmountTooLarge(amount, journal.amount)
-    resolution = (await repo.resolutions_of(session, [pending.id])).get(pending.id)
+    repo = LedgerRepository(session)
+    resolution = (await repo.resolutions_of([pending.id])).get(pending.id)
     if resolution is None and pending.expires_at is not None and pending.expires_at <= clock.now():
         await expire_pendings(session, [pending_key])  # the id is new (checked above)
-    accounts = await repo.accounts_by_ids(session, [pending.debit_account_id, pending.credit_account_id])
+    accounts = await repo.accounts_by_ids([pending.debit_account_id, pending.credit_account_id])
     spec = TransferSpec(
         key=key, kind=kind, code=code or pending.code, debit_account_id=pending.debit_account_id,
         credit_account_id=pending.credit_account_id, amount=amount or journal.amount, request=request,
@@ -286,29 +308,35 @@ async def resolve_pending(
     return result
 
 
-async def post_pending(session: AsyncSession, pending_key: str, body: PendingPost, actor: str) -> Posted:
-    return await resolve_pending(session, pending_key, kind="post", key=body.id or f"post:{pending_key}",
-                                 amount=body.amount, actor=actor)
+async def post_pending(session: AsyncSession, pending_key: str, body: PendingPost, actor: str
+                       ) -> Stored[TransferRead]:
+    result = await resolve_pending(session, pending_key, kind="post", key=body.id or f"post:{pending_key}",
+                                   amount=body.amount, actor=actor)
+    return await answer_transfer(session, result)
 
 
-async def void_pending(session: AsyncSession, pending_key: str, body: PendingVoid, actor: str) -> Posted:
-    return await resolve_pending(session, pending_key, kind="void", key=body.id or f"void:{pending_key}",
-                                 actor=actor)
+async def void_pending(session: AsyncSession, pending_key: str, body: PendingVoid, actor: str
+                       ) -> Stored[TransferRead]:
+    result = await resolve_pending(session, pending_key, kind="void", key=body.id or f"void:{pending_key}",
+                                   actor=actor)
+    return await answer_transfer(session, result)
 
 
-async def reverse_transfer(session: AsyncSession, target_key: str, body: ReversalCreate, actor: str) -> Posted:
+async def reverse(session: AsyncSession, target_key: str, body: ReversalCreate, actor: str) -> Posted:
+    """Post the mirror image of a posted transfer (at most once; floors and ceilings still hold)."""
     key = body.id or f"reverse:{target_key}"
     request = {"operation": "reverse", "reverses": target_key, "reason": body.reason}
-    if (replay := await stored_outcome(session, key, request)) is not None:  # the id answers first, as above
+    if (replay := await outcome_stored_under(session, key, request)) is not None:  # the id answers first
         return replay
-    found = await repo.transfer_by_key(session, target_key)
+    repo = LedgerRepository(session)
+    found = await repo.transfer_by_key(target_key)
     if found is None:
-        raise TargetTransferNotFound(target_key)
+        raise ReferencedTransferNotFound(target_key)
     target, journal = found
     if journal.outcome != "posted" or target.kind not in ("single", "post"):
         status = journal.outcome if target.kind != "reversal" else "reversal"
         raise CannotReverse(target_key, status)
-    accounts = await repo.accounts_by_ids(session, [target.debit_account_id, target.credit_account_id])
+    accounts = await repo.accounts_by_ids([target.debit_account_id, target.credit_account_id])
     spec = TransferSpec(
         key=key, kind="reversal", code="reversal",
         debit_account_id=target.credit_account_id, credit_account_id=target.debit_account_id,
@@ -319,17 +347,23 @@ async def reverse_transfer(session: AsyncSession, target_key: str, body: Reversa
     return result
 
 
+async def reverse_transfer(session: AsyncSession, target_key: str, body: ReversalCreate, actor: str
+                           ) -> Stored[TransferRead]:
+    return await answer_transfer(session, await reverse(session, target_key, body, actor))
+
+
 async def expire_pendings(session: AsyncSession, pending_keys: Sequence[str]) -> list[str]:
     """Release the given pendings if they are still unresolved; returns the ids of those this call expired."""
+    repo = LedgerRepository(session)
     expired = []
     for pending_key in pending_keys:
-        found = await repo.transfer_by_key(session, pending_key)
+        found = await repo.transfer_by_key(pending_key)
         if found is None:
             continue
         pending, journal = found
-        if (await repo.resolutions_of(session, [pending.id])).get(pending.id) is not None:
+        if (await repo.resolutions_of([pending.id])).get(pending.id) is not None:
             continue
-        accounts = await repo.accounts_by_ids(session, [pending.debit_account_id, pending.credit_account_id])
+        accounts = await repo.accounts_by_ids([pending.debit_account_id, pending.credit_account_id])
         spec = TransferSpec(
             key=f"expire:{pending_key}", kind="expire", code=pending.code,
             debit_account_id=pending.debit_account_id, credit_account_id=pending.credit_account_id,
@@ -343,8 +377,33 @@ async def expire_pendings(session: AsyncSession, pending_keys: Sequence[str]) ->
 
 
 async def sweep_expired(session: AsyncSession, limit: int = 500) -> list[str]:
-    overdue = await repo.overdue_pendings(session, clock.now(), limit=limit)
+    overdue = await LedgerRepository(session).overdue_pendings(clock.now(), limit=limit)
     return await expire_pendings(session, [p.key for p in overdue])
+
+
+# Answers ------------------------------------------------------------------------------------------------
+
+
+async def answer(session: AsyncSession, results: Sequence[Posted], read: Read,
+                 outcome: Callable[[], dict[str, Any]] | None = None) -> Stored[Read]:
+    """The answer to stored outcomes: `read` when they took effect; when one was rejected, that rejection,
+    raised (it commits, since the rejection is stored), with `outcome()` in its body."""
+    replay = results[0].replay
+    rejected = [r for r in results if r.rejected]
+    if not rejected:
+        return Stored(read, replay=replay)
+    cause = next((r for r in rejected if r.journal.reason != "linked_transfer_failed"), rejected[0])
+    account_id = cause.journal.account_id
+    account = await LedgerRepository(session).account_by_id(account_id) if account_id else None
+    raise TransferRejected(cause.journal.reason, transfer_id=cause.transfer.key,
+                           account=account.code if account is not None else None,
+                           headroom=cause.journal.headroom, amount=cause.transfer.amount, replay=replay,
+                           outcome=outcome() if outcome is not None else None)
+
+
+async def answer_transfer(session: AsyncSession, result: Posted) -> Stored[TransferRead]:
+    [read] = await describe(session, [result])
+    return await answer(session, [result], read, outcome=lambda: {"transfer": read.model_dump(mode="json")})
 
 
 # Reading transfers --------------------------------------------------------------------------------------
@@ -360,8 +419,9 @@ def _target_key(transfer: Transfer) -> tuple[str | None, str | None]:
 async def describe(session: AsyncSession, results: Sequence[Posted]) -> list[TransferRead]:
     """Read models for stored outcomes; looks up what resolved or reversed them only when they are not new."""
     old = [r.transfer.id for r in results if r.replay]
-    resolutions = await repo.resolutions_of(session, old) if old else {}
-    reversals = await repo.reversals_of(session, old) if old else {}
+    repo = LedgerRepository(session)
+    resolutions = await repo.resolutions_of(old) if old else {}
+    reversals = await repo.reversals_of(old) if old else {}
     now = clock.now()
     return [_transfer_read(r, resolutions.get(r.transfer.id), reversals.get(r.transfer.id), now) for r in results]
 
@@ -394,43 +454,41 @@ def _transfer_read(r: Posted, resolution: Transfer | None, reversal: Transfer | 
 
 
 async def get_transfer(session: AsyncSession, key: str) -> TransferRead:
-    found = await repo.transfer_by_key(session, key)
+    found = await LedgerRepository(session).transfer_by_key(key)
     if found is None:
         raise TransferNotFound(key)
     [read] = await describe(session, [Posted(found[0], found[1], replay=True)])
     return read
 
 
-async def account_movements(session: AsyncSession, account: Account, transfer_ids: Sequence[int]
-                            ) -> list[AccountMovement]:
-    """What each of these transfers did to this account: its posted normal balance and its pendings."""
+async def list_transfers(session: AsyncSession, filters: TransferFilters, params: PageParams) -> Page[TransferRead]:
+    ids, total = await LedgerRepository(session).transfer_ids_page(filters, params)
+    return Page(items=await read_transfers_by_ids(session, ids), total=total, page=params.page, size=params.size)
+
+
+async def list_account_movements(session: AsyncSession, account_id: int, params: PageParams
+                                 ) -> Page[AccountMovement]:
+    """What each transfer that moved the account did to it (its posted normal balance and its pendings), newest
+    first."""
+    account = await get_account(session, account_id)
+    repo = LedgerRepository(session)
+    transfer_ids, total = await repo.account_history_page(account_id, params)
     by_key = {r.id: r for r in await read_transfers_by_ids(session, transfer_ids)}
-    keys = await repo.keys_by_ids(session, transfer_ids)
+    keys = await repo.keys_by_ids(transfer_ids)
     sign = 1 if account.normal_side == "credit" else -1
     changes = {key: {"posted": 0, "in": 0, "out": 0} for key in keys.values()}
-    for entry in await repo.entries_of(session, transfer_ids, account.id):
+    for entry in await repo.entries_of(transfer_ids, account.id):
         change = changes[keys[entry.transfer_id]]
         if entry.layer == "posted":
             change["posted"] += sign * (entry.amount if entry.side == "credit" else -entry.amount)
         else:
             change["in" if entry.side == "credit" else "out"] += entry.amount
-    return [AccountMovement(transfer=by_key[keys[i]], posted_change=changes[keys[i]]["posted"],
-                            pending_in_change=changes[keys[i]]["in"], pending_out_change=changes[keys[i]]["out"])
-            for i in transfer_ids]
+    items = [AccountMovement(transfer=by_key[keys[i]], posted_change=changes[keys[i]]["posted"],
+                             pending_in_change=changes[keys[i]]["in"], pending_out_change=changes[keys[i]]["out"])
+             for i in transfer_ids]
+    return Page(items=items, total=total, page=params.page, size=params.size)
 
 
 async def read_transfers_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[TransferRead]:
-    found = await repo.transfers_with_journal(session, ids)
+    found = await LedgerRepository(session).transfers_with_journal(ids)
     return await describe(session, [Posted(*found[i], replay=True) for i in ids if i in found])
-
-
-async def rejection_for(session: AsyncSession, results: Sequence[Posted]) -> TransferRejected | None:
-    """The error a rejected outcome is reported as (the same on the first answer and on every replay)."""
-    rejected = [r for r in results if r.rejected]
-    if not rejected:
-        return None
-    cause = next((r for r in rejected if r.journal.reason != "linked_transfer_failed"), rejected[0])
-    account = await repo.account_by_id(session, cause.journal.account_id) if cause.journal.account_id else None
-    return TransferRejected(cause.journal.reason, transfer_id=cause.transfer.key,
-                            account=account.code if account is not None else None,
-                            headroom=cause.journal.headroom, amount=cause.transfer.amount)

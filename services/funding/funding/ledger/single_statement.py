@@ -1,16 +1,18 @@
 """Plain transfers posted in one statement on PostgreSQL: `funding_post_plain` (migration
-funding_2026_11_26_one_statement, replaced by funding_2026_11_26_lean_posting) runs the posting algorithm of posting.py for transfers whose amounts are known
-and that take effect, as its own transaction. The full path costs about a dozen round trips, with the budget's row
-and the journal lock held across several of them; this costs one, and holds them only inside the server.
+funding_2026_11_26_one_statement, replaced by funding_2026_11_26_lean_posting) runs the posting algorithm of
+posting.py for transfers whose amounts are known and that take effect, as its own transaction. The full path
+costs about a dozen round trips, with the budget's row and the journal lock held across several of them; this
+costs one, and holds them only inside the server.
 
 The concurrent requests of one process go together (`PlainTransferBatches`): while one call is in flight the
 next requests wait, and the next call takes them all, so a busy worker commits many transfers at once and a hot
 budget row is fought over by a few calls instead of every request.
 
 It is only ever a shortcut: a transfer the function leaves out (the id holds an outcome, an account is unknown,
-closed or in another currency, a guard refuses, another transfer took the id), or a call that hits a retryable
-database error, has nothing written and its request runs the full path, which replays, explains or stores the
-rejection. So every answer a client can get is the full path's answer."""
+closed or in another currency, a guard refuses, another transfer took the id), or a call that fails for any
+reason, has nothing written and its request runs the full path, which replays, explains or stores the rejection.
+So every answer a client can get is the full path's answer, and one transfer the database refuses outright
+cannot take the others of its call down with it: each gets its own answer from the full path."""
 
 import asyncio
 import json
@@ -21,12 +23,12 @@ from dataclasses import dataclass
 import asyncpg
 from sqlalchemy.util import greenlet_spawn
 
-from funding import clock
-from funding.deps import RETRYABLE_SQLSTATES
 from funding.ledger.chain import journal_body_parts, request_hash, transfer_fields
 from funding.ledger.posting import Posted, TransferSpec, header_values, transient_transfer
 from funding.models import JournalRecord
+from servicekit import clock
 from servicekit.database import Database
+from servicekit.unit_of_work import RETRYABLE_SQLSTATES
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ async def post_plain(database: Database, spec: TransferSpec, currency: str, acto
 
 class PlainTransferBatches:
     """The plain transfers of this process waiting for a call: one call at a time, each taking what has queued
-    while the previous one ran (measured: a second call in flight gained nothing on a hot budget and lost on
+    while the previous one ran (a second call in flight gained nothing on a hot budget when measured, and lost on
     spread ones, its batches then contending for rows)."""
 
     def __init__(self, database: Database) -> None:
@@ -86,14 +88,11 @@ class PlainTransferBatches:
                 batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
                 try:
                     results = await _post_batch(self.database, [transfer for transfer, _ in batch])
-                except Exception as error:  # noqa: BLE001 - each request of the batch answers with it (a 500)
-                    results = [error] * len(batch)
+                except Exception:  # noqa: BLE001 - whatever failed, the full path answers each request
+                    logger.exception("one-statement posting of %s transfers failed; taking the full path", len(batch))
+                    results = [None] * len(batch)
                 for (_, future), result in zip(batch, results, strict=True):
-                    if future.done():
-                        continue  # its request was cancelled; the id keeps whatever outcome was stored
-                    if isinstance(result, Exception):
-                        future.set_exception(result)
-                    else:
+                    if not future.done():  # else its request was cancelled; the id keeps what was stored
                         future.set_result(result)
                 batch = []
         finally:
@@ -129,16 +128,18 @@ async def _post_batch(database: Database, batch: list[PlainTransfer]) -> list[Po
     try:
         # Straight on the driver: no BEGIN is sent, so the statement is its own transaction.
         rows = await pooled.driver_connection.fetch(CALL, *arguments)
-    except asyncpg.PostgresError as error:
-        if error.sqlstate != UNDONE and error.sqlstate not in RETRYABLE_SQLSTATES:
-            raise
-        logger.info("one-statement posting of %s transfers hit %s; taking the full path", len(batch), error.sqlstate)
-        return [None] * len(batch)
-    except (asyncpg.InterfaceError, OSError) as error:
-        # The connection is gone: whether the statement committed is unknown, and the full path (which retries
-        # on a new connection) finds the outcomes under their ids if it did.
-        logger.info("one-statement posting lost its connection (%s); taking the full path", error)
-        await greenlet_spawn(pooled.invalidate)
+    except Exception as error:  # noqa: BLE001 - whatever failed, each request of the call takes the full path
+        lost = _connection_lost(error)
+        if lost:
+            # Whether the statement committed is unknown; the full path (which retries on a new connection) finds
+            # the outcomes under their ids if it did.
+            await greenlet_spawn(pooled.invalidate)
+        routine = lost or _sqlstate(error) == UNDONE or _sqlstate(error) in RETRYABLE_SQLSTATES
+        # Anything else (one transfer the database refuses) is not routine, but it wrote nothing either: each
+        # request of the call still gets its own answer from the full path.
+        (logger.info if routine else logger.warning)(
+            "one-statement posting of %s transfers failed (%s: %s); taking the full path", len(batch),
+            _sqlstate(error) or type(error).__name__, error)
         return [None] * len(batch)
     finally:
         await greenlet_spawn(pooled.close)  # back to the pool (SQLAlchemy's reset runs in its greenlet)
@@ -151,3 +152,15 @@ async def _post_batch(database: Database, batch: list[PlainTransfer]) -> list[Po
         results[row["item"] - 1] = Posted(transient_transfer(transfer.values | {"id": row["transfer_id"]}), journal,
                                           replay=False)
     return results
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    return getattr(error, "sqlstate", None)
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """The connection is gone or its protocol state is unknown (only a server error leaves it usable)."""
+    if not isinstance(error, asyncpg.PostgresError):
+        return True
+    state = _sqlstate(error) or ""
+    return state.startswith("08") or state in ("57P01", "57P02", "57P03")

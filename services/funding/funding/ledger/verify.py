@@ -1,16 +1,14 @@
 """The verifier (LEDGER.md f2.7): recomputes every account's counters from the entries, checks that every
 transfer balances, that the ledger as a whole sums to zero, that no account is outside its floor/ceiling,
 and re-hashes the journal chain from the stored transfers and entries. Read-only; used by
-`GET /ledger/verify` and by `python -m funding.verify`."""
+`GET /ledger/verify` and by `python -m funding.verify_cli`."""
 
-from collections import defaultdict
-
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding.ledger.chain import GENESIS_HASH, journal_hash, request_hash, transfer_fields
+from funding.ledger.repository import LedgerRepository
 from funding.ledger.schemas import VerificationProblem, VerificationReport
-from funding.models import COUNTERS, Account, Entry, JournalRecord, Transfer
+from funding.models import COUNTERS, Entry, JournalRecord, Transfer
 
 CHUNK = 2000
 MAX_PROBLEMS = 500
@@ -23,15 +21,10 @@ async def verify_ledger(session: AsyncSession) -> VerificationReport:
         if len(problems) < MAX_PROBLEMS:
             problems.append(VerificationProblem(check=check, message=message, **where))
 
-    accounts = list((await session.scalars(select(Account).order_by(Account.id))).all())
-    sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    rows = await session.execute(select(Entry.account_id, Entry.side, Entry.layer, func.sum(Entry.amount))
-                                 .group_by(Entry.account_id, Entry.side, Entry.layer))
-    for account_id, side, layer, total in rows.all():
-        sums[account_id][f"{side}s_{layer}"] = int(total)
+    repo = LedgerRepository(session)
+    accounts = await repo.accounts_with_entry_sums()
     totals = dict.fromkeys(COUNTERS, 0)
-    for account in accounts:
-        rebuilt = sums[account.id]
+    for account, rebuilt in accounts:
         for counter in COUNTERS:
             stored = getattr(account, counter)
             totals[counter] += stored
@@ -49,23 +42,18 @@ async def verify_ledger(session: AsyncSession) -> VerificationReport:
     if totals["debits_pending"] != totals["credits_pending"]:
         problem("zero_sum", f"pending debits {totals['debits_pending']} ≠ pending credits {totals['credits_pending']}")
 
-    transfer_count = await session.scalar(select(func.count()).select_from(Transfer)) or 0
-    journal_count = await session.scalar(select(func.count()).select_from(JournalRecord)) or 0
+    transfer_count, journal_count = await repo.transfer_and_journal_counts()
     if transfer_count != journal_count:
         problem("journal", f"{transfer_count} transfers but {journal_count} journal rows")
 
     expected_seq, prev_hash = 1, GENESIS_HASH
     while True:
-        journal = list((await session.scalars(
-            select(JournalRecord).where(JournalRecord.seq >= expected_seq).order_by(JournalRecord.seq).limit(CHUNK)
-        )).all())
+        journal = await repo.journal_from(expected_seq, CHUNK)
         if not journal:
             break
         ids = [j.transfer_id for j in journal]
-        transfers = {t.id: t for t in await session.scalars(select(Transfer).where(Transfer.id.in_(ids)))}
-        entries: dict[int, list[Entry]] = defaultdict(list)
-        for entry in await session.scalars(select(Entry).where(Entry.transfer_id.in_(ids))):
-            entries[entry.transfer_id].append(entry)
+        transfers = await repo.transfers_by_ids(ids)
+        entries = await repo.entries_by_transfer(ids)
         for record in journal:
             if record.seq != expected_seq:
                 problem("chain", f"journal jumps from seq {expected_seq - 1} to {record.seq}", seq=record.seq)

@@ -6,13 +6,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from funding.access import ensure_program_reader
-from funding.awards.service import list_awards_statement
-from funding.deps import ReadSession, Staff
+from funding.deps import FundingReader, ReadSession
 from funding.reports import service
 from funding.reports.export import to_csv, to_xlsx
 from funding.reports.schemas import Report
-from funding.rules.service import get_rule
+from funding.types import FiscalYearQuery, RequiredProgramCodeQuery
 from servicekit.problems import PROBLEM_RESPONSES
 
 router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -21,7 +19,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTS = {200: {"content": {"application/json": {}, "text/csv": {}, XLSX: {}},
                  "description": "The report as JSON, CSV or XLSX (`format`)."}}
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(description="json (default), csv or xlsx.")]
-Year = Annotated[int | None, Query(ge=1949, le=9999)]
 
 
 def _render(report: Report, output: str, name: str, title: str) -> Response:
@@ -40,14 +37,15 @@ def _names(request: Request) -> dict[str, str]:
 
 
 @router.get("/reports/programs", response_model=Report, responses=EXPORTS, summary="Report per program")
-async def program_report(session: ReadSession, fiscal_year: Year = None, format: Format = "json") -> Response:  # noqa: A002
+async def program_report(session: ReadSession, fiscal_year: FiscalYearQuery = None,
+                         format: Format = "json") -> Response:  # noqa: A002
     """Appropriated, reserved, committed, disbursed and available per program and fiscal year (public)."""
     report = await service.program_report(session, fiscal_year)
     return _render(report, format, f"funding-programs-{fiscal_year or 'all'}", "按项目")
 
 
 @router.get("/reports/agencies", response_model=Report, responses=EXPORTS, summary="Report per lead agency")
-async def agency_report(request: Request, session: ReadSession, fiscal_year: Year = None,
+async def agency_report(request: Request, session: ReadSession, fiscal_year: FiscalYearQuery = None,
                         format: Format = "json") -> Response:  # noqa: A002
     """The same figures per lead agency (a program led jointly counts for each lead) (public)."""
     report = await service.agency_report(session, fiscal_year, _names(request))
@@ -55,7 +53,7 @@ async def agency_report(request: Request, session: ReadSession, fiscal_year: Yea
 
 
 @router.get("/reports/cities", response_model=Report, responses=EXPORTS, summary="Report per city")
-async def city_report(request: Request, session: ReadSession, fiscal_year: Year = None,
+async def city_report(request: Request, session: ReadSession, fiscal_year: FiscalYearQuery = None,
                       format: Format = "json") -> Response:  # noqa: A002
     """City-funded budgets, and the awards located in each city (public)."""
     report = await service.city_report(session, fiscal_year, _names(request))
@@ -63,15 +61,8 @@ async def city_report(request: Request, session: ReadSession, fiscal_year: Year 
 
 
 @router.get("/reports/awards", response_model=Report, responses=EXPORTS, summary="Award list of a program")
-async def award_report(
-    session: ReadSession, principal: Staff,
-    program_code: Annotated[str, Query(max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")],
-    fiscal_year: Year = None, format: Format = "json",  # noqa: A002
-) -> Response:
+async def award_report(session: ReadSession, caller: FundingReader, program_code: RequiredProgramCodeQuery,
+                       fiscal_year: FiscalYearQuery = None, format: Format = "json") -> Response:  # noqa: A002
     """Every award of one program (staff; agency staff only for programs their agency leads)."""
-    ensure_program_reader(principal, await get_rule(session, program_code))
-    statement = list_awards_statement(program_code=program_code, fiscal_year=fiscal_year, application_id=None,
-                                      city_code=None, programs=None)
-    awards = list((await session.scalars(statement)).all())
-    report = await service.award_report(session, awards)
+    report = await service.award_report(session, caller, program_code, fiscal_year)
     return _render(report, format, f"funding-awards-{program_code}", "资助清单")

@@ -3,15 +3,14 @@ account and per award commitment. Money flows are classified by the kinds of the
 transfer moved, so reversals and releases net out by themselves (a release to the treasury, after the year
 closed, counts against the budget the award was committed on)."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding import clock
-from funding.ledger.repository import live_pending_condition
-from funding.models import Account, Award, JournalRecord, Transfer
+from funding.budgets.repository import BudgetRepository
+from funding.models import Account
+from funding.reports.repository import ReportRepository
+from servicekit import clock
 
 
 @dataclass
@@ -37,52 +36,22 @@ class LedgerFigures:
 
 
 async def ledger_figures(session: AsyncSession, *, fiscal_year: int | None = None, program_code: str | None = None,
-                         budget_ids: list[int] | None = None) -> LedgerFigures:
-    budget_query = select(Account).where(Account.kind == "budget")
-    if budget_ids is not None:
-        budget_query = budget_query.where(Account.id.in_(budget_ids))
-    if fiscal_year is not None:
-        budget_query = budget_query.where(Account.fiscal_year == fiscal_year)
-    if program_code is not None:
-        budget_query = budget_query.where(Account.program_code == program_code)
-    budgets = list((await session.scalars(budget_query.order_by(Account.id))).all())
+                         budget_ids: list[int] | None = None, programs: set[str] | None = None) -> LedgerFigures:
+    """The figures of the budgets that match (all of them by default) and of the awards committed on them."""
+    budgets = await BudgetRepository(session).budgets(fiscal_year=fiscal_year, program_code=program_code,
+                                                      budget_ids=budget_ids, programs=programs)
+    repo = ReportRepository(session)
     budget_ids_set = {b.id for b in budgets}
     # An award's commitment belongs to the budget its reservation drew on.
-    rows = (await session.execute(
-        select(Account, Award.budget_account_id).join(Award, Award.commitment_account_id == Account.id)
-        .where(Award.budget_account_id.in_(budget_ids_set)).order_by(Account.id)
-    )).all() if budget_ids_set else []
+    rows = await repo.commitments_of(budget_ids_set)
     commitments = [account for account, _ in rows]
     commitment_budget = {account.id: budget_id for account, budget_id in rows}
     ids = budget_ids_set | {c.id for c in commitments}
     kinds = {a.id: a.kind for a in budgets + commitments}
-    flows: dict[tuple[int, int], int] = defaultdict(int)
-    if ids:
-        rows = await session.execute(
-            select(Transfer.debit_account_id, Transfer.credit_account_id, func.sum(JournalRecord.amount))
-            .join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
-            .where(JournalRecord.outcome == "posted",
-                   or_(Transfer.debit_account_id.in_(ids), Transfer.credit_account_id.in_(ids)))
-            .group_by(Transfer.debit_account_id, Transfer.credit_account_id)
-        )
-        for debit, credit, total in rows.all():
-            flows[(debit, credit)] += int(total)
-        now = clock.now()
-        pending_rows = await session.execute(
-            select(Transfer.debit_account_id, Transfer.credit_account_id, func.sum(JournalRecord.amount))
-            .join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
-            .where(live_pending_condition(now), Transfer.expires_at > now, Transfer.debit_account_id.in_(budget_ids_set))
-            .group_by(Transfer.debit_account_id, Transfer.credit_account_id)
-        )
-        pendings = {(d, c): int(t) for d, c, t in pending_rows.all()}
-    else:
-        pendings = {}
-    other_kinds = {}
+    flows = await repo.posted_flows(ids) if ids else {}
+    pendings = await repo.reserved_flows(budget_ids_set, clock.now()) if ids else {}
     counterparts = {a for pair in flows for a in pair if a not in kinds}
-    if counterparts:
-        other_kinds = dict((await session.execute(select(Account.id, Account.kind)
-                                                  .where(Account.id.in_(counterparts)))).all())
-    kind_of = {**other_kinds, **kinds}
+    kind_of = {**await repo.kinds_of(counterparts), **kinds}
 
     per_budget = {b.id: Figures() for b in budgets}
     per_commitment = {c.id: Figures() for c in commitments}

@@ -6,12 +6,15 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from funding.access import ensure_program_reader
+from funding.awards.repository import AwardFilters, AwardRepository
 from funding.awards.service import read_awards
-from funding.models import Award
 from funding.reports.figures import Figures, ledger_figures
 from funding.reports.schemas import AgencyRow, AwardRow, CityRow, ProgramRow, Report
-from funding.rules import repository as rules_repo
+from funding.rules.repository import RulesRepository
+from funding.rules.service import get_rule
 from planfile import PlanFileError, load_plan_file
+from servicekit.identity import Principal
 
 
 @lru_cache(maxsize=8)
@@ -35,7 +38,7 @@ def _amounts(figures: Figures) -> dict[str, int]:
 
 
 async def program_report(session: AsyncSession, fiscal_year: int | None) -> Report:
-    rules = {r.code: r for r in await rules_repo.current_rules(session)}
+    rules = {r.code: r for r in await RulesRepository(session).current_rules()}
     figures = await ledger_figures(session, fiscal_year=fiscal_year)
     grouped: dict[tuple[str, int], Figures] = defaultdict(Figures)
     for budget in figures.budgets:
@@ -84,7 +87,11 @@ async def city_report(session: AsyncSession, fiscal_year: int | None, names: dic
     return Report(kind="cities", fiscal_year=fiscal_year, rows=rows, totals=_totals(rows))
 
 
-async def award_report(session: AsyncSession, awards: list[Award]) -> Report:
+async def award_report(session: AsyncSession, principal: Principal, program_code: str,
+                       fiscal_year: int | None) -> Report:
+    """Every award of one program (staff of its lead agencies, admins and services)."""
+    ensure_program_reader(principal, await get_rule(session, program_code))
+    awards = await AwardRepository(session).awards(AwardFilters(program_code=program_code, fiscal_year=fiscal_year))
     reads = await read_awards(session, awards)
     rows = [AwardRow(award_id=a.id, application_id=a.application_id, program_code=a.program_code,
                      fiscal_year=a.fiscal_year, grantee_name=a.grantee_name, city_code=a.city_code,

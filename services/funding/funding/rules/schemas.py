@@ -3,7 +3,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from funding.schemas import SLUG_PATTERN, Fen, NonNegativeFen, Slug
+from funding.types import Fen, NonNegativeFen, Slug
 
 
 class RuleRead(BaseModel):
@@ -40,7 +40,7 @@ class RuleInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     count: Annotated[int | None, Field(ge=1, le=1_000_000, description="People, units or projects (fixed kinds).")] = None
-    tier: Annotated[str | None, Field(max_length=80, pattern=SLUG_PATTERN, description="Team tier code (tiered_team).")] = None
+    tier: Slug | None = Field(None, description="Team tier code (tiered_team).")
     extra_members: Annotated[int | None, Field(ge=0, le=10_000, description="Members beyond the tier's (tiered_team).")] = None
     base_amount_fen: NonNegativeFen | None = Field(None, description="What is matched / shared (matching, revenue_share).")
     already_matched_fen: NonNegativeFen | None = Field(None, description="Matched so far under the cap (matching).")

@@ -1,4 +1,4 @@
-"""`python -m funding.verify`: verify the ledger from the command line (a cron job, or by hand).
+"""`python -m funding.verify_cli`: verify the ledger from the command line (a cron job, or by hand).
 
 Recomputes every account's counters from the entries and re-hashes the journal chain. Prints a summary (or
 the whole report with --json) and exits 0 when the ledger verifies, 1 when it does not."""
@@ -19,7 +19,7 @@ async def run(database_url: str) -> VerificationReport:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m funding.verify", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m funding.verify_cli", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: FUNDING_DATABASE_URL, or the embedded SQLite file")
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
     args = parser.parse_args(argv)

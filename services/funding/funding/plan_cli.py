@@ -1,4 +1,4 @@
-"""Import a plan's funding rules into the funding database: `python -m funding.load_plan PATH [PATH ...]`.
+"""Import a plan's funding rules into the funding database: `python -m funding.plan_cli PATH [PATH ...]`.
 
 Uses the service's own settings (FUNDING_DATABASE_URL, else the embedded SQLite file); the database must be
 migrated. A rule that is new or changed gets a new version; importing the same file again changes nothing.
@@ -39,7 +39,7 @@ async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m funding.load_plan", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m funding.plan_cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="plan YAML file (see plans/README.md)")
     args = parser.parse_args(argv)

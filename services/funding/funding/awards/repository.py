@@ -1,0 +1,51 @@
+"""Named queries on awards. Never commits."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+
+from funding.ledger.repository import equal_to, insert_unless_present
+from funding.models import Award
+from servicekit.pagination import PageParams
+from servicekit.repository import RepositoryBase
+
+
+@dataclass(frozen=True)
+class AwardFilters:
+    program_code: str | None = None
+    fiscal_year: int | None = None
+    application_id: str | None = None
+    city_code: str | None = None
+    # Only these programs (what the caller may read); None: all of them.
+    programs: frozenset[str] | None = None
+
+
+def _matching(filters: AwardFilters) -> Select:
+    """Newest first."""
+    statement = equal_to(select(Award), program_code=filters.program_code, fiscal_year=filters.fiscal_year,
+                         application_id=filters.application_id, city_code=filters.city_code)
+    if filters.programs is not None:
+        statement = statement.where(Award.program_code.in_(filters.programs))
+    return statement.order_by(Award.created_at.desc(), Award.id)
+
+
+class AwardRepository(RepositoryBase[Award]):
+    async def award(self, award_id: str) -> Award | None:
+        return await self.session.get(Award, award_id)
+
+    async def awards(self, filters: AwardFilters) -> list[Award]:
+        return await self.all(_matching(filters))
+
+    async def awards_page(self, filters: AwardFilters, params: PageParams) -> tuple[list[Award], int]:
+        return await self.page(_matching(filters), params)
+
+    async def awards_of(self, ident: str) -> list[Award]:
+        """The awards of an approval id or of an application id, oldest first."""
+        return await self.all(select(Award).where(or_(Award.id == ident, Award.application_id == ident))
+                              .order_by(Award.created_at, Award.id))
+
+    async def insert_unless_present(self, values: dict[str, Any]) -> None:
+        """The award row, unless a concurrent reservation under the same approval id wrote it first."""
+        await self.session.execute(insert_unless_present(self.session, Award.__table__).values(**values)
+                                   .on_conflict_do_nothing(index_elements=["id"]))
