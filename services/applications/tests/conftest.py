@@ -15,7 +15,7 @@ from applications.plan_cli import load_plan_files
 from applications_testkit import PLAN_FILES, PLANS
 from funding.config import SERVICE_DIR as FUNDING_DIR
 from funding.config import FundingSettings
-from funding.load_plan import load_plan_files as import_funding_rules
+from funding.plan_cli import load_plan_files as import_funding_rules
 from funding.main import create_app as create_funding_app
 from planfile import load_plan_file
 from servicekit.testing import committing_app, migrated_database, rolled_back_app
