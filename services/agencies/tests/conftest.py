@@ -1,17 +1,13 @@
 import asyncio
-import sys
 
 import pytest
 
-# Every service's tests have a factories.py: forget another folder's, so this folder's is the one imported.
-sys.modules.pop("factories", None)
-
-from agencies.config import SERVICE_DIR, AgenciesSettings  # noqa: E402
-from agencies.main import create_app  # noqa: E402
-from agencies.plan_cli import load_plan_files  # noqa: E402
-from factories import LIAONING  # noqa: E402
-from planfile import load_plan_file  # noqa: E402
-from servicekit.pytest_fixtures import service_fixtures  # noqa: E402
+from agencies.config import SERVICE_DIR, AgenciesSettings
+from agencies.main import create_app
+from agencies.plan_cli import load_plan_files
+from agencies_factories import LIAONING
+from planfile import load_plan_file
+from servicekit.pytest_fixtures import service_fixtures
 
 database_url, app, client, committing_client = service_fixtures(
     # Tests load plans and roll back inside their own transaction, which no cache can see: re-read a plan's

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from factories import PLAN, admin, agency_key, applications_service, approval_body, create_approval, create_report
+from agencies_factories import PLAN, admin, agency_key, applications_service, approval_body, create_approval, create_report
 from servicekit.testing import identity_headers
 
 WORKSTATIONS = "t11-academician-workstations"  # 新建院士工作站 100 家, derived from t11-academician-workstation

@@ -1,6 +1,6 @@
 """The public catalog, checked against the plan's text: plans, tasks, filters, search, pages, agencies."""
 
-from factories import PLAN
+from agencies_factories import PLAN
 
 CITIES = ["沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹东市", "锦州市", "营口市", "阜新市", "辽阳市", "盘锦市",
           "铁岭市", "朝阳市", "葫芦岛市"]

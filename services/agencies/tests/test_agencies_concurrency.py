@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from agencies.config import SERVICE_DIR, AgenciesSettings
 from agencies.main import create_app
 from agencies.plan_cli import load_plan_files
-from factories import HRSS, LIAONING, POSTDOCS, admin, agency_key, create_report, reviewer
+from agencies_factories import HRSS, LIAONING, POSTDOCS, admin, agency_key, create_report, reviewer
 from planfile import load_plan_file
 from servicekit.migrations import upgrade
 from servicekit.testing import committing_app, scratch_database

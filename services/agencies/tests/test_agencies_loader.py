@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from agencies.config import SERVICE_DIR
 from agencies.models import AuditLog, Base
 from agencies.plan_loading.service import PlanLoadError, load_plan
-from factories import EXAMPLE, EXAMPLE_PLAN, LIAONING, PLAN, admin, agency_key, create_report
+from agencies_factories import EXAMPLE, EXAMPLE_PLAN, LIAONING, PLAN, admin, agency_key, create_report
 from planfile import PlanFile, load_plan_file
 from servicekit.migrations import upgrade
 from servicekit.testing import scratch_database

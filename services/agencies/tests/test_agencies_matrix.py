@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from factories import PLAN
+from agencies_factories import PLAN
 
 
 async def test_matrix_json_gives_the_role_per_cell(client):

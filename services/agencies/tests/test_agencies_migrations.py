@@ -11,7 +11,7 @@ from agencies.config import SERVICE_DIR, AgenciesSettings
 from agencies.main import create_app
 from agencies.models import Base, Deliverable, ProgressReport, Task
 from agencies.plan_cli import load_plan_files
-from factories import HRSS, LIAONING, POSTDOCS, agency_key, create_report
+from agencies_factories import HRSS, LIAONING, POSTDOCS, agency_key, create_report
 from planfile import load_plan_file
 from servicekit.database import Database
 from servicekit.migrations import downgrade, upgrade

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from agencies.catalog.pages import RenderedPages
 from agencies.config import AgenciesSettings
 from agencies.main import create_app
-from factories import PLAN, agency_key, create_report
+from agencies_factories import PLAN, agency_key, create_report
 
 POSTDOCS = "t05-doctors-postdocs"
 TASK = f"/tasks/{PLAN}/5"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from factories import (
+from agencies_factories import (
     EXAMPLE,
     EXAMPLE_PLAN,
     HRSS,

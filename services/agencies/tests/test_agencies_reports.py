@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from factories import (
+from agencies_factories import (
     HRSS,
     PLAN,
     POSTDOCS,

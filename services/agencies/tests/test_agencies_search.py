@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from factories import PLAN
+from agencies_factories import PLAN
 
 
 async def task_list_finds(client, text: str) -> list[int]:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from factories import HRSS, POSTDOCS, admin, agency_key, create_escalation, create_report, reviewer
+from agencies_factories import HRSS, POSTDOCS, admin, agency_key, create_escalation, create_report, reviewer
 from servicekit.testing import identity_headers
 
 # The reported (not derived) deliverables of the tasks 省人力资源社会保障厅 leads (2, 4, 5, 7, 9, 14, 23).

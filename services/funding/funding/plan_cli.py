@@ -4,7 +4,6 @@ Uses the service's own settings (FUNDING_DATABASE_URL, else the embedded SQLite 
 migrated. A rule that is new or changed gets a new version; importing the same file again changes nothing.
 Budgets are not appropriated here: an admin chooses the fiscal year (POST /budgets/import)."""
 
-import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
@@ -12,8 +11,9 @@ from dataclasses import dataclass
 
 from funding.config import get_settings
 from funding.rules.service import import_rules
+from planfile import PlanFile
+from planfile.cli import plan_files_from_command_line
 from servicekit.database import standalone_session
-from planfile import PlanFile, PlanFileError, load_plan_file
 
 LOADER_ACTOR = "system:plan-loader"
 
@@ -39,15 +39,7 @@ async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m funding.plan_cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan YAML file (see plans/README.md)")
-    args = parser.parse_args(argv)
-    try:
-        plan_files = [load_plan_file(path) for path in args.paths]
-    except PlanFileError as exc:
-        print(f"✗ {exc}", file=sys.stderr)
-        return 2
+    plan_files = plan_files_from_command_line("python -m funding.plan_cli", __doc__, argv)
     for result in asyncio.run(load_plan_files(get_settings().resolved_database_url(), plan_files)):
         print(f"· {result.line()}")
     return 0
