@@ -1,13 +1,16 @@
 """Append-only audit log: who changed what, when, with the state before and after."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, func
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import JSON, BigInteger, Integer, String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from servicekit.database import UTCDateTime
+from servicekit.pagination import Page, PageParams
+from servicekit.repository import RepositoryBase, where_given
 from servicekit.request_context import current_request_id
 
 
@@ -55,3 +58,44 @@ async def record_change(
         )
     )
     await session.flush()
+
+
+# --- reading it (administrators): every service's GET /audit ---------------------------------------------
+
+AuditText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
+
+
+class AuditFilters(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entity_type: AuditText | None = Field(default=None, description="Only entries about this kind of record, "
+                                                                     "e.g. call_quota, progress_report.")
+    entity_id: AuditText | None = Field(default=None, description="Only entries about this record (id or code).")
+    action: AuditText | None = Field(default=None, description="Only this action, e.g. report.submit.")
+
+
+class AuditEntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    request_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+async def read_audit_log(session: AsyncSession, model: type[AuditLogMixin], params: PageParams,
+                         filters: AuditFilters) -> Page[AuditEntryRead]:
+    """A page of `model`'s entries, newest first, narrowed by the filters given."""
+    statement = where_given(select(model), [
+        (filters.entity_type, lambda entity_type: model.entity_type == entity_type),
+        (filters.entity_id, lambda entity_id: model.entity_id == entity_id),
+        (filters.action, lambda action: model.action == action),
+    ]).order_by(model.id.desc())
+    rows, total = await RepositoryBase(session).page(statement, params)
+    return Page(items=[AuditEntryRead.model_validate(row) for row in rows], total=total, page=params.page,
+                size=params.size)

@@ -3,16 +3,13 @@
 Uses the service's own settings (AGENCIES_DATABASE_URL, else the embedded SQLite file). The database must be
 migrated first. All files load in one transaction: if one fails, none is written. Loading again is safe."""
 
-import asyncio
 import sys
 from collections.abc import Sequence
-
-from sqlalchemy.exc import DBAPIError
 
 from agencies.config import get_settings
 from agencies.plan_loading.service import LoadSummary, PlanLoadError, load_plan
 from planfile import PlanFile
-from planfile.cli import plan_files_from_command_line
+from planfile.cli import run_plan_loader
 from servicekit.database import standalone_session
 
 
@@ -23,20 +20,9 @@ async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    plan_files = plan_files_from_command_line("python -m agencies.plan_cli", __doc__, argv)
-    try:
-        summaries = asyncio.run(load_plan_files(get_settings().resolved_database_url(), plan_files))
-    except PlanLoadError as exc:
-        print(f"✗ 计划未加载 / plan not loaded: {exc}", file=sys.stderr)
-        return 1
-    except DBAPIError as exc:
-        print(f"✗ database error (is it migrated? python -m devtools.migrate agencies): {exc.orig!r}",
-              file=sys.stderr)
-        return 1
-    for summary in summaries:
-        state = "loaded" if summary.changed else "unchanged"
-        print(f"· plan {state} (计划已加载): {summary.line()}")
-    return 0
+    return run_plan_loader("python -m agencies.plan_cli", __doc__, argv, service="agencies", refused=PlanLoadError,
+                           refused_label="计划未加载 / plan not loaded",
+                           load=lambda files: load_plan_files(get_settings().resolved_database_url(), files))
 
 
 if __name__ == "__main__":

@@ -45,7 +45,6 @@ ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=100, patt
 # --- the filters of list endpoints, each a query-parameter model --------------------------------------------
 
 SearchString = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]+$")]
-FilterText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
 
 
 class _Filters(BaseModel):
@@ -81,11 +80,3 @@ class EscalationFilters(_Filters):
     deliverable: Slug | None = Field(default=None, description="Only escalations about this deliverable.")
     agency: Slug | None = Field(default=None, description="Only this agency's (your own, unless admin).")
     period: Period | None = Field(default=None, description="Only this reporting period, e.g. 2019-Q2.")
-
-
-class AuditFilters(_Filters):
-    entity_type: FilterText | None = Field(default=None, description="e.g. progress_report, escalation, plan")
-    entity_id: FilterText | None = Field(default=None, description="The entity's id or code.")
-    action: FilterText | None = Field(default=None, description="e.g. report.submit, escalation.create")
-
-

@@ -6,17 +6,14 @@ folder). Uses the service's own settings (APPLICATIONS_DATABASE_URL, else the em
 database must be migrated. All files load in one transaction: if one fails, none is written. Loading again is
 safe (devtools runs it at every start)."""
 
-import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
 from applications.config import get_settings
 from applications.plan_loader import LoadSummary, PlanLoadError, load_programs
-from planfile import PlanFile, PlanFileError, load_plan_file
+from planfile import PlanFile
+from planfile.cli import run_plan_loader
 from servicekit.database import standalone_session
 
 
@@ -29,27 +26,10 @@ async def load_plan_files(database_url: str, plans: Sequence[PlanFile],
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m applications.plan_cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan YAML file (see plans/README.md)")
-    args = parser.parse_args(argv)
-    try:
-        plans = [load_plan_file(path) for path in args.paths]
-    except PlanFileError as exc:
-        print(f"✗ {exc}", file=sys.stderr)
-        return 2
-    try:
-        summaries = asyncio.run(load_plan_files(get_settings().resolved_database_url(), plans))
-    except PlanLoadError as exc:
-        print(f"✗ 项目未加载 / programs not loaded: {exc}", file=sys.stderr)
-        return 1
-    except DBAPIError as exc:
-        print(f"✗ database error (is it migrated? python -m devtools.migrate applications): {exc.orig!r}",
-              file=sys.stderr)
-        return 1
-    for summary in summaries:
-        print(f"· {summary.line()}")
-    return 0
+    return run_plan_loader("python -m applications.plan_cli", __doc__, argv, service="applications",
+                           refused=PlanLoadError,
+                           refused_label="项目未加载 / programs not loaded",
+                           load=lambda files: load_plan_files(get_settings().resolved_database_url(), files))
 
 
 if __name__ == "__main__":

@@ -4,15 +4,15 @@ Uses the service's own settings (FUNDING_DATABASE_URL, else the embedded SQLite 
 migrated. A rule that is new or changed gets a new version; importing the same file again changes nothing.
 Budgets are not appropriated here: an admin chooses the fiscal year (POST /budgets/import)."""
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funding.config import get_settings
+from funding.errors import PlanFileInvalid
 from funding.rules.service import import_rules
 from planfile import PlanFile
-from planfile.cli import plan_files_from_command_line
+from planfile.cli import run_plan_loader
 from servicekit.database import standalone_session
 
 LOADER_ACTOR = "system:plan-loader"
@@ -39,10 +39,9 @@ async def load_plan_files(database_url: str, plan_files: Sequence[PlanFile]) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    plan_files = plan_files_from_command_line("python -m funding.plan_cli", __doc__, argv)
-    for result in asyncio.run(load_plan_files(get_settings().resolved_database_url(), plan_files)):
-        print(f"· {result.line()}")
-    return 0
+    return run_plan_loader("python -m funding.plan_cli", __doc__, argv, service="funding", refused=PlanFileInvalid,
+                           refused_label="资金规则未导入 / rules not imported",
+                           load=lambda files: load_plan_files(get_settings().resolved_database_url(), files))
 
 
 if __name__ == "__main__":

@@ -60,8 +60,9 @@ class LoadSummary:
         counts = ", ".join(f"{kind} {n}" for kind, n in self.counts.items())
         kept = (f"\n  names kept as another plan gives them (shared agencies): {', '.join(self.kept_names)}"
                 if self.kept_names else "")
-        return (f"{self.plan_code}: {counts}\n  created: {show(self.created)}; updated: {show(self.updated)}; "
-                f"deleted: {show(self.deleted)}{kept}")
+        state = "loaded (计划已加载)" if self.changed else "unchanged (计划未变)"
+        return (f"plan {state}: {self.plan_code}: {counts}\n  created: {show(self.created)}; "
+                f"updated: {show(self.updated)}; deleted: {show(self.deleted)}{kept}")
 
 
 def _apply(row: Any, values: dict[str, Any]) -> bool:
