@@ -1,0 +1,86 @@
+"""Queries of checkpoints and verification runs, and the sums of the journal's stretches they seal."""
+
+from sqlalchemy import and_, case, func, select
+
+from funding.ledger.repository import LedgerRepository
+from funding.models import COUNTERS, Account, Entry, JournalRecord, LedgerCheckpoint, LedgerVerificationRun
+
+_COUNTER_OF = {"debits_posted": ("debit", "posted"), "credits_posted": ("credit", "posted"),
+               "debits_pending": ("debit", "pending"), "credits_pending": ("credit", "pending")}
+
+
+def _entry_sums(after_seq: int, upto_seq: int | None):  # noqa: ANN202 - a subquery
+    """Per account, what the entries of the journal rows in (after_seq, upto_seq] add to each counter."""
+    in_stretch = JournalRecord.seq > after_seq
+    if upto_seq is not None:
+        in_stretch = and_(in_stretch, JournalRecord.seq <= upto_seq)
+    return (select(Entry.account_id, *[
+        func.sum(case((and_(Entry.side == side, Entry.layer == layer), Entry.amount), else_=0)).label(counter)
+        for counter, (side, layer) in _COUNTER_OF.items()])
+        .join(JournalRecord, JournalRecord.transfer_id == Entry.transfer_id)
+        .where(in_stretch).group_by(Entry.account_id).subquery())
+
+
+class VerificationRepository(LedgerRepository):
+    # Checkpoints ---------------------------------------------------------------------------------------------
+
+    async def latest_checkpoint(self) -> LedgerCheckpoint | None:
+        return await self.one_or_none(select(LedgerCheckpoint).order_by(LedgerCheckpoint.seq.desc()))
+
+    async def checkpoint(self, seq: int) -> LedgerCheckpoint | None:
+        return await self.session.get(LedgerCheckpoint, seq)
+
+    async def checkpoint_sealing(self, seq: int) -> LedgerCheckpoint | None:
+        """The checkpoint whose stretch holds journal position `seq`."""
+        return await self.one_or_none(select(LedgerCheckpoint).where(LedgerCheckpoint.seq >= seq)
+                                      .order_by(LedgerCheckpoint.seq))
+
+    async def checkpoints_before(self, before_seq: int | None, limit: int) -> list[LedgerCheckpoint]:
+        statement = select(LedgerCheckpoint).order_by(LedgerCheckpoint.seq.desc()).limit(limit)
+        if before_seq is not None:
+            statement = statement.where(LedgerCheckpoint.seq < before_seq)
+        return await self.all(statement)
+
+    async def checkpoints_from(self, after_seq: int, limit: int) -> list[LedgerCheckpoint]:
+        return await self.all(select(LedgerCheckpoint).where(LedgerCheckpoint.seq > after_seq)
+                              .order_by(LedgerCheckpoint.seq).limit(limit))
+
+    # The journal ---------------------------------------------------------------------------------------------
+
+    async def head(self) -> tuple[int, str | None, object]:
+        """The last journal row's position, hash and time (0, None, None when the journal is empty)."""
+        row = (await self.session.execute(select(JournalRecord.seq, JournalRecord.hash, JournalRecord.recorded_at)
+                                          .order_by(JournalRecord.seq.desc()).limit(1))).first()
+        return (row.seq, row.hash, row.recorded_at) if row else (0, None, None)
+
+    async def record_at(self, seq: int) -> JournalRecord | None:
+        return await self.session.get(JournalRecord, seq)
+
+    async def recorded_at(self, seq: int):  # noqa: ANN201 - a datetime or None
+        return await self.session.scalar(select(JournalRecord.recorded_at).where(JournalRecord.seq == seq))
+
+    async def journal_hashes(self, after_seq: int, upto_seq: int) -> list[str]:
+        return list((await self.session.scalars(
+            select(JournalRecord.hash).where(JournalRecord.seq > after_seq, JournalRecord.seq <= upto_seq)
+            .order_by(JournalRecord.seq))).all())
+
+    async def entry_sums_between(self, after_seq: int, upto_seq: int) -> dict[int, list[int]]:
+        sums = _entry_sums(after_seq, upto_seq)
+        rows = await self.session.execute(select(sums.c.account_id, *[sums.c[c] for c in COUNTERS]))
+        return {account_id: [int(v or 0) for v in values] for account_id, *values in rows.all()}
+
+    async def accounts_with_sums_after(self, after_seq: int) -> list[tuple[Account, list[int]]]:
+        """Every account with what the entries after `after_seq` add to its counters, in one statement: one
+        snapshot, so a posting that commits meanwhile cannot make counters and entries seem to disagree."""
+        sums = _entry_sums(after_seq, None)
+        rows = await self.session.execute(select(Account, *[sums.c[c] for c in COUNTERS])
+                                          .outerjoin(sums, sums.c.account_id == Account.id).order_by(Account.id))
+        return [(account, [int(v or 0) for v in values]) for account, *values in rows.all()]
+
+    # Verification runs ---------------------------------------------------------------------------------------
+
+    async def run(self, run_id: int) -> LedgerVerificationRun | None:
+        return await self.session.get(LedgerVerificationRun, run_id)
+
+    async def latest_run(self) -> LedgerVerificationRun | None:
+        return await self.one_or_none(select(LedgerVerificationRun).order_by(LedgerVerificationRun.id.desc()))
