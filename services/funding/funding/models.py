@@ -228,8 +228,8 @@ class Award(Base):
 
 class LedgerCheckpoint(Base):
     """A sealed stretch of the journal: its last position, the chain hash there, the Merkle root of the stretch's
-    journal hashes, every account's counters as the entries up to there add up, signed with the service's key.
-    Each follows exactly one predecessor (`previous_seq` is unique), so the checkpoints form one chain too."""
+    journal hashes and a digest of the counters it sealed (`ledger_checkpoint_counters`), signed with the
+    service's key. Each follows exactly one predecessor (`previous_seq` is unique): the checkpoints form a chain."""
 
     __tablename__ = "ledger_checkpoints"
 
@@ -239,7 +239,6 @@ class LedgerCheckpoint(Base):
     head_hash: Mapped[str] = mapped_column(String(64))
     segment_size: Mapped[int] = mapped_column(Integer)
     segment_root: Mapped[str] = mapped_column(String(64))
-    counters: Mapped[dict[str, list[int]]] = mapped_column(JSON)
     counters_digest: Mapped[str] = mapped_column(String(64))
     sealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     key_id: Mapped[str] = mapped_column(String(100))
@@ -248,6 +247,21 @@ class LedgerCheckpoint(Base):
     __table_args__ = (
         CheckConstraint("seq > previous_seq AND segment_size = seq - previous_seq", name="segment"),
     )
+
+
+class LedgerCheckpointCounters(Base):
+    """The counters, as the entries up to the checkpoint add up, of each account the checkpoint's stretch moved.
+    An account's counters at any checkpoint are its row of the latest checkpoint at or before it, so a
+    checkpoint costs rows for what moved, not for every account."""
+
+    __tablename__ = "ledger_checkpoint_counters"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    checkpoint_seq: Mapped[int] = mapped_column(ForeignKey("ledger_checkpoints.seq"), primary_key=True)
+    debits_posted: Mapped[int] = mapped_column(BigInteger)
+    credits_posted: Mapped[int] = mapped_column(BigInteger)
+    debits_pending: Mapped[int] = mapped_column(BigInteger)
+    credits_pending: Mapped[int] = mapped_column(BigInteger)
 
 
 class LedgerVerificationRun(Base):

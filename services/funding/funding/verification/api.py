@@ -6,7 +6,6 @@ from fastapi.responses import JSONResponse
 
 from funding.deps import AdminCaller, ReadSession, WriteSession
 from funding.errors import (
-    CheckpointNotFound,
     NotSealedYet,
     SigningKeyMissing,
     TransferNotFound,
@@ -60,11 +59,8 @@ async def list_checkpoints(session: ReadSession, _: AdminCaller, before: BeforeS
 
 @router.get("/ledger/checkpoints/{seq}", response_model=CheckpointRead, summary="Read a checkpoint")
 async def read_checkpoint(seq: JournalSeqPath, session: ReadSession, _: AdminCaller) -> CheckpointRead:
-    """The signed statement and every account's counters at its end: what an auditor keeps."""
-    checkpoint = await VerificationRepository(session).checkpoint(seq)
-    if checkpoint is None:
-        raise CheckpointNotFound(seq)
-    return service.checkpoint_read(checkpoint, with_counters=True)
+    """The signed statement and the counters it sealed (of the accounts its stretch moved)."""
+    return await service.read_checkpoint(session, seq)
 
 
 @router.get("/ledger/signing-key", response_model=SigningKey, summary="The checkpoints' public key")

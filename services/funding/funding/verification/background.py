@@ -11,6 +11,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from funding.config import FundingSettings
@@ -27,7 +28,7 @@ from funding.verification.service import (
     verify_everything,
 )
 from servicekit import clock
-from servicekit.database import Database
+from servicekit.database import Database, is_sqlite
 from servicekit.settings import keys_dir
 from servicekit.unit_of_work import transaction
 
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 # A run whose worker has not reported progress for this long has stopped with its process.
 ABANDONED_AFTER = timedelta(seconds=60)
 PROGRESS_EVERY_SECONDS = 1.0
+SEALER_LOCK_KEY = 0x5345414C  # "SEAL": one sealer at a time across the service's processes
 
 
 def key_file(settings: FundingSettings) -> Path:
@@ -58,7 +60,28 @@ def app_checkpoint_key(app: FastAPI) -> CheckpointKey | None:
 
 
 async def seal_when_due(database: Database, key: CheckpointKey, settings: FundingSettings) -> list[LedgerCheckpoint]:
-    """Seal what is due, each checkpoint drafted in a read transaction and stored in a short write one."""
+    """Seal what is due, each checkpoint drafted in a read transaction and stored in a short write one. On
+    PostgreSQL one worker of all the service's processes seals at a time (the others skip their turn)."""
+    async with _sealer_turn(database) as ours:
+        return await _seal_due(database, key, settings) if ours else []
+
+
+@contextlib.asynccontextmanager
+async def _sealer_turn(database: Database):  # noqa: ANN202 - an async context manager of a bool
+    if is_sqlite(database.url):
+        yield True
+        return
+    async with database.engine.connect() as connection:
+        ours = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": SEALER_LOCK_KEY})
+        try:
+            yield bool(ours)
+        finally:
+            if ours:
+                await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SEALER_LOCK_KEY})
+            await connection.commit()
+
+
+async def _seal_due(database: Database, key: CheckpointKey, settings: FundingSettings) -> list[LedgerCheckpoint]:
     sealed: list[LedgerCheckpoint] = []
     while True:
         async with transaction(database, write=False) as session:

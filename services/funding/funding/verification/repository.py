@@ -1,9 +1,19 @@
 """Queries of checkpoints and verification runs, and the sums of the journal's stretches they seal."""
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, insert, select
+
+from sqlalchemy.orm import aliased
 
 from funding.ledger.repository import LedgerRepository
-from funding.models import COUNTERS, Account, Entry, JournalRecord, LedgerCheckpoint, LedgerVerificationRun
+from funding.models import (
+    COUNTERS,
+    Account,
+    Entry,
+    JournalRecord,
+    LedgerCheckpoint,
+    LedgerCheckpointCounters,
+    LedgerVerificationRun,
+)
 
 _COUNTER_OF = {"debits_posted": ("debit", "posted"), "credits_posted": ("credit", "posted"),
                "debits_pending": ("debit", "pending"), "credits_pending": ("credit", "pending")}
@@ -44,6 +54,29 @@ class VerificationRepository(LedgerRepository):
     async def checkpoints_from(self, after_seq: int, limit: int) -> list[LedgerCheckpoint]:
         return await self.all(select(LedgerCheckpoint).where(LedgerCheckpoint.seq > after_seq)
                               .order_by(LedgerCheckpoint.seq).limit(limit))
+
+    async def counters_at(self, seq: int, account_ids: list[int] | None = None) -> dict[int, list[int]]:
+        """Each account's counters as sealed by the latest checkpoint at or before `seq` that moved it (one
+        index lookup per account)."""
+        latest = aliased(LedgerCheckpointCounters)
+        newest_seq = (select(func.max(latest.checkpoint_seq))
+                      .where(latest.account_id == LedgerCheckpointCounters.account_id, latest.checkpoint_seq <= seq)
+                      .scalar_subquery())
+        statement = select(LedgerCheckpointCounters).where(LedgerCheckpointCounters.checkpoint_seq == newest_seq)
+        if account_ids is not None:
+            statement = statement.where(LedgerCheckpointCounters.account_id.in_(account_ids))
+        return {row.account_id: [getattr(row, c) for c in COUNTERS] for row in await self.all(statement)}
+
+    async def sealed_counters(self, seq: int) -> dict[int, list[int]]:
+        """The counters checkpoint `seq` sealed: of the accounts its stretch moved."""
+        rows = await self.all(select(LedgerCheckpointCounters).where(LedgerCheckpointCounters.checkpoint_seq == seq))
+        return {row.account_id: [getattr(row, c) for c in COUNTERS] for row in rows}
+
+    async def add_sealed_counters(self, seq: int, counters: dict[int, list[int]]) -> None:
+        if counters:
+            await self.session.execute(insert(LedgerCheckpointCounters), [
+                {"account_id": account_id, "checkpoint_seq": seq, **dict(zip(COUNTERS, values, strict=True))}
+                for account_id, values in counters.items()])
 
     # The journal ---------------------------------------------------------------------------------------------
 

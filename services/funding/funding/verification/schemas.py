@@ -26,8 +26,8 @@ class CheckpointRead(BaseModel):
     algorithm: Literal["Ed25519"] = "Ed25519"
     signature: str = Field(description="Base64 of the Ed25519 signature over the statement's canonical JSON.")
     counters: dict[str, list[int]] | None = Field(
-        default=None, description="Per account id: debits_posted, credits_posted, debits_pending, credits_pending "
-        "as the entries up to `seq` add up (only on a single checkpoint's page).")
+        default=None, description="Per account id the checkpoint's stretch moved: debits_posted, credits_posted, "
+        "debits_pending, credits_pending as the entries up to `seq` add up (only on a single checkpoint's page).")
 
 
 class SealResult(BaseModel):

@@ -1,8 +1,8 @@
 """Verification of the ledger, in two speeds (README "Checkpoints and verification").
 
 The journal is sealed in checkpoints: a stretch of rows is re-hashed and checked like the full verifier does,
-its Merkle root and every account's counters at its end are recorded, and the whole is signed with the funding
-service's key. `GET /ledger/verify` then starts from the newest checkpoint instead of the first transfer: it
+its Merkle root and the counters of the accounts it moved (as the entries up to its end add up) are recorded,
+and the whole is signed with the funding service's key. `GET /ledger/verify` then starts from the newest checkpoint instead of the first transfer: it
 checks that checkpoint's signature and that the journal still holds its head hash, rebuilds every account's
 counters as the checkpoint's plus the entries since, and re-hashes only the rows since. Its cost follows the
 rows since the last seal, not the ledger's size. A full re-verification from the first transfer (which also
@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from funding.errors import CheckpointNotFound
 from funding.ledger.chain import GENESIS_HASH, canonical_json, chain_link, journal_body, request_hash, transfer_fields
 from funding.ledger.schemas import VerificationProblem, VerificationReport
 from funding.models import COUNTERS, Account, Entry, JournalRecord, LedgerCheckpoint, Transfer
@@ -94,13 +95,16 @@ def statement_of(checkpoint: LedgerCheckpoint) -> CheckpointStatement:
         counters_digest=checkpoint.counters_digest, sealed_at=checkpoint.sealed_at)
 
 
-def checkpoint_read(checkpoint: LedgerCheckpoint, *, with_counters: bool = False) -> CheckpointRead:
+def checkpoint_read(checkpoint: LedgerCheckpoint, counters: dict[int, list[int]] | None = None) -> CheckpointRead:
     return CheckpointRead(statement=statement_of(checkpoint), key_id=checkpoint.key_id,
-                          signature=checkpoint.signature, counters=checkpoint.counters if with_counters else None)
+                          signature=checkpoint.signature,
+                          counters=None if counters is None else {str(k): v for k, v in sorted(counters.items())})
 
 
-def counters_digest(counters: dict[str, list[int]]) -> str:
-    return hashlib.sha256(canonical_json(counters).encode()).hexdigest()
+def counters_digest(counters: dict[int, list[int]]) -> str:
+    """What a checkpoint signs of the counters it sealed: SHA-256 of {"<account id>": [4 counters]} as canonical
+    JSON."""
+    return hashlib.sha256(canonical_json({str(k): v for k, v in counters.items()}).encode()).hexdigest()
 
 
 # --- the checks both speeds share --------------------------------------------------------------------------------
@@ -204,13 +208,10 @@ def _bounds(normal_side: str, c: dict[str, int]) -> tuple[int, int]:
             c["debits_posted"] + c["debits_pending"] - c["credits_posted"])
 
 
-def _added(base: dict[str, list[int]], sums: dict[int, list[int]]) -> dict[str, list[int]]:
-    """Counters per account id: `base` plus `sums`, accounts with nothing left out."""
-    merged = {key: list(values) for key, values in base.items()}
-    for account_id, values in sums.items():
-        current = merged.setdefault(str(account_id), [0, 0, 0, 0])
-        merged[str(account_id)] = [a + b for a, b in zip(current, values, strict=True)]
-    return {key: values for key, values in sorted(merged.items(), key=lambda kv: int(kv[0])) if any(values)}
+def _plus(base: dict[int, list[int]], sums: dict[int, list[int]]) -> dict[int, list[int]]:
+    """For each account in `sums`: its counters in `base` (zeros if none) plus its sums."""
+    return {account_id: [a + b for a, b in zip(base.get(account_id, [0, 0, 0, 0]), values, strict=True)]
+            for account_id, values in sums.items()}
 
 
 async def _counts(repo: VerificationRepository, problem: Problems) -> tuple[int, int]:
@@ -230,7 +231,7 @@ async def verify_since_checkpoint(session: AsyncSession, key: CheckpointKey | No
     checkpoint = await repo.latest_checkpoint()
     start_seq, start_hash, base = 0, GENESIS_HASH, {}
     if checkpoint is not None:
-        start_seq, start_hash, base = checkpoint.seq, checkpoint.head_hash, checkpoint.counters
+        start_seq, start_hash, base = checkpoint.seq, checkpoint.head_hash, await repo.counters_at(checkpoint.seq)
         if key is None or not key.signed(checkpoint):
             problem("checkpoint", f"checkpoint {checkpoint.seq}: its signature does not verify with the service's "
                     "key", seq=checkpoint.seq)
@@ -239,7 +240,7 @@ async def verify_since_checkpoint(session: AsyncSession, key: CheckpointKey | No
             problem("checkpoint", f"checkpoint {checkpoint.seq}: the journal no longer holds the hash it sealed",
                     seq=checkpoint.seq)
     accounts = await repo.accounts_with_sums_after(start_seq)
-    check_accounts([(account, [a + b for a, b in zip(base.get(str(account.id), [0, 0, 0, 0]), tail, strict=True)])
+    check_accounts([(account, [a + b for a, b in zip(base.get(account.id, [0, 0, 0, 0]), tail, strict=True)])
                     for account, tail in accounts], problem)
     transfer_count, journal_count = await _counts(repo, problem)
     walk = await walk_chain(repo, start_seq, start_hash, None, problem)
@@ -257,7 +258,7 @@ class Draft:
     """A checkpoint computed in a read transaction, to be signed and stored in a short write transaction."""
 
     statement: CheckpointStatement
-    counters: dict[str, list[int]]
+    counters: dict[int, list[int]]  # of the accounts the stretch moved
 
 
 async def draft_checkpoint(session: AsyncSession, max_rows: int, problem: Problems) -> Draft | None:
@@ -265,8 +266,7 @@ async def draft_checkpoint(session: AsyncSession, max_rows: int, problem: Proble
     None when there is nothing to seal or the rows do not verify (then `problem` says why)."""
     repo = VerificationRepository(session)
     previous = await repo.latest_checkpoint()
-    start_seq, start_hash, base = (previous.seq, previous.head_hash, previous.counters) if previous else (
-        0, GENESIS_HASH, {})
+    start_seq, start_hash = (previous.seq, previous.head_hash) if previous else (0, GENESIS_HASH)
     head_seq, _, _ = await repo.head()
     upto = min(head_seq, start_seq + max_rows)
     if upto <= start_seq:
@@ -274,10 +274,12 @@ async def draft_checkpoint(session: AsyncSession, max_rows: int, problem: Proble
     walk = await walk_chain(repo, start_seq, start_hash, upto, problem)
     if walk.last_seq != upto:
         problem("chain", f"the journal ends at seq {walk.last_seq}, not {upto}", seq=upto)
-    counters = _added(base, await repo.entry_sums_between(start_seq, upto))
-    totals = [sum(values[i] for values in counters.values()) for i in range(4)]
-    if totals[0] != totals[1] or totals[2] != totals[3]:
-        problem("zero_sum", f"the entries up to seq {upto} do not sum to zero: {dict(zip(COUNTERS, totals))}")
+    sums = await repo.entry_sums_between(start_seq, upto)
+    moved = [sum(values[i] for values in sums.values()) for i in range(4)]
+    if moved[0] != moved[1] or moved[2] != moved[3]:
+        problem("zero_sum", f"the entries of seq {start_seq + 1}–{upto} do not sum to zero: "
+                f"{dict(zip(COUNTERS, moved, strict=True))}")
+    counters = _plus(await repo.counters_at(start_seq, list(sums)), sums)
     if problem:
         return None
     statement = CheckpointStatement(
@@ -293,10 +295,11 @@ async def store_checkpoint(session: AsyncSession, draft: Draft, key: CheckpointK
     s = draft.statement
     checkpoint = LedgerCheckpoint(seq=s.seq, previous_seq=s.previous_seq, previous_head_hash=s.previous_head_hash,
                                   head_hash=s.head_hash, segment_size=s.segment_size, segment_root=s.segment_root,
-                                  counters=draft.counters, counters_digest=s.counters_digest, sealed_at=s.sealed_at,
-                                  key_id=key.key_id, signature=key.sign(s))
+                                  counters_digest=s.counters_digest, sealed_at=s.sealed_at, key_id=key.key_id,
+                                  signature=key.sign(s))
     session.add(checkpoint)
     await session.flush()
+    await VerificationRepository(session).add_sealed_counters(s.seq, draft.counters)
     return checkpoint
 
 
@@ -316,6 +319,14 @@ async def unsealed(session: AsyncSession) -> tuple[int, datetime | None]:
     start = latest.seq if latest else 0
     head_seq, _, _ = await repo.head()
     return head_seq - start, (await repo.recorded_at(start + 1) if head_seq > start else None)
+
+
+async def read_checkpoint(session: AsyncSession, seq: int) -> CheckpointRead:
+    repo = VerificationRepository(session)
+    checkpoint = await repo.checkpoint(seq)
+    if checkpoint is None:
+        raise CheckpointNotFound(seq)
+    return checkpoint_read(checkpoint, await repo.sealed_counters(seq))
 
 
 # --- proofs --------------------------------------------------------------------------------------------------------
@@ -376,8 +387,10 @@ async def verify_everything(session: AsyncSession, key: CheckpointKey | None,
                 problem("checkpoint", f"{where}: the journal's hash there is not the one it sealed", seq=checkpoint.seq)
             if tree_root([leaf_hash(h) for h in walk.hashes]).hex() != checkpoint.segment_root:
                 problem("checkpoint", f"{where}: its Merkle root does not match the journal", seq=checkpoint.seq)
-            counters = _added(counters, await repo.entry_sums_between(position, checkpoint.seq))
-            if counters_digest(checkpoint.counters) != checkpoint.counters_digest or counters != checkpoint.counters:
+            sums = await repo.entry_sums_between(position, checkpoint.seq)
+            counters |= _plus(counters, sums)
+            sealed = await repo.sealed_counters(checkpoint.seq)
+            if counters_digest(sealed) != checkpoint.counters_digest or sealed != {a: counters[a] for a in sums}:
                 problem("checkpoint", f"{where}: the counters it sealed are not what the entries add up to",
                         seq=checkpoint.seq)
             position, head_hash, checked = checkpoint.seq, checkpoint.head_hash, checked + 1
