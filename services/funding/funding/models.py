@@ -164,7 +164,7 @@ class JournalRecord(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     headroom: Mapped[int | None] = mapped_column(BigInteger)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))  # never looked up: no index to grow (see its migration)
 
     __table_args__ = (
         CheckConstraint("outcome IN ('posted', 'pending', 'voided', 'expired', 'rejected')", name="outcome"),
