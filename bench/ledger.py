@@ -6,7 +6,8 @@ and p99 per run, then the ledger's invariant check (GET /ledger/verify and the t
     .venv/bin/python bench/ledger.py --growth [--target 1000000] [--step 100000] [--seconds 10]
 
 --growth grows the ledger to --target transfers and, at every --step, measures posting (16 clients, spread),
-GET /ledger/verify, an account's movements (first page and page 100) and the transfer list; at the end it runs
+GET /ledger/verify, an account's movements (page 1 and page 100 by number, with their count and OFFSET; the
+next page by key) and the transfer list's next page by key (ms each); at the end it runs
 a full re-verification and prints its time. Between the measurements the ledger is filled by the service's own
 one-statement posting (funding.ledger.single_statement, the path every plain transfer takes), called from this
 process, which is several times faster than HTTP; the service's sealer seals as the ledger grows.
@@ -210,7 +211,7 @@ def growth(base: str, url: str, headers: Headers, accounts: dict[str, list[int]]
     print(f"growth to {args.target:,} transfers, measured every {args.step:,} "
           f"(posting: 16 clients, spread, {args.seconds:g} s)\n")
     print(f"{'transfers':>10} {'posting/s':>10} {'p99 ms':>8} {'fill/s':>8} {'verify ms':>10} {'re-hashed':>10} "
-          f"{'moves p1':>9} {'moves p100':>11} {'list ms':>8}")
+          f"{'moves p1':>9} {'moves p100':>11} {'moves key':>10} {'list key':>9}")
     sink = accounts["sinks"][0]
     first_rate, expected_rate = None, args.expected_rate
     for mark in range(args.step, args.target + 1, args.step):
@@ -222,12 +223,14 @@ def growth(base: str, url: str, headers: Headers, accounts: dict[str, list[int]]
         time.sleep(args.settle)  # the sealer catches up, as it would between bursts
         verify_ms, report = asyncio.run(timed_get(base, headers, "/ledger/verify"))
         assert report["ok"], report["problems"][:3]
-        first_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100"))
+        first_ms, first = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100"))
         deep_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&page=100"))
-        list_ms, _ = asyncio.run(timed_get(base, headers, "/transfers?size=100"))
+        key_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&after={first['next']}"))
+        _, listed = asyncio.run(timed_get(base, headers, "/transfers?size=100"))
+        list_ms, _ = asyncio.run(timed_get(base, headers, f"/transfers?size=100&after={listed['next']}"))
         first_rate = first_rate or rps
         print(f"{report['journal_length']:>10,} {rps:>10.0f} {p99:>8.1f} {fill_rate:>8.0f} {verify_ms:>10.0f} "
-              f"{report['rows_rehashed']:>10,} {first_ms:>9.0f} {deep_ms:>11.0f} {list_ms:>8.0f}"
+              f"{report['rows_rehashed']:>10,} {first_ms:>9.0f} {deep_ms:>11.0f} {key_ms:>10.0f} {list_ms:>9.0f}"
               f"{'' if not errors else f'   ({errors} errors)'}   {100 * rps / first_rate:.0f} % of the first",
               flush=True)
     seconds, run = asyncio.run(full_verification(base, headers))

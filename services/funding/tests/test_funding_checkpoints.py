@@ -180,6 +180,14 @@ async def test_tampering_after_the_checkpoint_is_found_by_the_fast_check(ledger_
     assert sealed["sealed"] == [] and sealed["problems"], "rows that do not verify are never sealed"
 
 
+async def test_the_newest_journal_row_deleted_after_the_checkpoint_is_found(ledger_url):
+    await _execute(ledger_url, *_unguarded(ledger_url, "journal"), "DELETE FROM journal WHERE seq = (SELECT MAX(seq) "
+                   "FROM journal)")
+    async with committing_app(_app(ledger_url)) as api:
+        report = await verify_ledger(api)
+    assert report["ok"] is False and {"journal"} <= {p["check"] for p in report["problems"]}
+
+
 async def test_a_forged_checkpoint_is_refused(ledger_url):
     await _execute(ledger_url, *_unguarded(ledger_url, "ledger_checkpoints"),
                    "UPDATE ledger_checkpoints SET counters_digest = '" + "ab" * 32 + "'")

@@ -462,8 +462,9 @@ async def get_transfer(session: AsyncSession, key: str) -> TransferRead:
 
 
 async def list_transfers(session: AsyncSession, filters: TransferFilters, params: PageParams) -> Page[TransferRead]:
-    ids, total = await LedgerRepository(session).transfer_ids_page(filters, params)
-    return Page(items=await read_transfers_by_ids(session, ids), total=total, page=params.page, size=params.size)
+    ids, total, next_page = await LedgerRepository(session).transfer_ids_page(filters, params)
+    return Page(items=await read_transfers_by_ids(session, ids), total=total, page=params.page, size=params.size,
+                next=next_page)
 
 
 async def list_account_movements(session: AsyncSession, account_id: int, params: PageParams
@@ -472,7 +473,7 @@ async def list_account_movements(session: AsyncSession, account_id: int, params:
     first."""
     account = await get_account(session, account_id)
     repo = LedgerRepository(session)
-    transfer_ids, total = await repo.account_history_page(account_id, params)
+    transfer_ids, total, next_page = await repo.account_history_page(account_id, params)
     by_key = {r.id: r for r in await read_transfers_by_ids(session, transfer_ids)}
     keys = await repo.keys_by_ids(transfer_ids)
     sign = 1 if account.normal_side == "credit" else -1
@@ -486,7 +487,7 @@ async def list_account_movements(session: AsyncSession, account_id: int, params:
     items = [AccountMovement(transfer=by_key[keys[i]], posted_change=changes[keys[i]]["posted"],
                              pending_in_change=changes[keys[i]]["in"], pending_out_change=changes[keys[i]]["out"])
              for i in transfer_ids]
-    return Page(items=items, total=total, page=params.page, size=params.size)
+    return Page(items=items, total=total, page=params.page, size=params.size, next=next_page)
 
 
 async def read_transfers_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[TransferRead]:

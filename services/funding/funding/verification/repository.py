@@ -1,6 +1,6 @@
 """Queries of checkpoints and verification runs, and the sums of the journal's stretches they seal."""
 
-from sqlalchemy import and_, case, func, insert, select
+from sqlalchemy import and_, case, exists, func, insert, select
 
 from sqlalchemy.orm import aliased
 
@@ -13,6 +13,7 @@ from funding.models import (
     LedgerCheckpoint,
     LedgerCheckpointCounters,
     LedgerVerificationRun,
+    Transfer,
 )
 
 _COUNTER_OF = {"debits_posted": ("debit", "posted"), "credits_posted": ("credit", "posted"),
@@ -56,15 +57,17 @@ class VerificationRepository(LedgerRepository):
                               .order_by(LedgerCheckpoint.seq).limit(limit))
 
     async def counters_at(self, seq: int, account_ids: list[int] | None = None) -> dict[int, list[int]]:
-        """Each account's counters as sealed by the latest checkpoint at or before `seq` that moved it (one
-        index lookup per account)."""
-        latest = aliased(LedgerCheckpointCounters)
-        newest_seq = (select(func.max(latest.checkpoint_seq))
-                      .where(latest.account_id == LedgerCheckpointCounters.account_id, latest.checkpoint_seq <= seq)
-                      .scalar_subquery())
-        statement = select(LedgerCheckpointCounters).where(LedgerCheckpointCounters.checkpoint_seq == newest_seq)
+        """Each account's counters as sealed by the latest checkpoint at or before `seq` that moved it: one index
+        lookup per account, whatever the number of checkpoints."""
+        sealed = aliased(LedgerCheckpointCounters)
+        newest_seq = (select(func.max(sealed.checkpoint_seq))
+                      .where(sealed.account_id == Account.id, sealed.checkpoint_seq <= seq)
+                      .correlate(Account).scalar_subquery())
+        statement = (select(LedgerCheckpointCounters).select_from(Account)
+                     .join(LedgerCheckpointCounters, and_(LedgerCheckpointCounters.account_id == Account.id,
+                                                          LedgerCheckpointCounters.checkpoint_seq == newest_seq)))
         if account_ids is not None:
-            statement = statement.where(LedgerCheckpointCounters.account_id.in_(account_ids))
+            statement = statement.where(Account.id.in_(account_ids))
         return {row.account_id: [getattr(row, c) for c in COUNTERS] for row in await self.all(statement)}
 
     async def sealed_counters(self, seq: int) -> dict[int, list[int]]:
@@ -88,6 +91,12 @@ class VerificationRepository(LedgerRepository):
 
     async def record_at(self, seq: int) -> JournalRecord | None:
         return await self.session.get(JournalRecord, seq)
+
+    async def transfers_without_journal(self, from_transfer_id: int) -> list[int]:
+        """Transfers from this id on that have no journal row (every transfer gets one in its transaction)."""
+        return list((await self.session.scalars(
+            select(Transfer.id).where(Transfer.id >= from_transfer_id,
+                                      ~exists().where(JournalRecord.transfer_id == Transfer.id)).limit(100))).all())
 
     async def recorded_at(self, seq: int):  # noqa: ANN201 - a datetime or None
         return await self.session.scalar(select(JournalRecord.recorded_at).where(JournalRecord.seq == seq))
