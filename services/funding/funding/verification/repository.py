@@ -1,35 +1,18 @@
-"""Queries of checkpoints and verification runs, and the sums of the journal's stretches they seal."""
+"""Queries of checkpoints, the counters they sealed, and verification runs."""
 
-from sqlalchemy import and_, case, exists, func, insert, select
-
+from sqlalchemy import and_, exists, func, insert, select
 from sqlalchemy.orm import aliased
 
 from funding.ledger.repository import LedgerRepository
 from funding.models import (
     COUNTERS,
     Account,
-    Entry,
     JournalRecord,
     LedgerCheckpoint,
     LedgerCheckpointCounters,
     LedgerVerificationRun,
     Transfer,
 )
-
-_COUNTER_OF = {"debits_posted": ("debit", "posted"), "credits_posted": ("credit", "posted"),
-               "debits_pending": ("debit", "pending"), "credits_pending": ("credit", "pending")}
-
-
-def _entry_sums(after_seq: int, upto_seq: int | None):  # noqa: ANN202 - a subquery
-    """Per account, what the entries of the journal rows in (after_seq, upto_seq] add to each counter."""
-    in_stretch = JournalRecord.seq > after_seq
-    if upto_seq is not None:
-        in_stretch = and_(in_stretch, JournalRecord.seq <= upto_seq)
-    return (select(Entry.account_id, *[
-        func.sum(case((and_(Entry.side == side, Entry.layer == layer), Entry.amount), else_=0)).label(counter)
-        for counter, (side, layer) in _COUNTER_OF.items()])
-        .join(JournalRecord, JournalRecord.transfer_id == Entry.transfer_id)
-        .where(in_stretch).group_by(Entry.account_id).subquery())
 
 
 class VerificationRepository(LedgerRepository):
@@ -105,19 +88,6 @@ class VerificationRepository(LedgerRepository):
         return list((await self.session.scalars(
             select(JournalRecord.hash).where(JournalRecord.seq > after_seq, JournalRecord.seq <= upto_seq)
             .order_by(JournalRecord.seq))).all())
-
-    async def entry_sums_between(self, after_seq: int, upto_seq: int) -> dict[int, list[int]]:
-        sums = _entry_sums(after_seq, upto_seq)
-        rows = await self.session.execute(select(sums.c.account_id, *[sums.c[c] for c in COUNTERS]))
-        return {account_id: [int(v or 0) for v in values] for account_id, *values in rows.all()}
-
-    async def accounts_with_sums_after(self, after_seq: int) -> list[tuple[Account, list[int]]]:
-        """Every account with what the entries after `after_seq` add to its counters, in one statement: one
-        snapshot, so a posting that commits meanwhile cannot make counters and entries seem to disagree."""
-        sums = _entry_sums(after_seq, None)
-        rows = await self.session.execute(select(Account, *[sums.c[c] for c in COUNTERS])
-                                          .outerjoin(sums, sums.c.account_id == Account.id).order_by(Account.id))
-        return [(account, [int(v or 0) for v in values]) for account, *values in rows.all()]
 
     # Verification runs ---------------------------------------------------------------------------------------
 

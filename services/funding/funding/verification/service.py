@@ -18,7 +18,8 @@ from datetime import datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from funding.errors import CheckpointNotFound
 from funding.ledger.chain import GENESIS_HASH, canonical_json, chain_link, journal_body, request_hash, transfer_fields
@@ -30,6 +31,7 @@ from funding.verification.schemas import CheckpointRead, CheckpointStatement, In
 from servicekit import clock
 
 LEDGER_NAME = "talent-plan-funding"
+_COUNTER_INDEX = {("debit", "posted"): 0, ("credit", "posted"): 1, ("debit", "pending"): 2, ("credit", "pending"): 3}
 CHUNK = 2000
 MAX_PROBLEMS = 500
 
@@ -121,12 +123,19 @@ def row_body(record: JournalRecord, transfer: Transfer, entries: list[Entry]) ->
 
 @dataclass
 class ChainWalk:
-    """Where a re-hash of the journal got to, and the stored hashes it passed (the Merkle leaves)."""
+    """Where a re-hash of the journal got to, the stored hashes it passed (the Merkle leaves), and what the entries
+    of the rows it passed add to each account's counters."""
 
     last_seq: int
     last_hash: str
     hashes: list[str] = field(default_factory=list)
+    sums: dict[int, list[int]] = field(default_factory=dict)
     first_transfer_id: int | None = None  # the smallest transfer id among the rows walked
+
+    def add(self, entries: list[Entry]) -> None:
+        for entry in entries:
+            counters = self.sums.setdefault(entry.account_id, [0, 0, 0, 0])
+            counters[_COUNTER_INDEX[entry.side, entry.layer]] += entry.amount
 
 
 async def walk_chain(repo: VerificationRepository, after_seq: int, prev_hash: str, upto_seq: int | None,
@@ -157,6 +166,7 @@ async def walk_chain(repo: VerificationRepository, after_seq: int, prev_hash: st
                 problem("chain", f"seq {record.seq}: its transfer is missing", seq=record.seq)
             else:
                 own = entries.get(transfer.id, [])
+                walk.add(own)
                 _check_transfer(transfer, record, own, problem)
                 if chain_link(record.prev_hash, row_body(record, transfer, own)) != record.hash:
                     problem("chain", f"seq {record.seq} (transfer {transfer.key}): the stored row no longer hashes "
@@ -224,11 +234,20 @@ async def _counts(repo: VerificationRepository, problem: Problems) -> tuple[int,
     return transfer_count, journal_count
 
 
+async def one_snapshot(session: AsyncSession) -> None:
+    """The whole verification reads one snapshot, so a posting that commits meanwhile cannot make an account's
+    counters and its entries seem to disagree: REPEATABLE READ on PostgreSQL (SQLite's read transaction is one
+    snapshot already). A session bound to a connection already in a transaction (tests) keeps it."""
+    if session.bind.dialect.name == "postgresql" and not isinstance(session.bind, AsyncConnection):
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 # --- the fast verification -----------------------------------------------------------------------------------------
 
 
 async def verify_since_checkpoint(session: AsyncSession, key: CheckpointKey | None) -> VerificationReport:
     """`GET /ledger/verify`: from the newest checkpoint to the head (from the start when there is none yet)."""
+    await one_snapshot(session)
     repo = VerificationRepository(session)
     problem = Problems()
     checkpoint = await repo.latest_checkpoint()
@@ -242,10 +261,10 @@ async def verify_since_checkpoint(session: AsyncSession, key: CheckpointKey | No
         if sealed_row is None or sealed_row.hash != checkpoint.head_hash:
             problem("checkpoint", f"checkpoint {checkpoint.seq}: the journal no longer holds the hash it sealed",
                     seq=checkpoint.seq)
-    accounts = await repo.accounts_with_sums_after(start_seq)
-    check_accounts([(account, [a + b for a, b in zip(base.get(account.id, [0, 0, 0, 0]), tail, strict=True)])
-                    for account, tail in accounts], problem)
     walk = await walk_chain(repo, start_seq, start_hash, None, problem)
+    accounts = await repo.all(select(Account).order_by(Account.id))
+    check_accounts([(account, _plus(base, {account.id: walk.sums.get(account.id, [0, 0, 0, 0])})[account.id])
+                    for account in accounts], problem)
     if checkpoint is None:
         transfer_count, journal_count = await _counts(repo, problem)
     else:
@@ -286,7 +305,7 @@ async def draft_checkpoint(session: AsyncSession, max_rows: int, problem: Proble
     walk = await walk_chain(repo, start_seq, start_hash, upto, problem)
     if walk.last_seq != upto:
         problem("chain", f"the journal ends at seq {walk.last_seq}, not {upto}", seq=upto)
-    sums = await repo.entry_sums_between(start_seq, upto)
+    sums = walk.sums
     moved = [sum(values[i] for values in sums.values()) for i in range(4)]
     if moved[0] != moved[1] or moved[2] != moved[3]:
         problem("zero_sum", f"the entries of seq {start_seq + 1}–{upto} do not sum to zero: "
@@ -380,10 +399,9 @@ async def verify_everything(session: AsyncSession, key: CheckpointKey | None,
                             progress: Progress | None = None) -> FullReport:
     """Every account, every journal row from the first, and every checkpoint (signature, link to its predecessor,
     head hash, Merkle root, counters at its end)."""
+    await one_snapshot(session)
     repo = VerificationRepository(session)
     problem = Problems()
-    accounts = await repo.accounts_with_sums_after(0)
-    check_accounts(accounts, problem)
     transfer_count, journal_count = await _counts(repo, problem)
     position, head_hash, counters, checked = 0, GENESIS_HASH, {}, 0
     while batch := await repo.checkpoints_from(position, 100):
@@ -399,7 +417,7 @@ async def verify_everything(session: AsyncSession, key: CheckpointKey | None,
                 problem("checkpoint", f"{where}: the journal's hash there is not the one it sealed", seq=checkpoint.seq)
             if tree_root([leaf_hash(h) for h in walk.hashes]).hex() != checkpoint.segment_root:
                 problem("checkpoint", f"{where}: its Merkle root does not match the journal", seq=checkpoint.seq)
-            sums = await repo.entry_sums_between(position, checkpoint.seq)
+            sums = walk.sums
             counters |= _plus(counters, sums)
             sealed = await repo.sealed_counters(checkpoint.seq)
             if counters_digest(sealed) != checkpoint.counters_digest or sealed != {a: counters[a] for a in sums}:
@@ -407,6 +425,9 @@ async def verify_everything(session: AsyncSession, key: CheckpointKey | None,
                         seq=checkpoint.seq)
             position, head_hash, checked = checkpoint.seq, checkpoint.head_hash, checked + 1
     walk = await walk_chain(repo, position, head_hash, None, problem, progress)
+    counters |= _plus(counters, walk.sums)
+    accounts = await repo.all(select(Account).order_by(Account.id))
+    check_accounts([(account, counters.get(account.id, [0, 0, 0, 0])) for account in accounts], problem)
     report = VerificationReport(ok=not problem, accounts=len(accounts), transfers=transfer_count,
                                 journal_length=journal_count, head_hash=walk.last_hash, problems=problem.items,
                                 checkpoint_seq=None, rows_rehashed=walk.last_seq)
