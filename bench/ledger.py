@@ -3,6 +3,14 @@ and 16 concurrent clients, spread over many accounts and all on one hot budget a
 and p99 per run, then the ledger's invariant check (GET /ledger/verify and the trial balance).
 
     .venv/bin/python bench/ledger.py [--seconds 10] [--clients 1,4,16] [--workers 2] [--sqlite] [--python-client]
+    .venv/bin/python bench/ledger.py --growth [--target 1000000] [--step 100000] [--seconds 10]
+
+--growth grows the ledger to --target transfers and, at every --step, measures posting (16 clients, spread),
+GET /ledger/verify, an account's movements (page 1 and page 100 by number, with their count and OFFSET; the
+next page by key) and the transfer list's next page by key (ms each); at the end it runs
+a full re-verification and prints its time. Between the measurements the ledger is filled by the service's own
+one-statement posting (funding.ledger.single_statement, the path every plain transfer takes), called from this
+process, which is several times faster than HTTP; the service's sealer seals as the ledger grows.
 
 The service runs as `uvicorn --workers N` on a free port against a scratch database (dropped afterwards);
 requests carry admin identity tokens signed with throw-away keys. Every request is a new transfer (a new id);
@@ -154,6 +162,82 @@ async def check(base: str, headers: Headers) -> str:
             + (f"; problems: {problems}" if problems else ""))
 
 
+async def fill(url: str, accounts: dict[str, list[int]], count: int, label: str) -> float:
+    """Post `count` plain transfers through the one-statement function; the rate, per second."""
+    from funding.ledger.schemas import TransferCreate
+    from funding.ledger.service import transfer_spec
+    from funding.ledger.single_statement import post_plain
+    from servicekit.database import Database
+
+    rng = random.Random(label)
+    database = Database(url, pool_size=4)
+    started = time.perf_counter()
+    try:
+        for first in range(0, count, 2000):
+            specs = [transfer_spec(TransferCreate(
+                id=f"fill:{label}:{n}", debit_account_id=rng.choice(accounts["budgets"]),
+                credit_account_id=rng.choice(accounts["sinks"]), amount=rng.randint(1, 10_000), code="bench"))
+                for n in range(first, min(count, first + 2000))]
+            posted = await asyncio.gather(*(post_plain(database, spec, "CNY", "bench:fill") for spec in specs))
+            assert all(posted), "a fill transfer was not posted in one statement"
+    finally:
+        await database.dispose()
+    return count / (time.perf_counter() - started)
+
+
+async def timed_get(base: str, headers: Headers, path: str) -> tuple[float, dict]:
+    async with aiohttp.ClientSession() as session:
+        started = time.perf_counter()
+        async with session.get(f"{base}{path}", headers=headers()) as response:
+            body = await response.json()
+            assert response.status == 200, body
+        return (time.perf_counter() - started) * 1000, body
+
+
+async def full_verification(base: str, headers: Headers) -> tuple[float, dict]:
+    async with aiohttp.ClientSession() as session:
+        started = time.perf_counter()
+        async with session.post(f"{base}/ledger/verifications", headers=headers()) as response:
+            run_id = (await response.json())["id"]
+        while True:
+            await asyncio.sleep(1)
+            async with session.get(f"{base}/ledger/verifications/{run_id}", headers=headers()) as response:
+                run = await response.json()
+            if run["status"] != "running":
+                return time.perf_counter() - started, run
+
+
+def growth(base: str, url: str, headers: Headers, accounts: dict[str, list[int]], measure, args) -> None:
+    print(f"growth to {args.target:,} transfers, measured every {args.step:,} "
+          f"(posting: 16 clients, spread, {args.seconds:g} s)\n")
+    print(f"{'transfers':>10} {'posting/s':>10} {'p99 ms':>8} {'fill/s':>8} {'verify ms':>10} {'re-hashed':>10} "
+          f"{'moves p1':>9} {'moves p100':>11} {'moves key':>10} {'list key':>9}")
+    sink = accounts["sinks"][0]
+    first_rate, expected_rate = None, args.expected_rate
+    for mark in range(args.step, args.target + 1, args.step):
+        _, report = asyncio.run(timed_get(base, headers, "/ledger/verify"))
+        to_fill = max(0, mark - report["journal_length"] - int(expected_rate * args.seconds))
+        fill_rate = asyncio.run(fill(url, accounts, to_fill, f"{mark}")) if to_fill else 0.0
+        rps, _, p99, _, errors = measure(base, headers, accounts, 16, args.seconds, False, f"growth{mark}")
+        expected_rate = rps
+        time.sleep(args.settle)  # the sealer catches up, as it would between bursts
+        verify_ms, report = asyncio.run(timed_get(base, headers, "/ledger/verify"))
+        assert report["ok"], report["problems"][:3]
+        first_ms, first = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100"))
+        deep_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&page=100"))
+        key_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&after={first['next']}"))
+        _, listed = asyncio.run(timed_get(base, headers, "/transfers?size=100"))
+        list_ms, _ = asyncio.run(timed_get(base, headers, f"/transfers?size=100&after={listed['next']}"))
+        first_rate = first_rate or rps
+        print(f"{report['journal_length']:>10,} {rps:>10.0f} {p99:>8.1f} {fill_rate:>8.0f} {verify_ms:>10.0f} "
+              f"{report['rows_rehashed']:>10,} {first_ms:>9.0f} {deep_ms:>11.0f} {key_ms:>10.0f} {list_ms:>9.0f}"
+              f"{'' if not errors else f'   ({errors} errors)'}   {100 * rps / first_rate:.0f} % of the first",
+              flush=True)
+    seconds, run = asyncio.run(full_verification(base, headers))
+    print(f"\nfull re-verification: {run['status']}, {run['checked']:,} rows and {run['checkpoints_checked']} "
+          f"checkpoints in {seconds:.1f} s ({run['checked'] / seconds:,.0f} rows/s)")
+
+
 def cpu_probe() -> float:
     """Seconds for a fixed pure-Python loop. This VM's speed varies with its host's load (0.62-1.06 s seen within
     an hour), so each result carries it: a slow run can be told from a slower ledger."""
@@ -169,6 +253,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead (one worker: SQLite is single-process)")
     parser.add_argument("--python-client", action="store_true", help="the aiohttp client even when wrk is installed")
+    parser.add_argument("--growth", action="store_true", help="grow the ledger, measuring at every --step")
+    parser.add_argument("--target", type=int, default=1_000_000)
+    parser.add_argument("--step", type=int, default=100_000)
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds for the sealer before verifying")
+    parser.add_argument("--expected-rate", type=float, default=1000.0,
+                        help="posting rate assumed when filling, so that each measurement ends near its mark")
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None and not args.python_client
     os.environ["TPP_TEST_BACKEND"] = "sqlite" if args.sqlite else "postgresql"
@@ -191,6 +281,9 @@ def main() -> None:
                 tool = "wrk" if use_wrk else "aiohttp (install wrk for a client that costs the machine less)"
                 measure = run_wrk if use_wrk else lambda *a: asyncio.run(run(*a))
                 print(f"client: {tool}")
+                if args.growth:
+                    growth(base, url, headers, accounts, measure, args)
+                    return
                 print(f"backend: {os.environ['TPP_TEST_BACKEND']}, {workers} uvicorn worker(s), "
                       f"{args.seconds:g} s per run, POST /transfers with a new id each\n")
                 for hot in (False, True):

@@ -24,6 +24,14 @@ class FundingSettings(ServiceSettings):
     # On PostgreSQL, post a plain transfer that takes effect in one statement (funding/ledger/single_statement.py);
     # anything else, or anything it declines, takes the full path. Off: every transfer takes the full path.
     single_statement_transfers: bool = True
+    # The journal is sealed in signed checkpoints (README "Checkpoints and verification"): every
+    # `checkpoint_interval_seconds` (0: only on request) a worker seals once `checkpoint_min_rows` rows follow the
+    # newest checkpoint, or any row has waited `checkpoint_max_age_seconds`; one checkpoint holds at most
+    # `checkpoint_max_rows`. GET /ledger/verify re-hashes only the rows since the newest checkpoint.
+    checkpoint_interval_seconds: float = 1.0
+    checkpoint_min_rows: int = 500
+    checkpoint_max_age_seconds: float = 600.0
+    checkpoint_max_rows: int = 10_000
     # Test builds only: honour the X-Funding-Fault header (crash before commit, injected 40001 ...).
     fault_injection: bool = False
 

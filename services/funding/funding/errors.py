@@ -359,3 +359,41 @@ class ServiceNotAllowed(Forbidden):
     code = "service_not_allowed"
     message_zh = "只有申报服务可以调用预留接口。"
     message_en = "Only the applications service may call the reservation API."
+
+
+class NotSealedYet(Conflict):
+    """A proof needs a checkpoint; the sealer makes one within seconds (FUNDING_CHECKPOINT_*)."""
+
+    code = "not_sealed_yet"
+
+    def __init__(self, transfer: str, seq: int, retry_after: int) -> None:
+        super().__init__(f"转账 {transfer}（日记账第 {seq} 条）尚未封存到检查点，请稍后再试。",
+                         f"Transfer {transfer} (journal row {seq}) is not in a checkpoint yet; try again shortly.",
+                         extra={"transfer": transfer, "seq": seq, "retry_after": retry_after})
+
+
+class CheckpointNotFound(NotFound):
+    code = "checkpoint_not_found"
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(f"没有封存到第 {seq} 条的检查点。", f"No checkpoint ends at journal row {seq}.",
+                         extra={"seq": seq})
+
+
+class VerificationRunNotFound(NotFound):
+    code = "verification_run_not_found"
+
+    def __init__(self, run: int | None) -> None:
+        if run is None:
+            super().__init__("尚未进行过全量校验。", "No full verification has been run yet.")
+        else:
+            super().__init__(f"全量校验 {run} 不存在。", f"No full verification {run}.", extra={"run": run})
+
+
+class SigningKeyMissing(DomainError):
+    """The service was started without its own key (keys directory), so it cannot sign checkpoints."""
+
+    status = 503
+    code = "signing_key_missing"
+    message_zh = "资金服务缺少签名密钥，无法封存检查点。"
+    message_en = "The funding service has no signing key, so it cannot seal checkpoints."

@@ -8,6 +8,8 @@ from funding.faults import inject_fault
 from funding.ledger.api import router as ledger_router
 from funding.reports.api import router as reports_router
 from funding.rules.api import router as rules_router
+from funding.verification.api import router as verification_router
+from funding.verification.background import start_background, stop_background
 from servicekit.app import create_service_app
 
 
@@ -20,7 +22,9 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
         description="A double-entry ledger in integer fen: budgets, funding rules, reservations for the approval "
         "saga, awards, disbursements and reports.",
         version=__version__,
-        routers=[ledger_router, rules_router, budgets_router, awards_router, reports_router],
+        routers=[ledger_router, verification_router, rules_router, budgets_router, awards_router, reports_router],
+        on_startup=[start_background],
+        on_shutdown=[stop_background],
     )
     if settings.fault_injection:
         app.state.before_commit = inject_fault

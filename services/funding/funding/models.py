@@ -164,7 +164,7 @@ class JournalRecord(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     headroom: Mapped[int | None] = mapped_column(BigInteger)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))  # never looked up: no index to grow (see its migration)
 
     __table_args__ = (
         CheckConstraint("outcome IN ('posted', 'pending', 'voided', 'expired', 'rejected')", name="outcome"),
@@ -224,3 +224,61 @@ class Award(Base):
     actor: Mapped[str] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_awards_program_year", "program_code", "fiscal_year"),)
+
+
+class LedgerCheckpoint(Base):
+    """A sealed stretch of the journal: its last position, the chain hash there, the Merkle root of the stretch's
+    journal hashes and a digest of the counters it sealed (`ledger_checkpoint_counters`), signed with the
+    service's key. Each follows exactly one predecessor (`previous_seq` is unique): the checkpoints form a chain."""
+
+    __tablename__ = "ledger_checkpoints"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    previous_seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    previous_head_hash: Mapped[str] = mapped_column(String(64))
+    head_hash: Mapped[str] = mapped_column(String(64))
+    segment_size: Mapped[int] = mapped_column(Integer)
+    segment_root: Mapped[str] = mapped_column(String(64))
+    counters_digest: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    key_id: Mapped[str] = mapped_column(String(100))
+    signature: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint("seq > previous_seq AND segment_size = seq - previous_seq", name="segment"),
+    )
+
+
+class LedgerCheckpointCounters(Base):
+    """The counters, as the entries up to the checkpoint add up, of each account the checkpoint's stretch moved.
+    An account's counters at any checkpoint are its row of the latest checkpoint at or before it, so a
+    checkpoint costs rows for what moved, not for every account."""
+
+    __tablename__ = "ledger_checkpoint_counters"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    checkpoint_seq: Mapped[int] = mapped_column(ForeignKey("ledger_checkpoints.seq"), primary_key=True)
+    debits_posted: Mapped[int] = mapped_column(BigInteger)
+    credits_posted: Mapped[int] = mapped_column(BigInteger)
+    debits_pending: Mapped[int] = mapped_column(BigInteger)
+    credits_pending: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerVerificationRun(Base):
+    """A full re-verification from the first transfer, run in the background; its progress and its result."""
+
+    __tablename__ = "ledger_verification_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    journal_length: Mapped[int] = mapped_column(BigInteger, default=0)
+    checked: Mapped[int] = mapped_column(BigInteger, default=0)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'passed', 'failed', 'error')", name="status"),
+    )

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, get_args
 from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-from funding.models import MAX_AMOUNT
+from funding.models import MAX_AMOUNT, MAX_COUNTER
 from servicekit.validation import (
     MAX_ID,
     SLUG_PATTERN,
@@ -25,7 +25,8 @@ __all__ = [
     "AwardIdPath", "AwardIdQuery", "BusinessId", "Code", "Currency", "Fen", "FiscalYear", "FiscalYearPath",
     "FiscalYearQuery", "LedgerCode", "Metadata", "NonNegativeFen", "OutcomeQuery", "ProgramCodePath",
     "ProgramCodeQuery", "Reason", "RequiredProgramCodeQuery", "RuleCodePath", "SignedFen", "Slug", "SlugQuery",
-    "Text", "TransferCodeQuery", "TransferKey", "TransferKeyPath",
+    "Text", "TransferCodeQuery", "TransferKey", "TransferKeyPath", "JournalSeqPath", "BeforeSeqQuery",
+    "VerificationRunPath",
 ]
 
 FEN_MESSAGE = ("金额须为以分计的正整数（不能是小数、字符串、零或负数），且不超过 9000000000000000 分 / "
@@ -103,6 +104,10 @@ def _as_utc(value: datetime | None) -> datetime | None:
 # Paths -------------------------------------------------------------------------------------------------------
 
 AccountIdPath = id_path("Account id.")
+JournalSeqPath = Annotated[int, Path(ge=1, le=MAX_COUNTER, description="A journal position (1-based).")]
+BeforeSeqQuery = Annotated[int | None, Query(ge=1, le=MAX_COUNTER, description="Only checkpoints before this "
+                                             "journal position (the next page: the last one's `seq`).")]
+VerificationRunPath = id_path("Verification run id.")
 TransferKeyPath = Annotated[str, Path(min_length=1, max_length=200, pattern=TRANSFER_KEY_PATTERN,
                                       description="Transfer id.")]
 RuleCodePath = slug_path("Funding rule (program) code.")

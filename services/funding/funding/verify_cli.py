@@ -1,21 +1,27 @@
-"""`python -m funding.verify_cli`: verify the ledger from the command line (a cron job, or by hand).
+"""`python -m funding.verify_cli`: re-verify the whole ledger from the command line (a cron job, or by hand).
 
-Recomputes every account's counters from the entries and re-hashes the journal chain. Prints a summary (or
-the whole report with --json) and exits 0 when the ledger verifies, 1 when it does not."""
+Recomputes every account's counters from the entries, re-hashes the journal chain from the first transfer and
+re-checks every checkpoint (signature, link, head hash, Merkle root, counters). The run is kept like one
+started over HTTP (GET /ledger/verifications/latest). Prints a summary (or the whole report with --json) and
+exits 0 when the ledger verifies, 1 when it does not."""
 
 import argparse
 import asyncio
 import sys
 
 from funding.config import FundingSettings
-from funding.ledger.schemas import VerificationReport
-from funding.ledger.verify import verify_ledger
-from servicekit.database import standalone_session
+from funding.verification.background import begin_run, carry_out_run, key_file, load_checkpoint_key, run_read
+from funding.verification.schemas import VerificationRunRead
+from servicekit.database import Database
 
 
-async def run(database_url: str) -> VerificationReport:
-    async with standalone_session(database_url, write=False) as session:
-        return await verify_ledger(session)
+async def run(settings: FundingSettings) -> VerificationRunRead:
+    database = Database(settings.resolved_database_url(), pool_size=2)
+    try:
+        started, _ = await begin_run(database, "cli:verify", join_running=False)
+        return run_read(await carry_out_run(database, load_checkpoint_key(key_file(settings)), started.id))
+    finally:
+        await database.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,15 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
     args = parser.parse_args(argv)
     settings = FundingSettings(**({"database_url": args.database_url} if args.database_url else {}))
-    report = asyncio.run(run(settings.resolved_database_url()))
+    result = asyncio.run(run(settings))
     if args.json:
-        print(report.model_dump_json(indent=2))
+        print(result.model_dump_json(indent=2))
     else:
-        print(f"{'OK' if report.ok else 'FAILED'}: {report.accounts} accounts, {report.transfers} transfers, "
-              f"journal of {report.journal_length}, head {report.head_hash[:16]}…")
-        for problem in report.problems:
+        state = {"passed": "OK", "failed": "FAILED"}.get(result.status, result.status.upper())
+        print(f"{state}: journal of {result.checked} rows re-hashed, {result.checkpoints_checked or 0} checkpoints, "
+              f"head {(result.head_hash or '')[:16]}…")
+        for problem in result.problems:
             print(f"  [{problem.check}] {problem.message}")
-    return 0 if report.ok else 1
+    return 0 if result.status == "passed" else 1
 
 
 if __name__ == "__main__":

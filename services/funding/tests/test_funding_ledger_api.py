@@ -314,6 +314,22 @@ async def test_balance_as_of_a_past_moment_and_history(client, ledger, frozen_cl
     listed = (await client.get("/transfers", params={"account_id": commitment}, headers=admin())).json()
     assert listed["total"] == 3
 
+    # By key: the page after `next`, however deep, without counting or skipping.
+    by_key = (await client.get(f"/accounts/{budget}/transfers", params={"size": 2, "after": page["next"]},
+                               headers=admin())).json()
+    assert [m["transfer"]["id"] for m in by_key["items"]] == [m["transfer"]["id"] for m in second["items"]]
+    assert by_key["total"] is None and by_key["next"] is None
+    await post_transfer(client, "h-3", budget, commitment, 100)  # a new one does not shift the pages by key
+    again = (await client.get(f"/accounts/{budget}/transfers", params={"size": 2, "after": page["next"]},
+                              headers=admin())).json()
+    assert again["items"] == by_key["items"]
+    newest = (await client.get("/transfers", params={"size": 1, "account_id": commitment}, headers=admin())).json()
+    rest = (await client.get("/transfers", params={"size": 5, "account_id": commitment, "after": newest["next"]},
+                             headers=admin())).json()
+    assert [t["id"] for t in newest["items"] + rest["items"]] == ["h-3", "h-2", "h-1", "h-0"]
+    bad = await client.get("/transfers", params={"after": "bm9wZQ"}, headers=admin())
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
+
 
 async def test_accounts_are_idempotent_by_code(client):
     first = await client.post("/accounts", json={"code": "acct-same", "kind": "budget", "floor": 0}, headers=admin())

@@ -62,7 +62,10 @@ async def test_the_models_match_the_migrations():
             await database.dispose()
     # Only the ledger's own tables: the initial revision's idempotency_records names its unique constraint
     # `uq_idempotency_records_scope` while servicekit's mixin now derives `..._scope_key` (reported upstream).
-    assert [d for d in differences if _table_of(d) in LEDGER_TABLES] == []
+    # SQLite keeps the journal's unique hash index (revision funding_2026_11_30_journal_hash says why).
+    kept_on_sqlite = [d for d in differences if url.startswith("sqlite") and d[0] == "remove_constraint"
+                      and d[1].name == "uq_journal_hash"]
+    assert [d for d in differences if _table_of(d) in LEDGER_TABLES and d not in kept_on_sqlite] == []
 
 
 def _table_of(difference) -> str | None:  # noqa: ANN001
@@ -89,10 +92,13 @@ async def test_the_lean_posting_function_replaces_and_restores_the_first_one():
             await database.dispose()
 
     async def post_through_the_function(url: str, key: str) -> None:
-        async with committing_app(create_app(FundingSettings(database_url=url))) as api:
+        # Today's app on an older schema: only what that schema has (the trial balance, not the verifier, which
+        # reads the checkpoints of a later revision).
+        async with committing_app(create_app(FundingSettings(database_url=url, checkpoint_interval_seconds=0))) as api:
             budget = await create_budget(api, await create_treasury(api), 500)
             assert (await post_transfer(api, key, budget, await create_account(api), 200)).status_code == 201
-            assert (await verify_ledger(api))["ok"]
+            trial = (await api.get("/ledger/trial-balance", headers=admin())).json()
+            assert trial["balanced"] and trial["total_debits_posted"] > 0
 
     with scratch_database("funding_lean") as url:
         upgrade(SERVICE_DIR, url, "funding_2026_11_26_one_statement")

@@ -175,3 +175,7 @@ async def test_award_lists_respect_the_agency(client, funded):
     assert (await client.get("/awards/l2", headers=org)).status_code == 403
     assert (await client.get("/awards", params={"program_code": "t04-national-project-matching"},
                              headers=admin())).json()["total"] == 1
+    # Paged by key (created_at, id): every award once, newest first.
+    first = (await client.get("/awards", params={"size": 1}, headers=admin())).json()
+    second = (await client.get("/awards", params={"size": 1, "after": first["next"]}, headers=admin())).json()
+    assert [a["id"] for a in first["items"] + second["items"]] == ["l2", "l1"] and second["next"] is None

@@ -7,7 +7,7 @@ from sqlalchemy import Select, or_, select
 
 from funding.ledger.repository import equal_to, insert_unless_present
 from funding.models import Award
-from servicekit.pagination import PageParams
+from servicekit.pagination import PageParams, fetch_keyed_page
 from servicekit.repository import RepositoryBase
 
 
@@ -37,8 +37,11 @@ class AwardRepository(RepositoryBase[Award]):
     async def awards(self, filters: AwardFilters) -> list[Award]:
         return await self.all(_matching(filters))
 
-    async def awards_page(self, filters: AwardFilters, params: PageParams) -> tuple[list[Award], int]:
-        return await self.page(_matching(filters), params)
+    async def awards_page(self, filters: AwardFilters, params: PageParams
+                          ) -> tuple[list[Award], int | None, str | None]:
+        """Newest first, paged by (created_at, id)."""
+        return await fetch_keyed_page(self.session, _matching(filters).order_by(None), params,
+                                      [(Award.created_at, True), (Award.id, False)], lambda a: [a.created_at, a.id])
 
     async def awards_of(self, ident: str) -> list[Award]:
         """The awards of an approval id or of an application id, oldest first."""

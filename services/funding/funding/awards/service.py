@@ -253,8 +253,9 @@ async def list_awards(session: AsyncSession, principal: Principal, filters: Awar
     """Awards and reservations, newest first: of the programs `principal` may read."""
     programs = await readable_programs(session, principal)
     filters = AwardFilters(**{**vars(filters), "programs": frozenset(programs) if programs is not None else None})
-    awards, total = await AwardRepository(session).awards_page(filters, params)
-    return Page(items=await read_awards(session, awards), total=total, page=params.page, size=params.size)
+    awards, total, next_page = await AwardRepository(session).awards_page(filters, params)
+    return Page(items=await read_awards(session, awards), total=total, page=params.page, size=params.size,
+                next=next_page)
 
 
 async def read_award(session: AsyncSession, principal: Principal, award_id: str) -> AwardRead:

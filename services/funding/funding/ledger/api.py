@@ -22,9 +22,7 @@ from funding.ledger.schemas import (
     TransferCreate,
     TransferRead,
     TrialBalance,
-    VerificationReport,
 )
-from funding.ledger.verify import verify_ledger
 from funding.types import (
     AccountIdPath,
     AccountIdQuery,
@@ -157,9 +155,3 @@ async def reverse_transfer(transfer_id: TransferKeyPath, body: ReversalCreate, s
 async def read_trial_balance(session: ReadSession, _: AdminCaller, as_of: AsOfQuery = None) -> TrialBalance:
     """Every account's counters and net; the nets sum to zero."""
     return await service.trial_balance(session, as_of)
-
-
-@router.get("/ledger/verify", response_model=VerificationReport, summary="Verify the ledger")
-async def verify(session: ReadSession, _: AdminCaller) -> VerificationReport:
-    """Recompute every balance from the entries and re-hash the journal chain; lists every discrepancy."""
-    return await verify_ledger(session)

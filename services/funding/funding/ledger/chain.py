@@ -41,6 +41,29 @@ def journal_hash(
     entries: Iterable[tuple[int, str, str, int]],
 ) -> str:
     """`transfer` holds the header columns (see `transfer_fields`); `entries` are (account, side, layer, amount)."""
+    return chain_link(prev_hash, journal_body(seq=seq, recorded_at=recorded_at, outcome=outcome, amount=amount,
+                                              reason=reason, account_id=account_id, headroom=headroom,
+                                              transfer=transfer, entries=entries))
+
+
+def chain_link(prev_hash: str, body: str) -> str:
+    """A journal row's hash: its predecessor's hash and its own canonical body, hashed together."""
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def journal_body(
+    *,
+    seq: int,
+    recorded_at: datetime,
+    outcome: str,
+    amount: int,
+    reason: str | None,
+    account_id: int | None,
+    headroom: int | None,
+    transfer: dict[str, Any],
+    entries: Iterable[tuple[int, str, str, int]],
+) -> str:
+    """The canonical JSON a journal row's hash covers (what an auditor re-hashes from a proof)."""
     body = {
         "seq": seq,
         "recorded_at": _stamp(recorded_at),
@@ -52,7 +75,7 @@ def journal_hash(
         "transfer": transfer,
         "entries": sorted([list(e) for e in entries]),
     }
-    return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
+    return canonical_json(body)
 
 
 def transfer_fields(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from funding.models import Account, Entry, JournalRecord, Transfer
-from servicekit.pagination import PageParams
+from servicekit.pagination import PageParams, fetch_keyed_page
 from servicekit.repository import RepositoryBase
 
 
@@ -197,10 +197,11 @@ class LedgerRepository(RepositoryBase[Account]):
             statement = statement.where(Entry.account_id.in_(set(account_ids)))
         return _counters(await self.session.execute(statement))
 
-    async def account_history_page(self, account_id: int, params: PageParams) -> tuple[list[int], int]:
-        """Ids of the transfers that moved the account, newest first."""
-        return await self.page(select(Entry.transfer_id).where(Entry.account_id == account_id).distinct()
-                               .order_by(Entry.transfer_id.desc()), params)
+    async def account_history_page(self, account_id: int, params: PageParams
+                                   ) -> tuple[list[int], int | None, str | None]:
+        """Ids of the transfers that moved the account, newest first (paged by id)."""
+        return await fetch_keyed_page(self.session, select(Entry.transfer_id).where(Entry.account_id == account_id)
+                                      .distinct(), params, [(Entry.transfer_id, True)], lambda i: [i])
 
     async def entries_of(self, transfer_ids: Iterable[int], account_id: int | None = None) -> list[Entry]:
         statement = select(Entry).where(Entry.transfer_id.in_(set(transfer_ids)))
@@ -208,8 +209,9 @@ class LedgerRepository(RepositoryBase[Account]):
             statement = statement.where(Entry.account_id == account_id)
         return await self.all(statement.order_by(Entry.id))
 
-    async def transfer_ids_page(self, filters: TransferFilters, params: PageParams) -> tuple[list[int], int]:
-        """Ids of the transfers that match, newest first."""
+    async def transfer_ids_page(self, filters: TransferFilters, params: PageParams
+                                ) -> tuple[list[int], int | None, str | None]:
+        """Ids of the transfers that match, newest first (paged by id)."""
         statement = select(Transfer.id).join(JournalRecord, JournalRecord.transfer_id == Transfer.id)
         if filters.account_id:
             statement = statement.where(or_(Transfer.debit_account_id == filters.account_id,
@@ -220,7 +222,7 @@ class LedgerRepository(RepositoryBase[Account]):
             statement = statement.where(Transfer.award_id == filters.award_id)
         if filters.outcome:
             statement = statement.where(JournalRecord.outcome == filters.outcome)
-        return await self.page(statement.order_by(Transfer.id.desc()), params)
+        return await fetch_keyed_page(self.session, statement, params, [(Transfer.id, True)], lambda i: [i])
 
     # What the verifier reads ---------------------------------------------------------------------------------
 

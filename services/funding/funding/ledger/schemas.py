@@ -205,3 +205,6 @@ class VerificationReport(BaseModel):
     journal_length: int
     head_hash: str
     problems: list[VerificationProblem]
+    checkpoint_seq: int | None = Field(default=None, description="The checkpoint this verification started from "
+                                       "(its signature and head hash checked); none: from the first transfer.")
+    rows_rehashed: int = Field(default=0, description="Journal rows re-hashed from their transfers and entries.")

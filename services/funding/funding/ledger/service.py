@@ -214,7 +214,7 @@ async def release_overdue_on(session: AsyncSession, account_id: int
     return partial(expire_pendings, pending_keys=[p.key for p in overdue])
 
 
-def _transfer_spec(body: TransferCreate) -> TransferSpec:
+def transfer_spec(body: TransferCreate) -> TransferSpec:
     request = {"operation": "transfer", **body.model_dump(mode="json", exclude={"id"})}
     return TransferSpec(
         key=body.id, kind="pending" if body.pending else "single", code=body.code,
@@ -231,14 +231,14 @@ async def post_in_one_statement(database: Database, body: TransferCreate, actor:
     the full path (`post_transfer`), which then gives the answer: nothing was written."""
     if body.pending:
         return None
-    posted = await single_statement.post_plain(database, _transfer_spec(body), body.currency, actor)
+    posted = await single_statement.post_plain(database, transfer_spec(body), body.currency, actor)
     return Stored(read_new(posted), replay=False) if posted is not None else None
 
 
 async def post_transfer(session: AsyncSession, body: TransferCreate, actor: str) -> Stored[TransferRead]:
     """Post one transfer, or reserve it (the full path)."""
     accounts = await accounts_of_transfers(session, [(body.debit_account_id, body.credit_account_id)], body.currency)
-    [result] = await post_transfers(session, [_transfer_spec(body)], accounts, actor=actor,
+    [result] = await post_transfers(session, [transfer_spec(body)], accounts, actor=actor,
                                     overdue_check=release_overdue_on)
     return await answer_transfer(session, result)
 
@@ -253,7 +253,7 @@ async def post_batch(session: AsyncSession, body: BatchCreate, actor: str) -> St
         raise BatchCurrenciesMixed()
     accounts = await accounts_of_transfers(
         session, [(t.debit_account_id, t.credit_account_id) for t in body.transfers], currencies.pop())
-    results = await post_transfers(session, [_transfer_spec(t) for t in body.transfers], accounts, actor=actor,
+    results = await post_transfers(session, [transfer_spec(t) for t in body.transfers], accounts, actor=actor,
                                    overdue_check=release_overdue_on)
     batch = BatchRead(transfers=await describe(session, results))
     return await answer(session, results, batch, outcome=lambda: {"transfers": batch.model_dump(mode="json")
@@ -462,8 +462,9 @@ async def get_transfer(session: AsyncSession, key: str) -> TransferRead:
 
 
 async def list_transfers(session: AsyncSession, filters: TransferFilters, params: PageParams) -> Page[TransferRead]:
-    ids, total = await LedgerRepository(session).transfer_ids_page(filters, params)
-    return Page(items=await read_transfers_by_ids(session, ids), total=total, page=params.page, size=params.size)
+    ids, total, next_page = await LedgerRepository(session).transfer_ids_page(filters, params)
+    return Page(items=await read_transfers_by_ids(session, ids), total=total, page=params.page, size=params.size,
+                next=next_page)
 
 
 async def list_account_movements(session: AsyncSession, account_id: int, params: PageParams
@@ -472,7 +473,7 @@ async def list_account_movements(session: AsyncSession, account_id: int, params:
     first."""
     account = await get_account(session, account_id)
     repo = LedgerRepository(session)
-    transfer_ids, total = await repo.account_history_page(account_id, params)
+    transfer_ids, total, next_page = await repo.account_history_page(account_id, params)
     by_key = {r.id: r for r in await read_transfers_by_ids(session, transfer_ids)}
     keys = await repo.keys_by_ids(transfer_ids)
     sign = 1 if account.normal_side == "credit" else -1
@@ -486,7 +487,7 @@ async def list_account_movements(session: AsyncSession, account_id: int, params:
     items = [AccountMovement(transfer=by_key[keys[i]], posted_change=changes[keys[i]]["posted"],
                              pending_in_change=changes[keys[i]]["in"], pending_out_change=changes[keys[i]]["out"])
              for i in transfer_ids]
-    return Page(items=items, total=total, page=params.page, size=params.size)
+    return Page(items=items, total=total, page=params.page, size=params.size, next=next_page)
 
 
 async def read_transfers_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[TransferRead]:
