@@ -1,12 +1,16 @@
 """Queries of checkpoints, the counters they sealed, and verification runs."""
 
-from sqlalchemy import and_, exists, func, insert, select
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Row, RowMapping, and_, exists, func, insert, select
 from sqlalchemy.orm import aliased
 
 from funding.ledger.repository import LedgerRepository
 from funding.models import (
     COUNTERS,
     Account,
+    Entry,
     JournalRecord,
     LedgerCheckpoint,
     LedgerCheckpointCounters,
@@ -71,6 +75,29 @@ class VerificationRepository(LedgerRepository):
         row = (await self.session.execute(select(JournalRecord.seq, JournalRecord.hash, JournalRecord.recorded_at)
                                           .order_by(JournalRecord.seq.desc()).limit(1))).first()
         return (row.seq, row.hash, row.recorded_at) if row else (0, None, None)
+
+    # Plain rows, not ORM objects, for what the verifier reads in bulk: building an object per row cost more than
+    # hashing it.
+
+    async def journal_rows_from(self, seq: int, limit: int) -> list[Row]:
+        journal = JournalRecord.__table__
+        return list((await self.session.execute(select(journal).where(journal.c.seq >= seq)
+                                                .order_by(journal.c.seq).limit(limit))).all())
+
+    async def transfer_rows(self, ids: Iterable[int]) -> dict[int, RowMapping]:
+        transfers = Transfer.__table__
+        rows = await self.session.execute(select(transfers).where(transfers.c.id.in_(set(ids))))
+        return {row.id: row._mapping for row in rows.all()}
+
+    async def entry_rows(self, transfer_ids: Iterable[int]) -> dict[int, list[Row]]:
+        entries = Entry.__table__
+        rows = await self.session.execute(
+            select(entries.c.transfer_id, entries.c.account_id, entries.c.side, entries.c.layer, entries.c.amount)
+            .where(entries.c.transfer_id.in_(set(transfer_ids))).order_by(entries.c.id))
+        by_transfer: dict[int, list[Row]] = defaultdict(list)
+        for row in rows.all():
+            by_transfer[row.transfer_id].append(row)
+        return by_transfer
 
     async def record_at(self, seq: int) -> JournalRecord | None:
         return await self.session.get(JournalRecord, seq)

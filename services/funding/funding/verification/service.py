@@ -18,13 +18,13 @@ from datetime import datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import Row, RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from funding.errors import CheckpointNotFound
 from funding.ledger.chain import GENESIS_HASH, canonical_json, chain_link, journal_body, request_hash, transfer_fields
 from funding.ledger.schemas import VerificationProblem, VerificationReport
-from funding.models import COUNTERS, Account, Entry, JournalRecord, LedgerCheckpoint, Transfer
+from funding.models import COUNTERS, Account, LedgerCheckpoint
 from funding.verification.merkle import inclusion_path, leaf_hash, tree_root
 from funding.verification.repository import VerificationRepository
 from funding.verification.schemas import CheckpointRead, CheckpointStatement, InclusionProof, JournalLine, SealResult
@@ -112,12 +112,12 @@ def counters_digest(counters: dict[int, list[int]]) -> str:
 # --- the checks both speeds share --------------------------------------------------------------------------------
 
 
-def row_body(record: JournalRecord, transfer: Transfer, entries: list[Entry]) -> str:
+def row_body(record: Row, transfer: RowMapping, entries: list[Row]) -> str:
+    """The canonical body of a journal row from its stored transfer (columns by name) and entries."""
     return journal_body(
         seq=record.seq, recorded_at=record.recorded_at, outcome=record.outcome, amount=record.amount,
         reason=record.reason, account_id=record.account_id, headroom=record.headroom,
-        transfer=transfer_fields(**{c.name: getattr(transfer, c.key) for c in Transfer.__table__.columns}
-                                 | {"metadata": transfer.meta}),
+        transfer=transfer_fields(**transfer),
         entries=[(e.account_id, e.side, e.layer, e.amount) for e in entries])
 
 
@@ -132,7 +132,7 @@ class ChainWalk:
     sums: dict[int, list[int]] = field(default_factory=dict)
     first_transfer_id: int | None = None  # the smallest transfer id among the rows walked
 
-    def add(self, entries: list[Entry]) -> None:
+    def add(self, entries: list[Row]) -> None:
         for entry in entries:
             counters = self.sums.setdefault(entry.account_id, [0, 0, 0, 0])
             counters[_COUNTER_INDEX[entry.side, entry.layer]] += entry.amount
@@ -145,14 +145,14 @@ async def walk_chain(repo: VerificationRepository, after_seq: int, prev_hash: st
     walk = ChainWalk(after_seq, prev_hash)
     expected_seq = after_seq + 1
     while upto_seq is None or expected_seq <= upto_seq:
-        journal = await repo.journal_from(expected_seq, CHUNK if upto_seq is None
-                                          else min(CHUNK, upto_seq - expected_seq + 1))
+        journal = await repo.journal_rows_from(expected_seq, CHUNK if upto_seq is None
+                                               else min(CHUNK, upto_seq - expected_seq + 1))
         journal = [record for record in journal if upto_seq is None or record.seq <= upto_seq]
         if not journal:
             break
         ids = [j.transfer_id for j in journal]
-        transfers = await repo.transfers_by_ids(ids)
-        entries = await repo.entries_by_transfer(ids)
+        transfers = await repo.transfer_rows(ids)
+        entries = await repo.entry_rows(ids)
         for record in journal:
             if record.seq != expected_seq:
                 problem("chain", f"journal jumps from seq {expected_seq - 1} to {record.seq}", seq=record.seq)
@@ -165,29 +165,29 @@ async def walk_chain(repo: VerificationRepository, after_seq: int, prev_hash: st
             if transfer is None:
                 problem("chain", f"seq {record.seq}: its transfer is missing", seq=record.seq)
             else:
-                own = entries.get(transfer.id, [])
+                own = entries.get(record.transfer_id, [])
                 walk.add(own)
                 _check_transfer(transfer, record, own, problem)
                 if chain_link(record.prev_hash, row_body(record, transfer, own)) != record.hash:
-                    problem("chain", f"seq {record.seq} (transfer {transfer.key}): the stored row no longer hashes "
-                            "to its journal hash", seq=record.seq, transfer_id=transfer.id)
+                    problem("chain", f"seq {record.seq} (transfer {transfer['key']}): the stored row no longer "
+                            "hashes to its journal hash", seq=record.seq, transfer_id=record.transfer_id)
             expected_seq, walk.last_seq, walk.last_hash = record.seq + 1, record.seq, record.hash
         if progress is not None:
             await progress(walk.last_seq)
     return walk
 
 
-def _check_transfer(transfer: Transfer, record: JournalRecord, entries: list[Entry], problem: Problems) -> None:
-    if request_hash(transfer.request) != transfer.request_hash:
-        problem("request_hash", f"transfer {transfer.key}: its request no longer matches its hash",
-                transfer_id=transfer.id)
+def _check_transfer(transfer: RowMapping, record: Row, entries: list[Row], problem: Problems) -> None:
+    key, transfer_id = transfer["key"], transfer["id"]
+    if request_hash(transfer["request"]) != transfer["request_hash"]:
+        problem("request_hash", f"transfer {key}: its request no longer matches its hash", transfer_id=transfer_id)
     for layer in ("posted", "pending"):
         total = sum(e.amount if e.side == "credit" else -e.amount for e in entries if e.layer == layer)
         if total:
-            problem("balanced", f"transfer {transfer.key}: {layer} entries sum to {total}", transfer_id=transfer.id)
+            problem("balanced", f"transfer {key}: {layer} entries sum to {total}", transfer_id=transfer_id)
     if (record.outcome == "rejected") != (not entries):
-        problem("entries", f"transfer {transfer.key} is {record.outcome} but has {len(entries)} entries",
-                transfer_id=transfer.id)
+        problem("entries", f"transfer {key} is {record.outcome} but has {len(entries)} entries",
+                transfer_id=transfer_id)
 
 
 def check_accounts(accounts: list[tuple[Account, list[int]]], problem: Problems) -> None:
@@ -377,11 +377,12 @@ async def inclusion_proof(session: AsyncSession, transfer_key: str) -> Inclusion
     hashes = await repo.journal_hashes(checkpoint.previous_seq, checkpoint.seq)
     leaves = [leaf_hash(h) for h in hashes]
     index = record.seq - checkpoint.previous_seq - 1
-    entries = (await repo.entries_by_transfer([transfer.id])).get(transfer.id, [])
+    [row] = await repo.journal_rows_from(record.seq, 1)
+    body = row_body(row, (await repo.transfer_rows([transfer.id]))[transfer.id],
+                    (await repo.entry_rows([transfer.id])).get(transfer.id, []))
     return InclusionProof(
         transfer=transfer.key,
-        journal=JournalLine(seq=record.seq, prev_hash=record.prev_hash, body=row_body(record, transfer, entries),
-                            hash=record.hash),
+        journal=JournalLine(seq=record.seq, prev_hash=record.prev_hash, body=body, hash=record.hash),
         leaf_index=index, audit_path=[h.hex() for h in inclusion_path(index, leaves)],
         checkpoint=checkpoint_read(checkpoint))
 
