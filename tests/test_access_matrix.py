@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.security import AccessTokens
+from gateway.identity.tokens import AccessTokens
 from servicekit.identity import Principal
 from servicekit.settings import keys_dir
 
@@ -76,6 +76,8 @@ def rows() -> list[Row]:
         Row("POST", "/api/admin/api-keys/{key_id}/rotate", "/api/admin/api-keys/999999/rotate", ADMIN),
         Row("POST", "/api/admin/api-keys/{key_id}/revoke", "/api/admin/api-keys/999999/revoke", ADMIN),
         Row("GET", "/api/health", "/api/health", PUBLIC_IGNORING_CREDENTIALS),
+        Row("GET", "/healthz", "/healthz", PUBLIC_IGNORING_CREDENTIALS),
+        Row("GET", "/readyz", "/readyz", PUBLIC_IGNORING_CREDENTIALS),
         # every service's health
         *[Row("GET", f"/api/{s}/{probe}", f"/api/{s}/{probe}", PUBLIC)
           for s in ("agencies", "applications", "funding") for probe in ("healthz", "readyz")],
@@ -198,8 +200,8 @@ async def prepare_callers(gateway_url: str, admin: tuple[str, str]) -> Callers:
                                                            serialization.PrivateFormat.PKCS8,
                                                            serialization.NoEncryption())
     forged = AccessTokens(stranger, public_pem, timedelta(minutes=5))
-    headers["expired_token"] = {"Authorization": f"Bearer {expired.issue(admin_principal)}"}
-    headers["forged_token"] = {"Authorization": f"Bearer {forged.issue(admin_principal)}"}
+    headers["expired_token"] = {"Authorization": f"Bearer {expired.issue(admin_principal, session='s', version=0)}"}
+    headers["forged_token"] = {"Authorization": f"Bearer {forged.issue(admin_principal, session='s', version=0)}"}
     return Callers(headers)
 
 

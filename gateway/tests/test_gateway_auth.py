@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway import service
-from gateway.security import AccessTokens
+from gateway.identity import service
+from gateway.identity.tokens import AccessTokens
 from servicekit.database import Database
 from servicekit.unit_of_work import transaction
 from servicekit.identity import Principal
@@ -125,8 +125,8 @@ def forged_tokens() -> dict[str, str]:
     claims = base64.urlsafe_b64encode(json.dumps({"sub": "user:1", "role": "admin", "aud": "tpp-clients",
                                                   "iss": "tpp-gateway", "exp": 9999999999}).encode()).rstrip(b"=")
     return {
-        "other key": AccessTokens(stranger, public, timedelta(minutes=5)).issue(principal),
-        "expired": real.issue(principal),
+        "other key": AccessTokens(stranger, public, timedelta(minutes=5)).issue(principal, session="s", version=0),
+        "expired": real.issue(principal, session="s", version=0),
         "alg none": f"{header}.{claims.decode()}.",
         "hmac with public key": jwt.encode({"sub": "user:1", "role": "admin", "aud": "tpp-clients",
                                             "iss": "tpp-gateway", "exp": 9999999999},

@@ -7,7 +7,8 @@ import uuid
 import pytest
 import redis
 
-from gateway import service
+from gateway.identity import service as identity
+from gateway.keys import service as keys
 from servicekit.database import Database
 from servicekit.unit_of_work import transaction
 
@@ -20,7 +21,7 @@ async def make_user(database_url: str, **fields) -> tuple[str, str]:
     database = Database(database_url)
     username = unique(fields.get("role", "user"))
     async with transaction(database, write=True) as session:
-        _, password = await service.create_user(session, actor="test", username=username, display_name="测试",
+        _, password = await identity.create_user(session, actor="test", username=username, display_name="测试",
                                                 password=None, **fields)
     await database.dispose()
     return username, password
@@ -55,7 +56,7 @@ async def test_a_key_works_until_revoked_and_rotation_replaces_it_at_once(gatewa
     headers = await token_for(gateway, *await make_user(gateway_database_url, role="admin"))
     database = Database(gateway_database_url)
     async with transaction(database, write=True) as session:
-        key, secret = await service.create_api_key(session, "test", "prov-hrss-dept", "对接", ["reports:write"])
+        key, secret = await keys.create_api_key(session, "test", "prov-hrss-dept", "对接", ["reports:write"])
     await database.dispose()
     assert (await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret})).status_code == 502
     assert (await gateway.get("/api/agencies/tasks", headers={"Authorization": f"Bearer {secret}"})).status_code == 502
@@ -81,7 +82,7 @@ async def test_a_key_works_until_revoked_and_rotation_replaces_it_at_once(gatewa
 async def test_made_up_and_tampered_keys_are_refused(gateway, gateway_database_url):
     database = Database(gateway_database_url)
     async with transaction(database, write=True) as session:
-        _, secret = await service.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
+        _, secret = await keys.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
     await database.dispose()
     for presented in ["tpp_000000000000_nothing", secret[:-2] + "xx", "not-a-key"]:
         response = await gateway.get("/api/funding/accounts", headers={"X-API-Key": presented})
@@ -91,7 +92,7 @@ async def test_made_up_and_tampered_keys_are_refused(gateway, gateway_database_u
 async def test_each_api_key_is_rate_limited(gateway, gateway_database_url):
     database = Database(gateway_database_url)
     async with transaction(database, write=True) as session:
-        _, secret = await service.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
+        _, secret = await keys.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
     await database.dispose()
     statuses = [(await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret})).status_code
                 for _ in range(7)]

@@ -1,0 +1,37 @@
+"""The merged OpenAPI document and its docs page, and what answers paths no route claimed: a 404 problem
+under /api/, the SPA everywhere else."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from gateway.deps import State
+from gateway.proxy.openapi import fetch_service_documents, merge_documents
+from gateway.web import spa_response
+from servicekit.problems import NotFound
+
+docs_router = APIRouter(include_in_schema=False)
+fallback_router = APIRouter(include_in_schema=False)
+
+
+@docs_router.get("/api/openapi.json")
+async def get_merged_openapi(request: Request, state: State) -> JSONResponse:
+    services = await fetch_service_documents(request.app.state.upstreams, state.settings.health_timeout)
+    return JSONResponse(merge_documents(request.app.openapi(), services))
+
+
+@docs_router.get("/api/docs")
+async def get_api_docs() -> HTMLResponse:
+    return get_swagger_ui_html(openapi_url="/api/openapi.json", title="人才计划平台 API")
+
+
+@fallback_router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+async def unknown_api_route(rest: str) -> Any:
+    raise NotFound(f"没有这个接口：/api/{rest}", f"No such API route: /api/{rest}")
+
+
+@fallback_router.get("/{path:path}")
+async def serve_spa(path: str, state: State) -> Response:
+    return spa_response(state.settings.spa_dir, path)
