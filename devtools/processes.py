@@ -89,6 +89,9 @@ class Platform:
         module = "gateway.main:app" if name == "gateway" else f"{name}.main:app"
         cmd = [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(self.ports[name]),
                "--no-access-log", "--timeout-graceful-shutdown", "5"]
+        if name == "gateway":
+            # The gateway reads X-Forwarded-* itself, from its configured proxies only (GATEWAY_TRUSTED_PROXIES).
+            cmd.append("--no-proxy-headers")
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]
         return cmd
