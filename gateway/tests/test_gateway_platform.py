@@ -141,7 +141,8 @@ def test_forwarded_for_is_believed_only_from_a_configured_proxy(platform, tmp_pa
     """A second gateway in front of the same services, with a strict sign-in limit: a different
     X-Forwarded-For per try does not dodge it."""
     strict = Platform(ports={**platform.ports, "gateway": free_port()}, database_urls=platform.database_urls,
-                      extra_env={**platform.extra_env, "GATEWAY_LOGIN_RATE_LIMIT": "3/minute"}, log_dir=tmp_path)
+                      extra_env={**platform.extra_env, "GATEWAY_LOGIN_RATE_LIMIT": "3/minute"}, log_dir=tmp_path,
+                      keys_root=platform.keys_root)
     strict.start(("gateway",))
     try:
         strict.wait_ready(names=("gateway",))
