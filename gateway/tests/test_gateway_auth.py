@@ -186,3 +186,19 @@ async def test_text_a_database_cannot_store_is_422_not_500(gateway, text):
                                                "display_name": text})]:
         response = await gateway.post(path, content=json.dumps(body), headers={"Content-Type": "application/json"})
         assert response.status_code == 422, (path, response.text)
+
+
+async def test_admins_create_experts_who_sign_in_as_experts(gateway, admin):
+    headers = bearer(await sign_in(gateway, *admin))
+    username = unique("expert")
+    created = await gateway.post("/api/admin/users", headers=headers, json={
+        "username": username, "display_name": "评审专家甲", "role": "expert"})
+    assert created.status_code == 201, created.text
+    assert created.json()["role"] == "expert" and created.json()["agency_code"] is None
+    listed = await gateway.get("/api/admin/users", headers=headers, params={"role": "expert", "size": 100})
+    assert listed.status_code == 200
+    assert username in [u["username"] for u in listed.json()["items"]]
+    assert {u["role"] for u in listed.json()["items"]} == {"expert"}
+    me = await gateway.get("/api/auth/me", headers=bearer(await sign_in(gateway, username,
+                                                                         created.json()["initial_password"])))
+    assert me.json()["role"] == "expert"

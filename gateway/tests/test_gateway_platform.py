@@ -152,3 +152,16 @@ def test_forwarded_for_is_believed_only_from_a_configured_proxy(platform, tmp_pa
     finally:
         strict.stop()
     assert statuses == [401, 401, 401, 429, 429]
+
+
+def test_an_expert_made_at_the_gateway_reaches_the_experts_routes(platform, platform_admin):
+    with httpx.Client(base_url=platform.gateway_url, timeout=30) as client:
+        admin = client.post("/api/auth/login", json={"username": platform_admin[0], "password": platform_admin[1]})
+        created = client.post("/api/admin/users", headers={"Authorization": f"Bearer {admin.json()['access_token']}"},
+                              json={"username": f"expert-{time.time_ns()}", "display_name": "专家", "role": "expert"})
+        assert created.status_code == 201
+        token = client.post("/api/auth/login", json={"username": created.json()["username"],
+                                                      "password": created.json()["initial_password"]})
+        mine = client.get("/api/applications/reviews/assignments",
+                          headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        assert mine.status_code == 200 and mine.json() == []

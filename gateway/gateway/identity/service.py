@@ -73,7 +73,9 @@ async def create_user(session: AsyncSession, *, actor: str, username: str, displ
         async with session.begin_nested():
             await UserRepository(session).add(user)
     except IntegrityError as exc:
-        raise UsernameTaken() from exc
+        if await UserRepository(session).by_username(username) is not None:
+            raise UsernameTaken() from exc
+        raise
     await record_change(session, AuditLog, actor=actor, action="user.create", entity_type="user",
                         entity_id=user.id, after=user_snapshot(user))
     return user, generated
