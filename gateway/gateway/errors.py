@@ -87,6 +87,21 @@ class AgencyCheckUnavailable(DomainError):
     message_en = "The agency code cannot be checked now (agencies service unavailable); try again later."
 
 
+class MethodNotAllowed(DomainError):
+    status = 405
+    code = "method_not_allowed"
+    message_zh = "该接口不支持此请求方法。"
+    message_en = "This route does not take this method."
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(f"该接口不支持此请求方法，可用：{', '.join(allowed)}。",
+                         f"This route does not take this method; it takes {', '.join(allowed)}.")
+        self.allowed = allowed
+
+    def headers(self) -> dict[str, str]:
+        return {"Allow": ", ".join(self.allowed)}
+
+
 class AmbiguousPath(DomainError):
     status = 400
     code = "ambiguous_path"

@@ -48,3 +48,30 @@ async def test_a_service_that_does_not_answer_in_time_is_504(tmp_path, make_clie
         assert response.json()["code"] == "gateway_timeout"
     finally:
         server.close()
+
+
+async def test_a_gateway_route_asked_with_another_method_is_405_with_allow(tmp_path, make_client, settings_for):
+    client = await make_client(settings_for(tmp_path))
+    response = await client.put("/api/auth/login", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["code"] == "method_not_allowed"
+    assert (await client.delete("/api/admin/users/3")).headers["allow"] == "PATCH"
+    assert (await client.put("/api/no-such-route")).status_code == 404
+
+
+async def test_booleans_are_booleans(tmp_path, make_client, settings_for, gateway_database_url):
+    from gateway.identity import service
+    from servicekit.database import Database
+    from servicekit.unit_of_work import transaction
+
+    database = Database(gateway_database_url)
+    async with transaction(database, write=True) as session:
+        user, password = await service.create_user(session, actor="test", username=f"bool-{tmp_path.name[-8:]}",
+                                                    display_name="x", role="admin", password=None)
+    await database.dispose()
+    client = await make_client(settings_for(tmp_path))
+    token = (await client.post("/api/auth/login", json={"username": user.username, "password": password})).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    for body in ({"is_active": 0}, {"is_active": "false"}, {"is_agency_admin": 1}):
+        assert (await client.patch(f"/api/admin/users/{user.id}", headers=headers, json=body)).status_code == 422

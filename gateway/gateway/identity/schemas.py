@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool
 
 from gateway.types import AgencyCode, DisplayName, Password, Username, UserRole
 from servicekit.validation import StorableText
@@ -54,7 +54,7 @@ class UserCreate(BaseModel):
     email: EmailStr | None = None
     role: UserRole
     agency_code: AgencyCode | None = Field(default=None, description="Required for a reviewer: their agency.")
-    is_agency_admin: bool = False
+    is_agency_admin: StrictBool = False
     password: Password | None = Field(default=None, description="Leave out to have one generated and shown once.")
 
 
@@ -68,8 +68,8 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Not Optional: an explicit null is a 422, while a field left out keeps its value (the None default).
     display_name: DisplayName = None  # type: ignore[assignment]
-    is_active: bool = None  # type: ignore[assignment]
-    is_agency_admin: bool = None  # type: ignore[assignment]
+    is_active: StrictBool = None  # type: ignore[assignment]
+    is_agency_admin: StrictBool = None  # type: ignore[assignment]
 
 
 class UserPage(BaseModel):
