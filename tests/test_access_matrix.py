@@ -61,6 +61,8 @@ class Row:
     # may use names it (or NO_SCOPE), and the one-scope keys' cells follow: a key whose one scope is all the
     # route needs gets what key_x gets, the others 403.
     scope: str | tuple[str, ...] | None = None
+    # A service's known failure to meet this row, named so the row is a strict xfail until it is fixed.
+    known_gap: str | None = None
 
     def __post_init__(self) -> None:
         self.expected = dict(self.expected)
@@ -74,6 +76,8 @@ class Row:
 
 # Said of a route an agency key may use without any particular scope (public reads, for instance).
 NO_SCOPE = "none"
+SUPERVISION_SCOPE_GAP = ("agencies: the supervision views take an agency key whatever its scopes "
+                         "(supervision_viewer in agencies/auth.py names none)")
 
 
 def rows() -> list[Row]:
@@ -127,10 +131,10 @@ def rows() -> list[Row]:
             expect("pass", anonymous=401, applicant_a=403, applicant_b=403, admin=403), {"comment": "请补充"},
             scope="reports:review"),
         Row("GET", "/api/agencies/supervision/overdue", "/api/agencies/supervision/overdue", STAFF,
-            scope="reports:write"),
+            scope="reports:write", known_gap=SUPERVISION_SCOPE_GAP),
         Row("POST", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", ADMIN, {}),
         Row("GET", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", STAFF,
-            scope="reports:write"),
+            scope="reports:write", known_gap=SUPERVISION_SCOPE_GAP),
         Row("GET", "/api/agencies/audit", "/api/agencies/audit", ADMIN),
         # funding: the ledger itself is for admins; the saga's reservation API for admins and the
         # applications service (which never comes through the gateway); reports and rules are public.
@@ -268,7 +272,13 @@ def test_every_documented_operation_has_a_row(platform):
     assert sorted(covered - documented) == [], "rows for endpoints that do not exist"
 
 
-@pytest.mark.parametrize("row", rows(), ids=lambda row: f"{row.method} {row.template}")
+def _with_known_gaps(table: list[Row]) -> list:
+    return [pytest.param(row, id=f"{row.method} {row.template}",
+                         marks=[pytest.mark.xfail(strict=True, reason=row.known_gap)] if row.known_gap else [])
+            for row in table]
+
+
+@pytest.mark.parametrize("row", _with_known_gaps(rows()))
 def test_each_role_gets_the_expected_answer(platform, callers, row):
     failures = []
     with httpx.Client(base_url=platform.gateway_url, timeout=30) as client:
