@@ -48,18 +48,7 @@ def platform_admin(platform) -> tuple[str, str]:
     """An admin of the running platform, made the way the first start makes one: (username, password)."""
     import asyncio
 
-    from gateway.identity import service
-    from servicekit.database import Database
-    from servicekit.unit_of_work import transaction
+    from gateway.bootstrap import create_admin
 
-    async def create() -> str:
-        database = Database(platform.database_urls["gateway"])
-        try:
-            async with transaction(database, write=True) as session:
-                _, password = await service.create_user(session, actor="test:setup", username="platform-admin",
-                                                        display_name="测试管理员", role="admin", password=None)
-            return password
-        finally:
-            await database.dispose()
-
-    return "platform-admin", asyncio.run(create())
+    return "platform-admin", asyncio.run(create_admin(platform.database_urls["gateway"], "platform-admin",
+                                                      actor="test:setup"))

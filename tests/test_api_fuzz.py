@@ -39,6 +39,7 @@ from schemathesis.checks import (
 )
 
 from devtools.processes import Platform, running_platform
+from gateway.bootstrap import create_admin
 
 pytestmark = pytest.mark.platform
 
@@ -73,27 +74,10 @@ def fuzz_platform() -> Iterator[Platform]:
     print(f"\nfuzz totals: {dict(TALLY)}")
 
 
-def make_admin(database_url: str) -> tuple[str, str]:
-    from gateway.identity import service
-    from servicekit.database import Database
-    from servicekit.unit_of_work import transaction
-
-    async def create() -> str:
-        database = Database(database_url)
-        try:
-            async with transaction(database, write=True) as session:
-                _, password = await service.create_user(session, actor="test:fuzz", username="fuzz-admin",
-                                                        display_name="模糊测试管理员", role="admin", password=None)
-            return password
-        finally:
-            await database.dispose()
-
-    return "fuzz-admin", asyncio.run(create())
-
-
 @pytest.fixture(scope="module")
 def identities(fuzz_platform) -> dict[str, dict[str, str]]:
-    admin = make_admin(fuzz_platform.database_urls["gateway"])
+    admin = "fuzz-admin", asyncio.run(create_admin(fuzz_platform.database_urls["gateway"], "fuzz-admin",
+                                                   actor="test:fuzz"))
     with httpx.Client(base_url=fuzz_platform.gateway_url, timeout=30) as client:
         def token(username: str, password: str) -> dict[str, str]:
             response = client.post("/api/auth/login", json={"username": username, "password": password})

@@ -76,6 +76,14 @@ async def bootstrap(demo: bool, database_url: str | None = None) -> list[str]:
     return lines
 
 
+async def create_admin(database_url: str, username: str, actor: str = BOOTSTRAP_ACTOR) -> str:
+    """Another admin, made the way the first start makes one; returns its generated password."""
+    async with standalone_session(database_url, write=True) as session:
+        _, password = await identity.create_user(session, actor=actor, username=username, display_name="管理员",
+                                                 role="admin", password=None)
+    return password
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--demo", action="store_true", help="create demo users and an API key")

@@ -61,17 +61,11 @@ async def test_a_gateway_route_asked_with_another_method_is_405_with_allow(tmp_p
 
 
 async def test_booleans_are_booleans(tmp_path, make_client, settings_for, gateway_database_url):
-    from gateway.identity import service
-    from servicekit.database import Database
-    from servicekit.unit_of_work import transaction
+    from gateway_factories import create_user
 
-    database = Database(gateway_database_url)
-    async with transaction(database, write=True) as session:
-        user, password = await service.create_user(session, actor="test", username=f"bool-{tmp_path.name[-8:]}",
-                                                    display_name="x", role="admin", password=None)
-    await database.dispose()
+    user_id, username, password = await create_user(gateway_database_url, role="admin")
     client = await make_client(settings_for(tmp_path))
-    token = (await client.post("/api/auth/login", json={"username": user.username, "password": password})).json()
+    token = (await client.post("/api/auth/login", json={"username": username, "password": password})).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     for body in ({"is_active": 0}, {"is_active": "false"}, {"is_agency_admin": 1}):
-        assert (await client.patch(f"/api/admin/users/{user.id}", headers=headers, json=body)).status_code == 422
+        assert (await client.patch(f"/api/admin/users/{user_id}", headers=headers, json=body)).status_code == 422

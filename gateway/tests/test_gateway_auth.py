@@ -2,7 +2,6 @@
 
 import base64
 import json
-import uuid
 from datetime import timedelta
 
 import jwt
@@ -10,16 +9,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.identity import service
 from gateway.identity.tokens import AccessTokens
-from servicekit.database import Database
-from servicekit.unit_of_work import transaction
+from gateway_factories import bearer, create_user, sign_in, unique
 from servicekit.identity import Principal
 from servicekit.settings import keys_dir
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
@@ -31,23 +24,8 @@ async def gateway(tmp_path, make_client, settings_for):
 @pytest.fixture
 async def admin(gateway_database_url):
     """An admin account made the way the first start makes one; returns (username, password)."""
-    database = Database(gateway_database_url)
-    username = unique("admin")
-    async with transaction(database, write=True) as session:
-        _, password = await service.create_user(session, actor="test", username=username, display_name="管理员",
-                                                role="admin", password=None)
-    await database.dispose()
+    _, username, password = await create_user(gateway_database_url, role="admin", display_name="管理员")
     return username, password
-
-
-async def sign_in(client, username: str, password: str) -> dict:
-    response = await client.post("/api/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def bearer(tokens: dict) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
 async def test_register_then_sign_in_and_read_me(gateway):

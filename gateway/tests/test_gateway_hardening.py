@@ -4,42 +4,15 @@ embedded database readable by its owner only, a missing asset is a 404. The serv
 
 import asyncio
 import stat
-import uuid
 
 import pytest
 import redis
 
 from gateway.config import GatewaySettings
-from gateway.identity import service as identity
-from servicekit.database import Database
+from gateway_factories import bearer, create_user, sign_in, unique
 from servicekit.migrations import upgrade
-from servicekit.unit_of_work import transaction
 
 from conftest import GATEWAY_DIR
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-async def make_user(database_url: str, **fields) -> tuple[int, str, str]:
-    database = Database(database_url)
-    username = unique(fields.get("role", "user"))
-    async with transaction(database, write=True) as session:
-        user, password = await identity.create_user(session, actor="test", username=username, display_name="测试",
-                                                    password=None, **fields)
-    await database.dispose()
-    return user.id, username, password
-
-
-async def sign_in(client, username: str, password: str) -> dict:
-    response = await client.post("/api/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def bearer(tokens: dict) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
 @pytest.fixture
@@ -53,8 +26,8 @@ async def gateway(tmp_path, make_client, settings_for):
 
 
 async def test_a_deactivated_admin_loses_every_power_with_the_next_request(gateway, gateway_database_url):
-    boss_id, *boss = await make_user(gateway_database_url, role="admin")
-    admin_id, *admin = await make_user(gateway_database_url, role="admin")
+    boss_id, *boss = await create_user(gateway_database_url, role="admin")
+    admin_id, *admin = await create_user(gateway_database_url, role="admin")
     boss_headers, headers = bearer(await sign_in(gateway, *boss)), bearer(await sign_in(gateway, *admin))
     assert (await gateway.get("/api/admin/users", headers=headers)).status_code == 200
     off = await gateway.patch(f"/api/admin/users/{admin_id}", headers=boss_headers, json={"is_active": False})
@@ -74,8 +47,8 @@ async def test_a_deactivated_admin_loses_every_power_with_the_next_request(gatew
 
 
 async def test_a_deactivated_agency_key_admin_cannot_make_keys(gateway, gateway_database_url):
-    _, *boss = await make_user(gateway_database_url, role="admin")
-    manager_id, *manager = await make_user(gateway_database_url, role="reviewer", agency_code="city-dalian",
+    _, *boss = await create_user(gateway_database_url, role="admin")
+    manager_id, *manager = await create_user(gateway_database_url, role="reviewer", agency_code="city-dalian",
                                            is_agency_admin=True)
     headers = bearer(await sign_in(gateway, *manager))
     assert (await gateway.get("/api/admin/api-keys", headers=headers)).status_code == 200
@@ -87,8 +60,8 @@ async def test_a_deactivated_agency_key_admin_cannot_make_keys(gateway, gateway_
 
 
 async def test_a_role_change_retires_tokens_issued_before_it(gateway, gateway_database_url):
-    _, *boss = await make_user(gateway_database_url, role="admin")
-    user_id, *reviewer = await make_user(gateway_database_url, role="reviewer", agency_code="city-dalian",
+    _, *boss = await create_user(gateway_database_url, role="admin")
+    user_id, *reviewer = await create_user(gateway_database_url, role="reviewer", agency_code="city-dalian",
                                          is_agency_admin=True)
     tokens = await sign_in(gateway, *reviewer)
     assert (await gateway.get("/api/admin/api-keys", headers=bearer(tokens))).status_code == 200
@@ -103,7 +76,7 @@ async def test_a_role_change_retires_tokens_issued_before_it(gateway, gateway_da
 
 
 async def test_signing_out_ends_that_sign_in_only(gateway, gateway_database_url):
-    _, *user = await make_user(gateway_database_url, role="applicant")
+    _, *user = await create_user(gateway_database_url, role="applicant")
     phone, laptop = await sign_in(gateway, *user), await sign_in(gateway, *user)
     assert (await gateway.post("/api/auth/logout", json={"refresh_token": phone["refresh_token"]})).status_code == 204
     assert (await gateway.get("/api/auth/me", headers=bearer(phone))).status_code == 401
@@ -112,7 +85,7 @@ async def test_signing_out_ends_that_sign_in_only(gateway, gateway_database_url)
 
 
 async def test_a_reused_refresh_token_ends_the_access_tokens_of_its_sign_in(gateway, gateway_database_url):
-    _, *user = await make_user(gateway_database_url, role="applicant")
+    _, *user = await create_user(gateway_database_url, role="applicant")
     first = await sign_in(gateway, *user)
     second = (await gateway.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})).json()
     assert (await gateway.get("/api/auth/me", headers=bearer(second))).status_code == 200
@@ -138,8 +111,8 @@ async def test_replicas_sharing_redis_see_a_deactivation_on_the_next_request(tmp
                "login_rate_limit": "1000/minute"}
     replica_a = await make_client(settings_for(tmp_path, **options))
     replica_b = await make_client(settings_for(tmp_path, **options))
-    _, *boss = await make_user(gateway_database_url, role="admin")
-    user_id, *admin = await make_user(gateway_database_url, role="admin")
+    _, *boss = await create_user(gateway_database_url, role="admin")
+    user_id, *admin = await create_user(gateway_database_url, role="admin")
     headers = bearer(await sign_in(replica_a, *admin))
     assert (await replica_b.get("/api/admin/users", headers=headers)).status_code == 200
     off = await replica_a.patch(f"/api/admin/users/{user_id}", headers=bearer(await sign_in(replica_a, *boss)),
@@ -152,8 +125,8 @@ async def test_replicas_sharing_redis_see_a_deactivation_on_the_next_request(tmp
 
 
 async def test_edge_input_at_the_admin_routes_is_422_not_500(gateway, gateway_database_url):
-    _, *admin = await make_user(gateway_database_url, role="admin")
-    user_id, *_ = await make_user(gateway_database_url, role="applicant")
+    _, *admin = await create_user(gateway_database_url, role="admin")
+    user_id, *_ = await create_user(gateway_database_url, role="applicant")
     headers = bearer(await sign_in(gateway, *admin))
     for method, path, body in [
         ("PATCH", "/api/admin/users/9223372036854775808", {"display_name": "x"}),
@@ -210,14 +183,14 @@ async def test_a_chunked_body_past_the_limit_is_413_without_being_read_whole(tmp
 async def test_repeated_failures_hold_back_the_account_from_any_address(tmp_path, make_client, settings_for,
                                                                       gateway_database_url):
     client = await make_client(settings_for(tmp_path, login_rate_limit="1000/minute", login_failure_limit="3/minute"))
-    _, username, password = await make_user(gateway_database_url, role="applicant")
+    _, username, password = await create_user(gateway_database_url, role="applicant")
     statuses = [(await client.post("/api/auth/login", json={"username": username, "password": "wrong-guess"},
                                    headers={"X-Forwarded-For": f"198.51.100.{n}"})).status_code for n in range(5)]
     assert statuses == [401, 401, 401, 429, 429]
     right = await client.post("/api/auth/login", json={"username": username, "password": password})
     assert right.status_code == 429 and int(right.headers["retry-after"]) >= 1
     # Another account is not held back.
-    _, other, other_password = await make_user(gateway_database_url, role="applicant")
+    _, other, other_password = await create_user(gateway_database_url, role="applicant")
     assert (await client.post("/api/auth/login", json={"username": other, "password": other_password})).status_code == 200
 
 

@@ -13,6 +13,7 @@ from yarl import URL
 from gateway.proxy.upstreams import Upstream
 from servicekit.problems import DomainError, problem_for_status, send_problem, wants_english
 from servicekit.request_context import current_request_id
+from servicekit.unit_of_work import BodyTooLarge, read_body
 
 logger = logging.getLogger("gateway.proxy")
 
@@ -31,24 +32,8 @@ UPSTREAM_ONLY_RESPONSE_HEADERS = {b"connection", b"keep-alive", b"transfer-encod
 BUFFERED_BODY_LIMIT = 1024 * 1024
 
 
-class BodyTooLarge(Exception):
-    """A request body went past the gateway's size limit while it streamed."""
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes:
-    chunks, seen = [], 0
-    while True:
-        message: Message = await receive()
-        body = message.get("body", b"")
-        seen += len(body)
-        if seen > limit:
-            raise BodyTooLarge()
-        chunks.append(body)
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
 async def _stream_body(receive: Receive, limit: int):  # noqa: ANN202 - async generator for aiohttp
+    """A body too large to read whole, passed on as it arrives and counted (servicekit.read_body's limit)."""
     seen = 0
     while True:
         message: Message = await receive()
@@ -113,7 +98,7 @@ class ServiceProxy:
                 data = None
                 if scope["method"] not in ("GET", "HEAD", "OPTIONS", "DELETE") or content_length:
                     if content_length is not None and content_length <= BUFFERED_BODY_LIMIT:
-                        data = await _read_body(receive, self.max_body_bytes)
+                        data = await read_body(receive, self.max_body_bytes)
                     else:
                         data = _stream_body(receive, self.max_body_bytes)
                 await self._send_to_a_replica(scope, send, upstream, target, headers, data, english)
