@@ -32,6 +32,7 @@ class GatewaySettings(ServiceSettings):
     upstream_failure_threshold: int = 3
     upstream_retry_seconds: float = 5.0
     health_timeout: float = 2.0
+    openapi_timeout: float = 15.0
     spa_dir: Path = Field(default_factory=lambda: home_dir() / "frontend" / "dist")
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_days: int = 14

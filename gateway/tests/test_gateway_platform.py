@@ -114,18 +114,20 @@ def test_a_hung_service_does_not_stall_the_others(platform):
         async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=6, limits=limits) as client:
             hung = [asyncio.create_task(client.get("/api/agencies/plans")) for _ in range(250)]
             await asyncio.sleep(1.5)
-            started = time.perf_counter()
-            other = await client.get("/api/funding/rules")
-            elapsed = time.perf_counter() - started
-            assert other.status_code == 200
-            return elapsed, await asyncio.gather(*hung, return_exceptions=True)
+            times = []
+            for _ in range(3):  # three in a row, so one scheduling hiccup of this shared machine is not the verdict
+                started = time.perf_counter()
+                other = await client.get("/api/funding/rules")
+                times.append(time.perf_counter() - started)
+                assert other.status_code == 200
+            return sorted(times)[1], await asyncio.gather(*hung, return_exceptions=True)
 
     try:
         elapsed, answers = asyncio.run(load())
     finally:
         os.kill(agencies.pid, signal.SIGCONT)
     refused = [a for a in answers if isinstance(a, httpx.Response) and a.status_code == 503]
-    print(f"funding answered in {elapsed * 1000:.0f} ms while agencies was stopped; "
+    print(f"funding answered in {elapsed * 1000:.0f} ms (median of 3) while agencies was stopped; "
           f"{len(refused)} of 250 agencies requests refused at once")
     assert elapsed < 1.0
     assert len(refused) >= 100
