@@ -223,3 +223,17 @@ def test_the_embedded_database_is_readable_by_its_owner_only(tmp_path, monkeypat
     for name in ("gateway.sqlite3",):
         mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
         assert mode == 0o600, oct(mode)
+
+
+async def test_a_configured_proxy_is_believed_about_the_caller_and_the_scheme(tmp_path, make_client, settings_for):
+    (tmp_path / "index.html").write_text("spa")
+    # The test client connects from 127.0.0.1: here that is the trusted reverse proxy.
+    client = await make_client(settings_for(tmp_path, trusted_proxies=["127.0.0.1"], login_rate_limit="2/minute",
+                                            login_failure_limit="1000/minute"))
+    statuses = [(await client.post("/api/auth/login", json={"username": "nobody-here", "password": "a-wrong-guess"},
+                                   headers={"X-Forwarded-For": f"203.0.113.{n % 2}"})).status_code for n in range(4)]
+    assert statuses == [401, 401, 401, 401]  # two callers, two tries each: neither is over its limit
+    assert (await client.post("/api/auth/login", json={"username": "nobody-here", "password": "a-wrong-guess"},
+                              headers={"X-Forwarded-For": "203.0.113.0"})).status_code == 429
+    behind_tls = await client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "strict-transport-security" in behind_tls.headers
