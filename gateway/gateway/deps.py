@@ -12,6 +12,7 @@ from gateway.identity.authentication import Authenticator
 from gateway.identity.sessions import SignInChecks
 from gateway.identity.tokens import AccessTokens
 from gateway.models import User
+from gateway.proxy.upstreams import Upstream
 from gateway.rate_limit import RateLimiter
 from servicekit.identity import LoginRequired, Principal, RoleNotAllowed
 from servicekit.unit_of_work import ReadSession, WriteSession
@@ -27,6 +28,7 @@ class GatewayState:
     sign_ins: SignInChecks
     limiter: RateLimiter
     authenticator: Authenticator
+    upstreams: dict[str, Upstream]
 
 
 def _state(request: Request) -> GatewayState:

@@ -39,7 +39,7 @@ def create_api(settings: GatewaySettings, proxy: ServiceProxy) -> FastAPI:
         limiter = RateLimiter(settings.rate_limit_storage)
         authenticator = Authenticator(api.state.database, access_tokens, sign_ins, limiter,
                                       settings.api_key_rate_limit)
-        api.state.gateway = GatewayState(settings, access_tokens, sign_ins, limiter, authenticator)
+        api.state.gateway = GatewayState(settings, access_tokens, sign_ins, limiter, authenticator, proxy.upstreams)
         for upstream in proxy.upstreams.values():
             await upstream.start()
 
@@ -64,7 +64,6 @@ def create_api(settings: GatewaySettings, proxy: ServiceProxy) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    api.state.upstreams = proxy.upstreams
     return api
 
 

@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from gateway.deps import State
 from gateway.health.schemas import PlatformHealth
@@ -8,6 +8,6 @@ router = APIRouter(tags=["platform"])
 
 
 @router.get("/api/health", response_model=PlatformHealth, summary="Platform health")
-async def get_platform_health(request: Request, state: State) -> PlatformHealth:
+async def get_platform_health(state: State) -> PlatformHealth:
     """The gateway and each service: up, down (unreachable) or not ready (database not migrated)."""
-    return await platform_health(request.app.state.upstreams, state.settings.health_timeout)
+    return await platform_health(state.upstreams, state.settings.health_timeout)

@@ -96,11 +96,11 @@ async def list_users(admin: Admin, session: ReadSession, params: PageParamsDep, 
 
 
 @users_router.post("/users", response_model=UserCreated, status_code=201, summary="Create a user")
-async def create_user(body: UserCreate, admin: Admin, request: Request, session: WriteSession) -> UserCreated:
+async def create_user(body: UserCreate, admin: Admin, state: State, session: WriteSession) -> UserCreated:
     """Creates an applicant, a reviewer bound to an agency, an expert (评审专家) or an admin; a generated
     password is shown once."""
     if body.role == "reviewer" and body.agency_code:
-        await check_agency_exists(request.app.state.upstreams, body.agency_code)
+        await check_agency_exists(state.upstreams, body.agency_code)
     user, generated = await service.create_user(
         session, actor=admin.actor, username=body.username, display_name=body.display_name, email=body.email,
         role=body.role, password=body.password, agency_code=body.agency_code, is_agency_admin=body.is_agency_admin,

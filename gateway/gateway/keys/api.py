@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from gateway.deps import KeyManager, ReadSession, WriteSession
+from gateway.deps import KeyManager, ReadSession, State, WriteSession
 from gateway.keys import service
 from gateway.keys.agency_directory import check_agency_exists
 from gateway.keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyRead
@@ -28,11 +28,11 @@ async def list_api_keys(manager: KeyManager, session: ReadSession, params: PageP
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=201, summary="Create an agency API key")
-async def create_api_key(body: ApiKeyCreate, manager: KeyManager, request: Request,
+async def create_api_key(body: ApiKeyCreate, manager: KeyManager, state: State,
                          session: WriteSession) -> ApiKeyCreated:
     """The secret is in this response only; it is stored hashed."""
     service.check_key_manager(manager.principal, body.agency_code, manager.agency_admin)
-    await check_agency_exists(request.app.state.upstreams, body.agency_code)
+    await check_agency_exists(state.upstreams, body.agency_code)
     key, secret = await service.create_api_key(session, manager.principal.actor, body.agency_code, body.name,
                                                body.scopes)
     return ApiKeyCreated(**ApiKeyRead.model_validate(key).model_dump(), secret=secret)
