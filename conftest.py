@@ -22,8 +22,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Platform]:
     """The whole platform, shared by the tests of one run; a test that stops a service restarts it."""
-    # Tests sign in often from one address; the login limit itself is tested in gateway/tests.
-    with running_platform(extra_env={"GATEWAY_LOGIN_RATE_LIMIT": "10000/minute"}) as running:
+    # Tests sign in often from one address (and fail on purpose); the login limits are tested in gateway/tests.
+    with running_platform(extra_env={"GATEWAY_LOGIN_RATE_LIMIT": "10000/minute",
+                                     "GATEWAY_LOGIN_FAILURE_LIMIT": "10000/minute"}) as running:
         yield running
 
 
@@ -47,18 +48,7 @@ def platform_admin(platform) -> tuple[str, str]:
     """An admin of the running platform, made the way the first start makes one: (username, password)."""
     import asyncio
 
-    from gateway import service
-    from servicekit.database import Database
-    from servicekit.unit_of_work import transaction
+    from gateway.bootstrap import create_admin
 
-    async def create() -> str:
-        database = Database(platform.database_urls["gateway"])
-        try:
-            async with transaction(database, write=True) as session:
-                _, password = await service.create_user(session, actor="test:setup", username="platform-admin",
-                                                        display_name="测试管理员", role="admin", password=None)
-            return password
-        finally:
-            await database.dispose()
-
-    return "platform-admin", asyncio.run(create())
+    return "platform-admin", asyncio.run(create_admin(platform.database_urls["gateway"], "platform-admin",
+                                                      actor="test:setup"))

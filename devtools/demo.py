@@ -44,7 +44,8 @@ def create_demo_records(gateway_url: str) -> list[str]:
         lines.append(f"· demo: {len(DEMO_REPORTS)} progress reports by prov-hrss-dept (演示进度报告)")
         users = {reviewer["username"]: lead}
         for user in saved["users"]:
-            if user["username"] in ("demo-admin", "demo-reviewer-shenyang", "demo-applicant", "demo-applicant-2"):
+            if user["username"] in ("demo-admin", "demo-reviewer-shenyang", "demo-applicant", "demo-applicant-2",
+                                    "demo-expert"):
                 signed_in = api.post("/auth/login", json={"username": user["username"], "password": user["password"]})
                 signed_in.raise_for_status()
                 users[user["username"]] = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}

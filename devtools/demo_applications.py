@@ -7,8 +7,6 @@ only what is missing.
 A public notice lasts 5 working days: the application put on notice at the first start becomes "ready for
 decision" at the first start after its notice ends (the demo concludes ended notices each time)."""
 
-import json
-import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +14,6 @@ import httpx
 
 from servicekit import clock
 from servicekit.clock import CHINA_TIME
-from servicekit.settings import data_dir
 
 PROGRAM = "t05-postdoc-living-subsidy"
 REVIEWING = "prov-hrss-dept"
@@ -76,20 +73,15 @@ def _login(api: httpx.Client, username: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def _expert(api: httpx.Client, admin: dict[str, str]) -> tuple[str, dict[str, str]] | None:
-    """The demo expert (kept in <data dir>/demo-expert.json), or None when the gateway has no expert role."""
-    path = data_dir() / "demo-expert.json"
-    if not path.exists():
-        created = api.post("/admin/users", headers=admin, json={
-            "username": EXPERT_USERNAME, "display_name": "演示评审专家", "role": "expert"})
-        if created.status_code in (409, 422):
-            # 422: the gateway has no expert role; 409: the account exists but its password was not kept here.
-            return None
-        created.raise_for_status()
-        path.write_text(json.dumps({"id": created.json()["id"], "password": created.json()["initial_password"]}))
-        os.chmod(path, 0o600)
-    saved = json.loads(path.read_text())
-    return f"user:{saved['id']}", _login(api, EXPERT_USERNAME, saved["password"])
+def _expert(api: httpx.Client, users: dict[str, dict[str, str]]) -> tuple[str, dict[str, str]] | None:
+    """The demo expert the gateway's `--demo` bootstrap made (demo-expert), signed in: (subject, headers);
+    None when there is none."""
+    headers = users.get(EXPERT_USERNAME)
+    if headers is None:
+        return None
+    me = api.get("/auth/me", headers=headers)
+    me.raise_for_status()
+    return f"user:{me.json()['id']}", headers
 
 
 def _call(demo: DemoApi) -> dict[str, Any]:
@@ -111,7 +103,9 @@ def _drive(demo: DemoApi, call: dict[str, Any], application: dict[str, Any], sta
     app_id = application["id"]
     done = [e["action"] for e in application["timeline"]]
     for step in PATHS[state]:
-        if step in done or (step == "experts" and "recommend" in done):
+        # The timeline names an objection "file_objection"; experts leave no entry of their own.
+        if step in done or (step == "experts" and "recommend" in done) or (step == "objection"
+                                                                           and "file_objection" in done):
             continue
         if step == "experts":
             if expert is None:
@@ -141,8 +135,8 @@ def _drive(demo: DemoApi, call: dict[str, Any], application: dict[str, Any], sta
 
 
 def create_demo_applications(api: httpx.Client, users: dict[str, dict[str, str]]) -> list[str]:
-    """`users`: the demo accounts' `Authorization` headers by username (admin, reviewers, applicants)."""
-    expert = _expert(api, users["demo-admin"])
+    """`users`: the demo accounts' `Authorization` headers by username (admin, reviewers, applicants, expert)."""
+    expert = _expert(api, users)
     headers = {"admin": users["demo-admin"], "reviewer": users["demo-reviewer-hrss"],
                "city": users["demo-reviewer-shenyang"], "anonymous": {},
                "demo-applicant": users["demo-applicant"], "demo-applicant-2": users["demo-applicant-2"],
@@ -164,5 +158,5 @@ def create_demo_applications(api: httpx.Client, users: dict[str, dict[str, str]]
         "call_id": call["id"], "size": 100})["items"]})
     lines = [f"· demo: call {call['id']} ({PROGRAM}) with applications in {len(states)} states: {', '.join(states)}"]
     if expert is None:
-        lines.append("  (no expert role at the gateway: applications stop before expert review)")
+        lines.append("  (no demo expert signed in: applications stop before expert review)")
     return lines

@@ -12,10 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from devtools.keys import ensure_identity_keys
 from devtools.processes import DEFAULT_PORTS, ROOT, SERVICES, Platform
-from servicekit.identity import ensure_key_pair
 from servicekit.migrations import upgrade
-from servicekit.settings import keys_dir
 
 RESTART_LIMIT = 3
 
@@ -41,17 +40,6 @@ def migrate_service(name: str) -> None:
 def migrate_all() -> None:
     for name in MIGRATED:
         migrate_service(name)
-
-
-def ensure_identity_keys() -> None:
-    """The gateway's signing key and each service's own key, and the applications service's keys for personal
-    data at rest; production mounts its own (README)."""
-    from applications.crypto import ensure_data_keys
-
-    ensure_key_pair(keys_dir() / "gateway.pem")
-    for name in SERVICES:
-        ensure_key_pair(keys_dir() / f"service-{name}.pem")
-    ensure_data_keys(keys_dir())
 
 
 def plan_files() -> list[Path]:
@@ -90,19 +78,34 @@ def bootstrap_accounts(demo: bool) -> None:
         print(line, flush=True)
 
 
+def replica_counts(text: str) -> dict[str, int]:
+    """`applications=2,funding=3` → {"applications": 2, "funding": 3}."""
+    counts = {}
+    for part in filter(None, text.split(",")):
+        name, _, count = part.partition("=")
+        if name not in SERVICES or not count.isdigit() or not 1 <= int(count) <= 16:
+            raise argparse.ArgumentTypeError(f"expected SERVICE=N with SERVICE one of {', '.join(SERVICES)} and "
+                                             f"1 ≤ N ≤ 16, got {part!r}")
+        counts[name] = int(count)
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="manage.py start", description=__doc__)
     parser.add_argument("--demo", action="store_true", help="create fictional demo users, an API key and records")
+    parser.add_argument("--replicas", type=replica_counts, default={}, metavar="SERVICE=N[,SERVICE=N]",
+                        help="run N processes of a service (e.g. applications=2); the gateway takes them in turn. "
+                             "Replica n listens on the service's port + 100 × (n − 1).")
     args = parser.parse_args()
     ports = {name: int(os.environ.get(f"{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()}
     ports["gateway"] = int(os.environ.get("GATEWAY_PORT", ports["gateway"]))
     log_dir = Path(os.environ.get("TPP_DATA_DIR", ROOT / "var")) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    ensure_identity_keys()
+    keys = ensure_identity_keys()
     migrate_all()
     load_plan_data()
     bootstrap_accounts(args.demo)
-    platform = Platform(ports=ports, log_dir=log_dir)
+    platform = Platform(ports=ports, log_dir=log_dir, keys_root=keys, replicas=args.replicas)
 
     stopping = False
 

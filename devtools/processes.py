@@ -59,7 +59,9 @@ class Process:
 
 @dataclass
 class Platform:
-    """Every service and the gateway, each a uvicorn process on loopback."""
+    """Every service and the gateway as uvicorn processes on loopback; a service may run as several processes
+    (replicas), which the gateway takes in turn. Process names are the service's name for its first replica
+    and `<service>-<n>` for the others."""
 
     ports: dict[str, int]
     database_urls: dict[str, str] = field(default_factory=dict)
@@ -67,37 +69,60 @@ class Platform:
     log_dir: Path | None = None
     workers: int = 1
     processes: dict[str, Process] = field(default_factory=dict)
+    # Processes per service (1 when not named), and the port of each replica after the first.
+    replicas: dict[str, int] = field(default_factory=dict)
+    replica_ports: dict[str, int] = field(default_factory=dict)
+    # Per-process key folders (devtools.keys); without it every process reads TPP_KEYS_DIR as it is.
+    keys_root: Path | None = None
+
+    def __post_init__(self) -> None:
+        for name, count in self.replicas.items():
+            for n in range(2, count + 1):
+                self.replica_ports.setdefault(f"{name}-{n}", self.ports[name] + 100 * (n - 1))
 
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['gateway']}"
 
     def service_url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
+        """A process's address: a service's name is its first replica."""
+        return f"http://127.0.0.1:{self.ports.get(name) or self.replica_ports[name]}"
 
-    def environment(self) -> dict[str, str]:
+    def replica_names(self, service: str) -> list[str]:
+        return [service, *(f"{service}-{n}" for n in range(2, self.replicas.get(service, 1) + 1))]
+
+    def process_names(self) -> tuple[str, ...]:
+        return (*(p for name in SERVICES for p in self.replica_names(name)), "gateway")
+
+    def environment(self, process: str = "gateway") -> dict[str, str]:
         env = {**os.environ, **self.extra_env}
         for name in SERVICES:
-            env[f"GATEWAY_{name.upper()}_URL"] = self.service_url(name)
+            env[f"GATEWAY_{name.upper()}_URL"] = ",".join(self.service_url(p) for p in self.replica_names(name))
         # The applications service asks funding for every amount, directly (not through the gateway).
         env["APPLICATIONS_FUNDING_URL"] = self.service_url("funding")
         for name, url in self.database_urls.items():
             env[f"{name.upper()}_DATABASE_URL"] = url
+        if self.keys_root is not None:
+            env["TPP_KEYS_DIR"] = str(self.keys_root / process.split("-")[0])
         return env
 
-    def command(self, name: str) -> list[str]:
+    def command(self, process: str) -> list[str]:
+        name = process.split("-")[0]
         module = "gateway.main:app" if name == "gateway" else f"{name}.main:app"
-        cmd = [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(self.ports[name]),
+        port = self.ports.get(process) or self.replica_ports[process]
+        cmd = [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(port),
                "--no-access-log", "--timeout-graceful-shutdown", "5"]
+        if name == "gateway":
+            # The gateway reads X-Forwarded-* itself, from its configured proxies only (GATEWAY_TRUSTED_PROXIES).
+            cmd.append("--no-proxy-headers")
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]
         return cmd
 
-    def start(self, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
-        env = self.environment()
-        for name in names:
+    def start(self, names: tuple[str, ...] | None = None) -> None:
+        for name in names or self.process_names():
             log_path = self.log_dir / f"{name}.log" if self.log_dir else None
-            process = Process(name, self.command(name), env, log_path=log_path)
+            process = Process(name, self.command(name), self.environment(name), log_path=log_path)
             process.start()
             self.processes[name] = process
 
@@ -115,10 +140,10 @@ class Platform:
                 process.popen.kill()
                 process.popen.wait()
 
-    def wait_ready(self, timeout: float = 60.0, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
+    def wait_ready(self, timeout: float = 60.0, names: tuple[str, ...] | None = None) -> None:
         """Until each named process answers its readiness URL; raises if one exits or time runs out."""
         deadline = time.monotonic() + timeout
-        pending = list(names)
+        pending = list(names or self.process_names())
         while pending:
             name = pending[0]
             process = self.processes.get(name)
@@ -142,15 +167,19 @@ def _answers_200(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_platform(workers: int = 1, extra_env: dict[str, str] | None = None,
-                     load_plan: bool = True) -> Iterator[Platform]:
+def running_platform(workers: int = 1, extra_env: dict[str, str] | None = None, load_plan: bool = True,
+                     replicas: dict[str, int] | None = None) -> Iterator[Platform]:
     """The whole platform on free ports and scratch databases of this run's backend (servicekit.testing),
-    with the plan loaded as `manage.py start` loads it."""
-    from devtools.platform import ensure_identity_keys, load_plan_data
+    with the plan loaded as `manage.py start` loads it; `replicas` runs several processes of a service. Each
+    process reads only its own keys (devtools.keys), made from this run's keys in TPP_KEYS_DIR."""
+    from applications.crypto import ensure_data_keys
+    from devtools.keys import distribute_keys
+    from devtools.platform import load_plan_data
     from servicekit.settings import keys_dir
-    from servicekit.testing import migrated_database
+    from servicekit.testing import migrated_database, prepare_identity_keys
 
-    ensure_identity_keys()
+    prepare_identity_keys(keys_dir())
+    ensure_data_keys(keys_dir())
     with tempfile.TemporaryDirectory(prefix="tpp-platform-") as folder, contextlib.ExitStack() as stack:
         urls = {
             name: stack.enter_context(migrated_database(importlib.import_module(f"{name}.config").SERVICE_DIR, name))
@@ -159,12 +188,16 @@ def running_platform(workers: int = 1, extra_env: dict[str, str] | None = None,
         urls["gateway"] = stack.enter_context(migrated_database(ROOT / "gateway", "gateway"))
         if load_plan:
             load_plan_data(urls)
+        replicas = replicas or {}
         platform = Platform(
             ports={name: free_port() for name in (*SERVICES, "gateway")},
             database_urls=urls,
-            extra_env={"TPP_DATA_DIR": folder, "TPP_KEYS_DIR": str(keys_dir()), **(extra_env or {})},
+            extra_env={"TPP_DATA_DIR": folder, **(extra_env or {})},
             log_dir=Path(folder),
             workers=workers,
+            replicas=replicas,
+            replica_ports={f"{name}-{n}": free_port() for name, count in replicas.items() for n in range(2, count + 1)},
+            keys_root=distribute_keys(keys_dir(), Path(folder) / "keys"),
         )
         platform.start()
         try:

@@ -3,8 +3,8 @@ status class is asserted, and an endpoint without a row fails the test: a new en
 call it. Bodies are valid where a row needs them to be, so "allowed" cells prove a real success.
 
 Roles: anonymous; applicants A and B; a reviewer of agency X (省人力资源社会保障厅, lead of task 5) and of
-agency Y (省统计局, no part in task 5); an API key of X with every scope; a revoked key of X; an expired
-and a forged access token; an admin. Classes: "ok" = 2xx; "pass" = through authentication and
+agency Y (省统计局, no part in task 5); an API key of X with every scope, and one key of X per scope holding
+that scope alone; a revoked key of X; an expired and a forged access token; an admin. Classes: "ok" = 2xx; "pass" = through authentication and
 authorization (any status but 401/403, and never 5xx); 401; 403."""
 
 import asyncio
@@ -17,16 +17,18 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.security import AccessTokens
+from gateway.identity.tokens import AccessTokens
 from servicekit.identity import Principal
 from servicekit.settings import keys_dir
 
 pytestmark = pytest.mark.platform
 
-ROLES = ["anonymous", "applicant_a", "applicant_b", "reviewer_x", "reviewer_y", "key_x", "revoked_key",
-         "expired_token", "forged_token", "admin"]
 AGENCY_X, AGENCY_Y = "prov-hrss-dept", "prov-statistics-bureau"
 ALL_SCOPES = ["reports:write", "reports:review", "applications:review", "applications:read", "funding:read"]
+# A key of agency X holding one scope only: where a route needs another scope it must be refused (403).
+SCOPED_KEYS = {f"key_{scope}": scope for scope in ALL_SCOPES}
+ROLES = ["anonymous", "applicant_a", "applicant_b", "reviewer_x", "reviewer_y", "key_x", *SCOPED_KEYS,
+         "revoked_key", "expired_token", "forged_token", "admin"]
 BAD_CREDENTIALS = {"revoked_key": 401, "expired_token": 401, "forged_token": 401}
 
 
@@ -55,6 +57,27 @@ class Row:
     expected: dict[str, object]
     body: object = None  # or a function of the role, when two roles may both succeed
     headers: dict[str, str] = field(default_factory=dict)
+    # The scope an agency key needs here (or a tuple of scopes it needs together). Every route an agency key
+    # may use names it (or NO_SCOPE), and the one-scope keys' cells follow: a key whose one scope is all the
+    # route needs gets what key_x gets, the others 403.
+    scope: str | tuple[str, ...] | None = None
+    # A service's known failure to meet this row, named so the row is a strict xfail until it is fixed.
+    known_gap: str | None = None
+
+    def __post_init__(self) -> None:
+        self.expected = dict(self.expected)
+        needed = set() if self.scope in (None, NO_SCOPE) else set(
+            (self.scope,) if isinstance(self.scope, str) else self.scope)
+        for role, scope in SCOPED_KEYS.items():
+            full = self.expected["key_x"]
+            keys_get_in = full not in (401, 403)
+            self.expected[role] = 403 if keys_get_in and not needed <= {scope} else full
+
+
+# Said of a route an agency key may use without any particular scope (public reads, for instance).
+NO_SCOPE = "none"
+SUPERVISION_SCOPE_GAP = ("agencies: the supervision views take an agency key whatever its scopes "
+                         "(supervision_viewer in agencies/auth.py names none)")
 
 
 def rows() -> list[Row]:
@@ -76,6 +99,8 @@ def rows() -> list[Row]:
         Row("POST", "/api/admin/api-keys/{key_id}/rotate", "/api/admin/api-keys/999999/rotate", ADMIN),
         Row("POST", "/api/admin/api-keys/{key_id}/revoke", "/api/admin/api-keys/999999/revoke", ADMIN),
         Row("GET", "/api/health", "/api/health", PUBLIC_IGNORING_CREDENTIALS),
+        Row("GET", "/healthz", "/healthz", PUBLIC_IGNORING_CREDENTIALS),
+        Row("GET", "/readyz", "/readyz", PUBLIC_IGNORING_CREDENTIALS),
         # every service's health
         *[Row("GET", f"/api/{s}/{probe}", f"/api/{s}/{probe}", PUBLIC)
           for s in ("agencies", "applications", "funding") for probe in ("healthz", "readyz")],
@@ -93,18 +118,23 @@ def rows() -> list[Row]:
         # agencies: progress reports (object level: only owners of the deliverable report on it)
         Row("POST", "/api/agencies/deliverables/{code}/reports", f"/api/agencies/deliverables/{t5}/reports",
             expect(403, anonymous=401, reviewer_x="ok", key_x="ok"),
-            lambda role: {"period": {"reviewer_x": "2019-Q1"}.get(role, "2019-Q2"), "value": 100, "unit": "人",
-                          "narrative": "访问矩阵测试", "evidence": []}),
+            lambda role: {"period": {"reviewer_x": "2019-Q1", "key_reports:write": "2019-Q3"}.get(role, "2019-Q2"),
+                          "value": 100, "unit": "人", "narrative": "访问矩阵测试", "evidence": []},
+            scope="reports:write"),
         Row("GET", "/api/agencies/deliverables/{code}/reports", f"/api/agencies/deliverables/{t5}/reports", PUBLIC),
         Row("GET", "/api/agencies/reports", "/api/agencies/reports", PUBLIC),
         Row("GET", "/api/agencies/reports/{report_id}", "/api/agencies/reports/999999", expect("pass")),
         Row("POST", "/api/agencies/reports/{report_id}/accept", "/api/agencies/reports/999999/accept",
-            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, admin=403), {"comment": "好"}),
+            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, admin=403), {"comment": "好"},
+            scope="reports:review"),
         Row("POST", "/api/agencies/reports/{report_id}/return", "/api/agencies/reports/999999/return",
-            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, admin=403), {"comment": "请补充"}),
-        Row("GET", "/api/agencies/supervision/overdue", "/api/agencies/supervision/overdue", STAFF),
+            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, admin=403), {"comment": "请补充"},
+            scope="reports:review"),
+        Row("GET", "/api/agencies/supervision/overdue", "/api/agencies/supervision/overdue", STAFF,
+            scope="reports:write", known_gap=SUPERVISION_SCOPE_GAP),
         Row("POST", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", ADMIN, {}),
-        Row("GET", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", STAFF),
+        Row("GET", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", STAFF,
+            scope="reports:write", known_gap=SUPERVISION_SCOPE_GAP),
         Row("GET", "/api/agencies/audit", "/api/agencies/audit", ADMIN),
         # funding: the ledger itself is for admins; the saga's reservation API for admins and the
         # applications service (which never comes through the gateway); reports and rules are public.
@@ -148,13 +178,14 @@ def rows() -> list[Row]:
               ("POST", "/awards/{award_id}/matches", "/awards/no-such-award/matches", {}),
               ("POST", "/awards/{award_id}/release", "/awards/no-such-award/release", {"reason": "访问矩阵测试"}),
           ]],
-        Row("GET", "/api/funding/budgets", "/api/funding/budgets", STAFF),
+        Row("GET", "/api/funding/budgets", "/api/funding/budgets", STAFF, scope="funding:read"),
         Row("GET", "/api/funding/budgets/{program_code}/{fiscal_year}",
-            "/api/funding/budgets/t05-postdoc-workstation/2019", {**STAFF, "reviewer_y": 403}),
-        Row("GET", "/api/funding/awards", "/api/funding/awards", STAFF),
-        Row("GET", "/api/funding/awards/{award_id}", "/api/funding/awards/no-such-award", STAFF),
+            "/api/funding/budgets/t05-postdoc-workstation/2019", {**STAFF, "reviewer_y": 403}, scope="funding:read"),
+        Row("GET", "/api/funding/awards", "/api/funding/awards", STAFF, scope="funding:read"),
+        Row("GET", "/api/funding/awards/{award_id}", "/api/funding/awards/no-such-award", STAFF,
+            scope="funding:read"),
         Row("GET", "/api/funding/reports/awards", "/api/funding/reports/awards?program_code=t05-postdoc-workstation",
-            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, reviewer_y=403)),
+            expect("pass", anonymous=401, applicant_a=403, applicant_b=403, reviewer_y=403), scope="funding:read"),
         Row("GET", "/api/funding/reports/programs", "/api/funding/reports/programs", PUBLIC),
         Row("GET", "/api/funding/reports/agencies", "/api/funding/reports/agencies", PUBLIC),
         Row("GET", "/api/funding/reports/cities", "/api/funding/reports/cities", PUBLIC),
@@ -191,9 +222,11 @@ async def prepare_callers(gateway_url: str, admin: tuple[str, str]) -> Callers:
                 "agency_code": agency})
             created.raise_for_status()
             headers[role] = await token(created.json()["username"], created.json()["initial_password"])
-        for role in ("key_x", "revoked_key"):
+        key_scopes = {"key_x": ALL_SCOPES, "revoked_key": ALL_SCOPES,
+                      **{role: [scope] for role, scope in SCOPED_KEYS.items()}}
+        for role, scopes in key_scopes.items():
             created = await client.post("/api/admin/api-keys", headers=admin_headers, json={
-                "agency_code": AGENCY_X, "name": role, "scopes": ALL_SCOPES})
+                "agency_code": AGENCY_X, "name": role, "scopes": scopes})
             created.raise_for_status()
             headers[role] = {"X-API-Key": created.json()["secret"]}
             if role == "revoked_key":
@@ -206,8 +239,8 @@ async def prepare_callers(gateway_url: str, admin: tuple[str, str]) -> Callers:
                                                            serialization.PrivateFormat.PKCS8,
                                                            serialization.NoEncryption())
     forged = AccessTokens(stranger, public_pem, timedelta(minutes=5))
-    headers["expired_token"] = {"Authorization": f"Bearer {expired.issue(admin_principal)}"}
-    headers["forged_token"] = {"Authorization": f"Bearer {forged.issue(admin_principal)}"}
+    headers["expired_token"] = {"Authorization": f"Bearer {expired.issue(admin_principal, session='s', version=0)}"}
+    headers["forged_token"] = {"Authorization": f"Bearer {forged.issue(admin_principal, session='s', version=0)}"}
     return Callers(headers)
 
 
@@ -226,6 +259,16 @@ def matches(expected: object, status: int) -> bool:
     return status == expected
 
 
+def test_every_route_open_to_agency_keys_names_its_scope():
+    from test_access_matrix_applications import application_rows
+
+    # Routes open to anonymous callers need no scope; every other route an agency key gets through says which.
+    unnamed = [f"{row.method} {row.template}" for row in [*rows(), *application_rows()]
+               if row.expected["key_x"] not in (401, 403) and row.expected["anonymous"] in (401, 403)
+               and row.scope is None]
+    assert unnamed == []
+
+
 def test_every_documented_operation_has_a_row(platform):
     document = httpx.get(f"{platform.gateway_url}/api/openapi.json").json()
     documented = {(method.upper(), path) for path, item in document["paths"].items() for method in item
@@ -237,7 +280,13 @@ def test_every_documented_operation_has_a_row(platform):
     assert sorted(covered - documented) == [], "rows for endpoints that do not exist"
 
 
-@pytest.mark.parametrize("row", rows(), ids=lambda row: f"{row.method} {row.template}")
+def _with_known_gaps(table: list[Row]) -> list:
+    return [pytest.param(row, id=f"{row.method} {row.template}",
+                         marks=[pytest.mark.xfail(strict=True, reason=row.known_gap)] if row.known_gap else [])
+            for row in table]
+
+
+@pytest.mark.parametrize("row", _with_known_gaps(rows()))
 def test_each_role_gets_the_expected_answer(platform, callers, row):
     failures = []
     with httpx.Client(base_url=platform.gateway_url, timeout=30) as client:

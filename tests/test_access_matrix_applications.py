@@ -17,6 +17,9 @@ from test_access_matrix import ADMIN, PUBLIC, ROLES, Row, expect, matches
 pytestmark = pytest.mark.platform
 
 PDF = b"%PDF-1.4\n%%EOF\n"
+READ, REVIEW = "applications:read", "applications:review"
+# Each caller that may assign an expert assigns a different one (an expert is assigned to an application once).
+EXPERT_IDS = {"reviewer_x": 8801, "key_x": 8802, "key_applications:review": 8804}
 FORM = {"applicant_name": "矩阵测试申报人", "unit": "矩阵大学（虚构）", "position": "博士后研究人员",
         "discipline": "engineering", "highest_degree": "doctorate", "research_field": "材料", "declaration": True,
         "full_time_in_province": True, "achievements": "在站期间主持省级课题一项，成果在省内企业应用。"}
@@ -84,35 +87,34 @@ def application_rows(objects: Objects | None = None) -> list[Row]:
         Row("PUT", f"{p}/calls/{{call_id}}/quota", f"{p}/calls/{o.call_id}/quota", ADMIN, {}),
         Row("PUT", f"{p}/calls/{{call_id}}/allocations/{{agency_code}}",
             f"{p}/calls/{o.call_id}/allocations/city-shenyang", ADMIN, {}),
-        Row("GET", f"{p}/calls/{{call_id}}/quota-changes", f"{p}/calls/{o.call_id}/quota-changes", STAFF_ONLY),
+        Row("GET", f"{p}/calls/{{call_id}}/quota-changes", f"{p}/calls/{o.call_id}/quota-changes", STAFF_ONLY, scope=READ),
         # applications: applicants start them; each caller sees only the ones they may
         Row("POST", f"{p}/applications", f"{p}/applications",
             expect(403, anonymous=401, applicant_a="ok", applicant_b="ok"),
             lambda role: {"call_id": o.call_id, "nominating_agency": "city-dalian", "form_data": FORM,
                           "personal": _personal(2 if role == "applicant_a" else 3)}),
-        Row("GET", f"{p}/applications", f"{p}/applications", SIGNED_IN),
-        Row("GET", f"{p}/applications/{{application_id}}", app, ITS_READERS),
+        Row("GET", f"{p}/applications", f"{p}/applications", SIGNED_IN, scope=READ),
+        Row("GET", f"{p}/applications/{{application_id}}", app, ITS_READERS, scope=READ),
         Row("PATCH", f"{p}/applications/{{application_id}}", app,
             expect(403, anonymous=401, applicant_a=409, applicant_b=404), {}),
         Row("POST", f"{p}/applications/{{application_id}}/transitions", f"{app}/transitions",
             expect(403, anonymous=401, applicant_a=409, applicant_b=404, reviewer_y=404, admin=409),
             {"action": "submit"}),
-        Row("GET", f"{p}/applications/{{application_id}}/timeline", f"{app}/timeline", ITS_READERS),
+        Row("GET", f"{p}/applications/{{application_id}}/timeline", f"{app}/timeline", ITS_READERS, scope=READ),
         Row("POST", f"{p}/applications/{{application_id}}/attachments", f"{app}/attachments",
             expect(403, anonymous=401, applicant_a=422, applicant_b=422), {}),
         Row("GET", f"{p}/applications/{{application_id}}/attachments/{{attachment_id}}",
-            f"{app}/attachments/{o.attachment_id}", ITS_READERS),
+            f"{app}/attachments/{o.attachment_id}", ITS_READERS, scope=READ),
         Row("DELETE", f"{p}/applications/{{application_id}}/attachments/{{attachment_id}}",
             f"{app}/attachments/{o.attachment_id}", expect(403, anonymous=401, applicant_a=409, applicant_b=404)),
         # expert review: the reviewing agency assigns and reads; experts declare and score
         Row("POST", f"{p}/applications/{{application_id}}/experts", f"{app}/experts",
             expect(403, anonymous=401, reviewer_x="ok", reviewer_y=404, key_x="ok", admin="ok"),
-            lambda role: {"expert": f"user:{ {'reviewer_x': 8801, 'key_x': 8802}.get(role, 8803)}",
-                          "expert_name": "矩阵专家"}),
+            lambda role: {"expert": f"user:{EXPERT_IDS.get(role, 8803)}", "expert_name": "矩阵专家"}, scope=REVIEW),
         Row("DELETE", f"{p}/applications/{{application_id}}/experts/{{assignment_id}}", f"{app}/experts/999999",
-            expect(403, anonymous=401, reviewer_x=404, reviewer_y=404, key_x=404, admin=404)),
+            expect(403, anonymous=401, reviewer_x=404, reviewer_y=404, key_x=404, admin=404), scope=REVIEW),
         Row("GET", f"{p}/applications/{{application_id}}/reviews", f"{app}/reviews",
-            expect("ok", anonymous=401, applicant_a=403, applicant_b=403, reviewer_y=404)),
+            expect("ok", anonymous=401, applicant_a=403, applicant_b=403, reviewer_y=404), scope=(READ, REVIEW)),
         Row("GET", f"{p}/reviews/assignments", f"{p}/reviews/assignments", EXPERT_ONLY),
         Row("POST", f"{p}/reviews/assignments/{{assignment_id}}/declaration",
             f"{p}/reviews/assignments/999999/declaration", EXPERT_ONLY, {"declaration": "no_conflict"}),
@@ -122,15 +124,15 @@ def application_rows(objects: Objects | None = None) -> list[Row]:
         Row("GET", f"{p}/notices", f"{p}/notices", PUBLIC),
         Row("GET", f"{p}/notices/{{notice_id}}", f"{p}/notices/{o.notice_id}", PUBLIC),
         Row("POST", f"{p}/calls/{{call_id}}/notices", f"{p}/calls/{o.call_id}/notices",
-            expect(403, anonymous=401, reviewer_x=409, key_x=409, admin=409), {}),
+            expect(403, anonymous=401, reviewer_x=409, key_x=409, admin=409), {}, scope=REVIEW),
         Row("POST", f"{p}/notices/{{notice_id}}/objections", f"{p}/notices/{o.notice_id}/objections", expect(422),
             {"application_id": o.application_id, "reason": "矩阵测试：匿名异议应被拒绝。"}),
         Row("POST", f"{p}/notices/{{notice_id}}/conclude", f"{p}/notices/{o.notice_id}/conclude",
-            expect(409, anonymous=401, applicant_a=403, applicant_b=403, reviewer_y=403)),
-        Row("GET", f"{p}/objections", f"{p}/objections", STAFF_ONLY),
+            expect(409, anonymous=401, applicant_a=403, applicant_b=403, reviewer_y=403), scope=REVIEW),
+        Row("GET", f"{p}/objections", f"{p}/objections", STAFF_ONLY, scope=READ),
         Row("POST", f"{p}/objections/{{objection_id}}/resolve", f"{p}/objections/999999/resolve",
             expect(404, anonymous=401, applicant_a=403, applicant_b=403),
-            {"outcome": "dismissed", "resolution": "矩阵测试"}),
+            {"outcome": "dismissed", "resolution": "矩阵测试"}, scope=REVIEW),
         Row("GET", f"{p}/audit", f"{p}/audit", ADMIN),
     ]
 

@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = ["agencies", "applications", "funding"]
 APP_PROCESSES = [*SERVICES, "gateway"]
+# Every container that runs one of them: a service's replicas are `<service>-<n>`.
+CONTAINERS = [name for name in COMPOSE["services"] if name.split("-")[0] in APP_PROCESSES]
 
 
 def command_of(name: str) -> str:
@@ -32,14 +34,15 @@ def routes_of(module_name: str, attribute: str) -> set[str]:
     return set(app.openapi()["paths"])
 
 
-@pytest.mark.parametrize("name", APP_PROCESSES)
+@pytest.mark.parametrize("name", CONTAINERS)
 def test_command_starts_the_real_entry_point(name):
     module_name, attribute, _ = uvicorn_target(name)
-    assert module_name == ("gateway.main" if name == "gateway" else f"{name}.main")
+    owner = name.split("-")[0]
+    assert module_name == ("gateway.main" if owner == "gateway" else f"{owner}.main")
     assert callable(getattr(importlib.import_module(module_name), attribute))
 
 
-@pytest.mark.parametrize("name", APP_PROCESSES)
+@pytest.mark.parametrize("name", CONTAINERS)
 def test_health_check_calls_a_real_route_on_the_served_port(name):
     module_name, attribute, port = uvicorn_target(name)
     check = " ".join(COMPOSE["services"][name]["healthcheck"]["test"])
@@ -67,14 +70,22 @@ def test_each_service_has_its_own_database_and_runs_its_migrations(name):
     assert environment["TPP_KEYS_DIR"] == "/keys"
 
 
-def test_gateway_points_at_each_service_port():
+def test_gateway_points_at_every_replica_of_each_service():
     from gateway.config import GatewaySettings
 
     environment = COMPOSE["services"]["gateway"]["environment"]
+    settings = GatewaySettings(**{f"{name}_url": environment[f"GATEWAY_{name.upper()}_URL"] for name in SERVICES})
     for name in SERVICES:
-        variable = f"GATEWAY_{name.upper()}_URL"
-        assert variable.removeprefix("GATEWAY_").lower() in GatewaySettings.model_fields
-        assert environment[variable] == f"http://{name}:{uvicorn_target(name)[2]}"
+        replicas = [c for c in CONTAINERS if c.split("-")[0] == name]
+        assert settings.service_urls()[name] == [f"http://{c}:{uvicorn_target(c)[2]}" for c in replicas]
+
+
+def test_replicas_are_shown_and_start_after_the_first_has_migrated():
+    for name in ("applications", "funding"):
+        replica = f"{name}-2"
+        assert command_of(replica) == command_of(name)
+        assert COMPOSE["services"][replica]["depends_on"][name]["condition"] == "service_healthy"
+        assert COMPOSE["services"][replica]["environment"] == COMPOSE["services"][name]["environment"]
 
 
 def test_gateway_migrates_bootstraps_and_shares_limits_in_redis():
@@ -87,22 +98,33 @@ def test_gateway_migrates_bootstraps_and_shares_limits_in_redis():
     assert environment["GATEWAY_DATABASE_URL"].endswith("@postgres:5432/gateway")
     assert "rate_limit_storage" in GatewaySettings.model_fields
     assert environment["GATEWAY_RATE_LIMIT_STORAGE"] == "async+redis://redis:6379"
+    assert "redis_url" in GatewaySettings.model_fields
+    assert environment["GATEWAY_REDIS_URL"] == "redis://redis:6379/0"
     assert "redis" in COMPOSE["services"]
+    # X-Forwarded-* are read by the gateway from its configured proxies, never by uvicorn from anybody.
+    assert "--no-proxy-headers" in command
+    assert "trusted_proxies" in GatewaySettings.model_fields and "GATEWAY_TRUSTED_PROXIES" in environment
 
 
-def test_every_process_reads_the_identity_keys_made_once():
-    assert "python -m devtools.keys" in " ".join(COMPOSE["services"]["keys"]["command"])
-    assert importlib.util.find_spec("devtools.keys") is not None
-    for name in APP_PROCESSES:
+def test_each_container_mounts_only_its_own_keys():
+    """The keys step writes one volume per process (devtools.keys layout); a container mounts its own alone,
+    read-only, so no service can read the gateway's signing key."""
+    from devtools.keys import PROCESSES
+
+    keys = COMPOSE["services"]["keys"]
+    assert "python -m devtools.keys" in " ".join(keys["command"]) and keys["environment"]["TPP_KEYS_DIR"] == "/keys"
+    assert sorted(keys["volumes"]) == sorted(f"keys-{p}:/keys/{p}" for p in PROCESSES)
+    for name in CONTAINERS:
         definition = COMPOSE["services"][name]
+        owner = name.split("-")[0]
         assert definition["environment"]["TPP_KEYS_DIR"] == "/keys"
-        assert "keys:/keys:ro" in definition["volumes"]
+        assert [v for v in definition["volumes"] if v.startswith("keys")] == [f"keys-{owner}:/keys:ro"]
         assert definition["depends_on"]["keys"]["condition"] == "service_completed_successfully"
 
 
 def test_restart_policies_volume_and_no_committed_secrets():
     text = (ROOT / "docker-compose.yml").read_text()
-    for name in [*APP_PROCESSES, "postgres", "redis"]:
+    for name in [*CONTAINERS, "postgres", "redis"]:
         assert COMPOSE["services"][name]["restart"] == "unless-stopped"
         assert "healthcheck" in COMPOSE["services"][name]
     assert "pgdata:/var/lib/postgresql/data" in COMPOSE["services"]["postgres"]["volumes"]

@@ -8,7 +8,8 @@ import json
 import os
 from pathlib import Path
 
-from gateway import repository, service
+from gateway.identity import service as identity
+from gateway.keys import service as keys
 from gateway.config import get_settings
 from servicekit.database import standalone_session
 from servicekit.settings import data_dir
@@ -22,6 +23,8 @@ DEMO_USERS = [
      "agency_code": "prov-hrss-dept", "is_agency_admin": True},
     {"username": "demo-reviewer-shenyang", "display_name": "演示审核员（沈阳市）", "role": "reviewer",
      "agency_code": "city-shenyang"},
+    # Scores applications in expert review (评审专家); the applications demo assigns this account.
+    {"username": "demo-expert", "display_name": "演示评审专家", "role": "expert"},
     {"username": "demo-admin", "display_name": "演示管理员", "role": "admin"},
 ]
 DEMO_KEY = {"agency_code": "prov-hrss-dept", "name": "演示对接密钥 demo integration key",
@@ -36,24 +39,33 @@ async def bootstrap(demo: bool, database_url: str | None = None) -> list[str]:
     """Returns the lines to print."""
     lines: list[str] = []
     async with standalone_session(database_url or get_settings().resolved_database_url(), write=True) as session:
-        if not await repository.any_admin_exists(session):
-            _, password = await service.create_user(session, actor=BOOTSTRAP_ACTOR, username="admin",
+        if not await identity.any_admin_exists(session):
+            _, password = await identity.create_user(session, actor=BOOTSTRAP_ACTOR, username="admin",
                                                     display_name="系统管理员", role="admin", password=None)
             lines += ["首个管理员已创建（密码仅显示这一次，请立即保存）/ First admin created (password shown once):",
                       f"    username: admin    password: {password}"]
-        if demo and await repository.get_user_by_username(session, DEMO_USERS[0]["username"]) is None:
-            saved = {"users": [], "api_key": None}
+        if demo:
+            path = credentials_file()
+            saved = json.loads(path.read_text()) if path.exists() else {"users": [], "api_key": None}
+            added = False
+            # Each demo account once: one added in a later version (the expert) appears at the next start.
             for spec in DEMO_USERS:
-                _, password = await service.create_user(session, actor=BOOTSTRAP_ACTOR, password=None,
-                                                        is_demo=True, **spec)
+                if await identity.find_user(session, spec["username"]) is not None:
+                    continue
+                _, password = await identity.create_user(session, actor=BOOTSTRAP_ACTOR, password=None,
+                                                         is_demo=True, **spec)
+                saved["users"] = [u for u in saved["users"] if u["username"] != spec["username"]]
                 saved["users"].append({"username": spec["username"], "role": spec["role"],
                                        "agency": spec.get("agency_code"), "password": password})
-            _, secret = await service.create_api_key(session, BOOTSTRAP_ACTOR, **DEMO_KEY)
-            saved["api_key"] = {"agency": DEMO_KEY["agency_code"], "key": secret}
-            path = credentials_file()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(saved, ensure_ascii=False, indent=2))
-            os.chmod(path, 0o600)
+                added = True
+            if saved["api_key"] is None:
+                _, secret = await keys.create_api_key(session, BOOTSTRAP_ACTOR, **DEMO_KEY)
+                saved["api_key"] = {"agency": DEMO_KEY["agency_code"], "key": secret}
+                added = True
+            if added:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(saved, ensure_ascii=False, indent=2))
+                os.chmod(path, 0o600)
     if demo and credentials_file().exists():
         saved = json.loads(credentials_file().read_text())
         lines.append("演示账号（虚构人物）/ Demo accounts (fictional people):")
@@ -62,6 +74,14 @@ async def bootstrap(demo: bool, database_url: str | None = None) -> list[str]:
             lines.append(f"    {user['role']:<10} {user['username']:<24} password: {user['password']}{agency}")
         lines.append(f"    API key for {saved['api_key']['agency']}: {saved['api_key']['key']}")
     return lines
+
+
+async def create_admin(database_url: str, username: str, actor: str = BOOTSTRAP_ACTOR) -> str:
+    """Another admin, made the way the first start makes one; returns its generated password."""
+    async with standalone_session(database_url, write=True) as session:
+        _, password = await identity.create_user(session, actor=actor, username=username, display_name="管理员",
+                                                 role="admin", password=None)
+    return password
 
 
 def main() -> None:

@@ -30,6 +30,13 @@ class InvalidRefreshToken(Unauthorized):
 class RefreshTokenReused(InvalidRefreshToken):
     """A spent refresh token came back: its family was revoked, and that revocation must be committed."""
 
+    commit_before_answer = True
+
+    def __init__(self, *, user_id: int, family: str) -> None:
+        super().__init__()
+        self.user_id = user_id
+        self.family = family
+
 
 class UsernameTaken(Conflict):
     code = "username_taken"
@@ -78,6 +85,42 @@ class AgencyCheckUnavailable(DomainError):
     code = "agency_check_unavailable"
     message_zh = "暂时无法核验单位代码（责任矩阵服务不可用），请稍后再试。"
     message_en = "The agency code cannot be checked now (agencies service unavailable); try again later."
+
+
+class MethodNotAllowed(DomainError):
+    status = 405
+    code = "method_not_allowed"
+    message_zh = "该接口不支持此请求方法。"
+    message_en = "This route does not take this method."
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(f"该接口不支持此请求方法，可用：{', '.join(allowed)}。",
+                         f"This route does not take this method; it takes {', '.join(allowed)}.")
+        self.allowed = allowed
+
+    def headers(self) -> dict[str, str]:
+        return {"Allow": ", ".join(self.allowed)}
+
+
+class AmbiguousPath(DomainError):
+    status = 400
+    code = "ambiguous_path"
+    message_zh = "请求路径含有点段、编码的分隔符或空段，无法确定其含义。"
+    message_en = "The request path has dot segments, encoded separators or empty segments; it is ambiguous."
+
+
+class UpstreamBusy(DomainError):
+    status = 503
+    code = "upstream_busy"
+    message_zh = "该服务当前请求过多，请稍后再试。"
+    message_en = "This service has too many requests in progress; try again shortly."
+
+
+class UpstreamUnavailable(DomainError):
+    status = 503
+    code = "upstream_unavailable"
+    message_zh = "该服务暂时不可用（多次失败后暂停转发），请稍后再试。"
+    message_en = "This service is unavailable for now (requests paused after repeated failures); try again later."
 
 
 class RateLimited(DomainError):

@@ -27,6 +27,9 @@ class User(Base):
     is_agency_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised whenever what an access token says about the user stops being true (deactivated, role or agency
+    # changed, signed out everywhere): a token issued at an older version is refused on its next request.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
 
 

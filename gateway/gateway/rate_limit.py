@@ -19,9 +19,20 @@ class RateLimiter:
     async def hit(self, rate: str, *identifiers: str) -> None:
         """Count one request against `rate` (e.g. "10/minute") for these identifiers; 429 when over."""
         limit = parse(rate)
-        if await self.strategy.hit(limit, *identifiers):
-            return
-        stats = await self.strategy.get_window_stats(limit, *identifiers)
+        if not await self.strategy.hit(limit, *identifiers):
+            await self._refuse(rate, *identifiers)
+
+    async def check(self, rate: str, *identifiers: str) -> None:
+        """429 if `rate` is used up for these identifiers, without counting anything."""
+        if not await self.strategy.test(parse(rate), *identifiers):
+            await self._refuse(rate, *identifiers)
+
+    async def count(self, rate: str, *identifiers: str) -> None:
+        """Count one event (a failed sign-in) against `rate`; refusing is left to `check`."""
+        await self.strategy.hit(parse(rate), *identifiers)
+
+    async def _refuse(self, rate: str, *identifiers: str) -> None:
+        stats = await self.strategy.get_window_stats(parse(rate), *identifiers)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise RateLimited(f"请求过于频繁，请在 {retry_after} 秒后再试。",
                           f"Too many requests; try again in {retry_after} s.", extra={"retry_after": retry_after})

@@ -48,3 +48,24 @@ async def test_a_service_that_does_not_answer_in_time_is_504(tmp_path, make_clie
         assert response.json()["code"] == "gateway_timeout"
     finally:
         server.close()
+
+
+async def test_a_gateway_route_asked_with_another_method_is_405_with_allow(tmp_path, make_client, settings_for):
+    client = await make_client(settings_for(tmp_path))
+    response = await client.put("/api/auth/login", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["code"] == "method_not_allowed"
+    assert (await client.delete("/api/admin/users/3")).headers["allow"] == "PATCH"
+    assert (await client.put("/api/no-such-route")).status_code == 404
+
+
+async def test_booleans_are_booleans(tmp_path, make_client, settings_for, gateway_database_url):
+    from gateway_factories import create_user
+
+    user_id, username, password = await create_user(gateway_database_url, role="admin")
+    client = await make_client(settings_for(tmp_path))
+    token = (await client.post("/api/auth/login", json={"username": username, "password": password})).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    for body in ({"is_active": 0}, {"is_active": "false"}, {"is_agency_admin": 1}):
+        assert (await client.patch(f"/api/admin/users/{user_id}", headers=headers, json=body)).status_code == 422

@@ -2,7 +2,6 @@
 
 import base64
 import json
-import uuid
 from datetime import timedelta
 
 import jwt
@@ -10,16 +9,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway import service
-from gateway.security import AccessTokens
-from servicekit.database import Database
-from servicekit.unit_of_work import transaction
+from gateway.identity.tokens import AccessTokens
+from gateway_factories import bearer, create_user, sign_in, unique
 from servicekit.identity import Principal
 from servicekit.settings import keys_dir
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
@@ -31,23 +24,8 @@ async def gateway(tmp_path, make_client, settings_for):
 @pytest.fixture
 async def admin(gateway_database_url):
     """An admin account made the way the first start makes one; returns (username, password)."""
-    database = Database(gateway_database_url)
-    username = unique("admin")
-    async with transaction(database, write=True) as session:
-        _, password = await service.create_user(session, actor="test", username=username, display_name="管理员",
-                                                role="admin", password=None)
-    await database.dispose()
+    _, username, password = await create_user(gateway_database_url, role="admin", display_name="管理员")
     return username, password
-
-
-async def sign_in(client, username: str, password: str) -> dict:
-    response = await client.post("/api/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def bearer(tokens: dict) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
 async def test_register_then_sign_in_and_read_me(gateway):
@@ -125,8 +103,8 @@ def forged_tokens() -> dict[str, str]:
     claims = base64.urlsafe_b64encode(json.dumps({"sub": "user:1", "role": "admin", "aud": "tpp-clients",
                                                   "iss": "tpp-gateway", "exp": 9999999999}).encode()).rstrip(b"=")
     return {
-        "other key": AccessTokens(stranger, public, timedelta(minutes=5)).issue(principal),
-        "expired": real.issue(principal),
+        "other key": AccessTokens(stranger, public, timedelta(minutes=5)).issue(principal, session="s", version=0),
+        "expired": real.issue(principal, session="s", version=0),
         "alg none": f"{header}.{claims.decode()}.",
         "hmac with public key": jwt.encode({"sub": "user:1", "role": "admin", "aud": "tpp-clients",
                                             "iss": "tpp-gateway", "exp": 9999999999},
@@ -186,3 +164,19 @@ async def test_text_a_database_cannot_store_is_422_not_500(gateway, text):
                                                "display_name": text})]:
         response = await gateway.post(path, content=json.dumps(body), headers={"Content-Type": "application/json"})
         assert response.status_code == 422, (path, response.text)
+
+
+async def test_admins_create_experts_who_sign_in_as_experts(gateway, admin):
+    headers = bearer(await sign_in(gateway, *admin))
+    username = unique("expert")
+    created = await gateway.post("/api/admin/users", headers=headers, json={
+        "username": username, "display_name": "评审专家甲", "role": "expert"})
+    assert created.status_code == 201, created.text
+    assert created.json()["role"] == "expert" and created.json()["agency_code"] is None
+    listed = await gateway.get("/api/admin/users", headers=headers, params={"role": "expert", "size": 100})
+    assert listed.status_code == 200
+    assert username in [u["username"] for u in listed.json()["items"]]
+    assert {u["role"] for u in listed.json()["items"]} == {"expert"}
+    me = await gateway.get("/api/auth/me", headers=bearer(await sign_in(gateway, username,
+                                                                         created.json()["initial_password"])))
+    assert me.json()["role"] == "expert"

@@ -2,33 +2,11 @@
 absent on purpose: a request that passes authentication gets 502 from the proxy, one that fails gets 401."""
 
 import os
-import uuid
 
 import pytest
 import redis
 
-from gateway import service
-from servicekit.database import Database
-from servicekit.unit_of_work import transaction
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-async def make_user(database_url: str, **fields) -> tuple[str, str]:
-    database = Database(database_url)
-    username = unique(fields.get("role", "user"))
-    async with transaction(database, write=True) as session:
-        _, password = await service.create_user(session, actor="test", username=username, display_name="测试",
-                                                password=None, **fields)
-    await database.dispose()
-    return username, password
-
-
-async def token_for(client, username: str, password: str) -> dict[str, str]:
-    response = await client.post("/api/auth/login", json={"username": username, "password": password})
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+from gateway_factories import create_api_key, signed_in_as
 
 
 @pytest.fixture
@@ -45,18 +23,15 @@ async def create_key(client, headers, agency="prov-hrss-dept", scopes=("reports:
 
 
 async def test_key_creation_needs_the_agency_service_to_confirm_the_agency(gateway, gateway_database_url):
-    headers = await token_for(gateway, *await make_user(gateway_database_url, role="admin"))
+    headers = await signed_in_as(gateway, gateway_database_url, role="admin")
     response = await create_key(gateway, headers)
     assert response.status_code == 503
     assert response.json()["code"] == "agency_check_unavailable"
 
 
 async def test_a_key_works_until_revoked_and_rotation_replaces_it_at_once(gateway, gateway_database_url):
-    headers = await token_for(gateway, *await make_user(gateway_database_url, role="admin"))
-    database = Database(gateway_database_url)
-    async with transaction(database, write=True) as session:
-        key, secret = await service.create_api_key(session, "test", "prov-hrss-dept", "对接", ["reports:write"])
-    await database.dispose()
+    headers = await signed_in_as(gateway, gateway_database_url, role="admin")
+    key, secret = await create_api_key(gateway_database_url, "prov-hrss-dept")
     assert (await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret})).status_code == 502
     assert (await gateway.get("/api/agencies/tasks", headers={"Authorization": f"Bearer {secret}"})).status_code == 502
 
@@ -79,30 +54,24 @@ async def test_a_key_works_until_revoked_and_rotation_replaces_it_at_once(gatewa
 
 
 async def test_made_up_and_tampered_keys_are_refused(gateway, gateway_database_url):
-    database = Database(gateway_database_url)
-    async with transaction(database, write=True) as session:
-        _, secret = await service.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
-    await database.dispose()
+    _, secret = await create_api_key(gateway_database_url, "city-dalian")
     for presented in ["tpp_000000000000_nothing", secret[:-2] + "xx", "not-a-key"]:
         response = await gateway.get("/api/funding/accounts", headers={"X-API-Key": presented})
         assert response.status_code == 401, presented
 
 
 async def test_each_api_key_is_rate_limited(gateway, gateway_database_url):
-    database = Database(gateway_database_url)
-    async with transaction(database, write=True) as session:
-        _, secret = await service.create_api_key(session, "test", "city-dalian", "对接", ["reports:write"])
-    await database.dispose()
+    _, secret = await create_api_key(gateway_database_url, "city-dalian")
     statuses = [(await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret})).status_code
                 for _ in range(7)]
     assert statuses == [502] * 5 + [429] * 2
 
 
 async def test_an_agency_admin_manages_only_their_own_agency_keys(gateway, gateway_database_url):
-    own = await token_for(gateway, *await make_user(gateway_database_url, role="reviewer",
-                                                    agency_code="city-dalian", is_agency_admin=True))
-    plain = await token_for(gateway, *await make_user(gateway_database_url, role="reviewer",
-                                                      agency_code="city-dalian"))
+    own = await signed_in_as(gateway, gateway_database_url, role="reviewer",
+                                                    agency_code="city-dalian", is_agency_admin=True)
+    plain = await signed_in_as(gateway, gateway_database_url, role="reviewer",
+                                                      agency_code="city-dalian")
     other = await create_key(gateway, own, agency="city-shenyang")
     assert other.status_code == 403 and other.json()["code"] == "not_your_agency"
     assert (await gateway.get("/api/admin/api-keys", headers=plain)).status_code == 403

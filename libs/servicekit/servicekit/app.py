@@ -35,7 +35,11 @@ def create_service_app(
     routers: Sequence[APIRouter],
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
+    request_context: bool = True,
+    **fastapi_options: Any,
 ) -> FastAPI:
+    """`request_context=False` leaves request ids and access logs to an outer layer (the gateway's, which also
+    sees the requests it proxies); `fastapi_options` go to FastAPI (e.g. `openapi_url=None`)."""
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
 
     @asynccontextmanager
@@ -64,6 +68,7 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        **fastapi_options,
     )
     # `/things/` (an empty id) must be a 404, not a 307 to the collection: a client following the redirect
     # would create where it meant to act on one (found by fuzzing the funding service).
@@ -75,7 +80,8 @@ def create_service_app(
         app.include_router(router)
     app.add_middleware(RetryTransactions, max_attempts=settings.max_transaction_attempts,
                        max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    if request_context:
+        app.add_middleware(RequestContextMiddleware)
     app.openapi = problem_aware_openapi(app, app.openapi)  # type: ignore[method-assign]
     return app
 

@@ -3,6 +3,7 @@ a short-lived internal token (an Ed25519-signed JWT in the X-Internal-Token head
 the private key that signs callers; a service that calls another signs with its own service key, and only
 a service key may claim the role `service`. Requests without a token are anonymous (`public`)."""
 
+import os
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -89,7 +90,10 @@ def ensure_key_pair(private_path: Path) -> None:
         return
     private_path.parent.mkdir(parents=True, exist_ok=True)
     private_pem = generate_private_key_pem()
-    private_path.write_bytes(private_pem)
+    # Created 0600: the key is never readable by others, not even for the moment before a chmod.
+    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(private_pem)
     private_path.chmod(0o600)
     public_path.write_bytes(public_key_pem(private_pem))
 

@@ -2,46 +2,36 @@
 The answer travels on to the services as a signed internal token; whatever the caller sent in that
 header is dropped first, so nobody can claim an identity the gateway did not check."""
 
-from typing import Annotated
-
-from fastapi import Depends, Request
-
-from gateway import service
 from gateway.errors import InvalidAccessToken
+from gateway.identity.sessions import SignInChecks
+from gateway.identity.tokens import AccessTokens
+from gateway.keys import service as keys
+from gateway.keys.secrets import looks_like_api_key
 from gateway.rate_limit import RateLimiter
-from gateway.security import AccessTokens
 from servicekit.database import Database
-from servicekit.unit_of_work import transaction
 from servicekit.identity import Principal
+from servicekit.unit_of_work import transaction
 
 
 class Authenticator:
-    def __init__(self, database: Database, access_tokens: AccessTokens, limiter: RateLimiter,
-                 api_key_rate: str) -> None:
+    def __init__(self, database: Database, access_tokens: AccessTokens, sign_ins: SignInChecks,
+                 limiter: RateLimiter, api_key_rate: str) -> None:
         self.database = database
         self.access_tokens = access_tokens
+        self.sign_ins = sign_ins
         self.limiter = limiter
         self.api_key_rate = api_key_rate
 
     async def identify(self, authorization: str | None, api_key: str | None) -> Principal:
         bearer = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
-        if api_key or (bearer and bearer.startswith("tpp_")):
-            presented = api_key or bearer
+        if api_key or (bearer and looks_like_api_key(bearer)):
             async with transaction(self.database, write=False) as session:
-                principal = await service.authenticate_api_key(session, presented)
+                principal = await keys.authenticate_api_key(session, api_key or bearer)
             await self.limiter.hit(self.api_key_rate, "api-key", principal.subject)
             return principal
         if bearer:
-            principal = self.access_tokens.read(bearer)
-            if principal is None:
+            claims = self.access_tokens.read(bearer)
+            if claims is None or not await self.sign_ins.admits(claims):
                 raise InvalidAccessToken()
-            return principal
+            return claims.principal
         return Principal.anonymous()
-
-
-async def _request_principal(request: Request) -> Principal:
-    authenticator: Authenticator = request.app.state.authenticator
-    return await authenticator.identify(request.headers.get("authorization"), request.headers.get("x-api-key"))
-
-
-GatewayPrincipal = Annotated[Principal, Depends(_request_principal)]

@@ -1,31 +1,17 @@
-"""/api/health: the gateway and every service, as the status page shows them."""
+"""/api/health: the gateway and every service (each of its replicas), as the status page shows them."""
 
 import asyncio
 import time
 from datetime import UTC, datetime
-from typing import Literal
 
 import aiohttp
-from pydantic import BaseModel
 
 from gateway import __version__
+from gateway.health.schemas import PlatformHealth, ServiceHealth
+from gateway.proxy.upstreams import Upstream
 
 
-class ServiceHealth(BaseModel):
-    name: str
-    status: Literal["up", "down", "not_ready"]
-    latency_ms: float | None = None
-    version: str | None = None
-    detail: str | None = None
-
-
-class PlatformHealth(BaseModel):
-    status: Literal["ok", "degraded"]
-    checked_at: datetime
-    services: list[ServiceHealth]
-
-
-async def check_service(session: aiohttp.ClientSession, name: str, base_url: str, timeout: float) -> ServiceHealth:
+async def check_replica(session: aiohttp.ClientSession, name: str, base_url: str, timeout: float) -> ServiceHealth:
     started = time.perf_counter()
     try:
         async with session.get(f"{base_url}/readyz", timeout=aiohttp.ClientTimeout(total=timeout)) as response:
@@ -43,8 +29,21 @@ async def check_service(session: aiohttp.ClientSession, name: str, base_url: str
         return ServiceHealth(name=name, status="down", detail=type(exc).__name__)
 
 
-async def platform_health(session: aiohttp.ClientSession, service_urls: dict[str, str], timeout: float) -> PlatformHealth:
-    checks = await asyncio.gather(*(check_service(session, name, url, timeout) for name, url in service_urls.items()))
+async def check_service(upstream: Upstream, timeout: float) -> ServiceHealth:
+    """Up when any replica is up (the others are left out of rotation); the best replica's answer otherwise."""
+    assert upstream.session is not None
+    checks = await asyncio.gather(*(check_replica(upstream.session, upstream.name, replica.url, timeout)
+                                    for replica in upstream.replicas))
+    up = [check for check in checks if check.status == "up"]
+    best = up[0] if up else next((c for c in checks if c.status == "not_ready"), checks[0])
+    detail = best.detail
+    if up and len(up) < len(checks):
+        detail = f"{len(checks) - len(up)} of {len(checks)} replicas not up"
+    return best.model_copy(update={"replicas": len(checks), "replicas_up": len(up), "detail": detail})
+
+
+async def platform_health(upstreams: dict[str, Upstream], timeout: float) -> PlatformHealth:
+    checks = await asyncio.gather(*(check_service(upstream, timeout) for upstream in upstreams.values()))
     services = [ServiceHealth(name="gateway", status="up", latency_ms=0.0, version=__version__), *checks]
     overall = "ok" if all(s.status == "up" for s in services) else "degraded"
     return PlatformHealth(status=overall, checked_at=datetime.now(UTC), services=services)

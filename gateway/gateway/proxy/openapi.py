@@ -7,6 +7,8 @@ from typing import Any
 
 import aiohttp
 
+from gateway.proxy.upstreams import Upstream
+
 
 def _rewrite_refs(node: Any, prefix: str) -> Any:
     if isinstance(node, dict):
@@ -34,7 +36,7 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
             schemas[prefix + name] = schema
         for path, item in doc.get("paths", {}).items():
             if path == "/internal" or path.startswith("/internal/"):
-                continue  # service-to-service only; the gateway does not route it (proxy.route)
+                continue  # service-to-service only; the gateway does not route it (paths.route)
             for operation in item.values():
                 if not isinstance(operation, dict):
                     continue
@@ -46,16 +48,18 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
     return merged
 
 
-async def fetch_service_documents(session: aiohttp.ClientSession, service_urls: dict[str, str],
-                                  timeout: float) -> dict[str, dict[str, Any]]:
-    async def fetch(name: str, url: str) -> tuple[str, dict[str, Any] | None]:
+async def fetch_service_documents(upstreams: dict[str, Upstream], timeout: float) -> dict[str, dict[str, Any]]:
+    async def fetch(name: str, upstream: Upstream) -> tuple[str, dict[str, Any] | None]:
+        assert upstream.session is not None
+        url = upstream.any_url()
         try:
-            async with session.get(f"{url}/openapi.json", timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+            async with upstream.session.get(f"{url}/openapi.json",
+                                            timeout=aiohttp.ClientTimeout(total=timeout)) as response:
                 if response.status == 200:
                     return name, await response.json()
         except (aiohttp.ClientError, TimeoutError, asyncio.TimeoutError, ValueError):
             pass
         return name, None
 
-    results = await asyncio.gather(*(fetch(name, url) for name, url in service_urls.items()))
+    results = await asyncio.gather(*(fetch(name, upstream) for name, upstream in upstreams.items()))
     return {name: doc for name, doc in results if doc is not None}
