@@ -14,7 +14,8 @@ REPORT_REVIEW_SCOPE = "reports:review"
 reporter = require_role("agency", "reviewer", scope=REPORT_WRITE_SCOPE)
 report_reviewer = require_role("agency", "reviewer", scope=REPORT_REVIEW_SCOPE)
 admin = require_role("admin")
-supervision_viewer = require_role("admin", "reviewer", "agency")
+# An agency's system reads what it is chased for with the scope it reports with.
+supervision_viewer = require_role("admin", "reviewer", "agency", scope=REPORT_WRITE_SCOPE)
 
 
 async def applications_service(principal: Annotated[Principal, Depends(require_role("service"))]) -> Principal:

@@ -1,6 +1,7 @@
 """Field, path and query types of the funding API, built on servicekit.validation: money in integer fen, transfer
 ids, codes, fiscal years, storable text and JSON, and the moment a balance is read at."""
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args
 
@@ -134,5 +135,12 @@ ApplicationIdQuery = Annotated[str | None, Query(min_length=1, max_length=200, p
                                                  description="Only those of this application.")]
 OutcomeQuery = Annotated[Literal["posted", "pending", "voided", "expired", "rejected"] | None,
                          Query(description="Only transfers with this outcome.")]
-AsOfQuery = Annotated[datetime | None, AfterValidator(_as_utc),
+def _not_a_number(value: Any) -> Any:
+    """A moment is written as ISO 8601; pydantic would also read a bare number as seconds since 1970."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*", value):
+        raise ValueError("须为 ISO 8601 日期时间，而不是数字 / an ISO 8601 date-time, not a number")
+    return value
+
+
+AsOfQuery = Annotated[datetime | None, BeforeValidator(_not_a_number), AfterValidator(_as_utc),
                       Query(description="Read as of this moment (ISO 8601; UTC when no offset).")]

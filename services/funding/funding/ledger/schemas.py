@@ -37,8 +37,11 @@ class AccountCreate(BaseModel):
     fiscal_year: FiscalYear | None = None
     agency_code: Slug | None = None
     city_code: Slug | None = None
-    floor: Annotated[int | None, Field(ge=-(2**60), le=2**60, description="Lowest allowed normal balance.")] = None
-    ceiling: Annotated[int | None, Field(ge=-(2**60), le=2**60, description="Highest allowed normal balance.")] = None
+    # strict: `true`/`false` are not integers here
+    floor: Annotated[int | None, Field(strict=True, ge=-(2**60), le=2**60,
+                                       description="Lowest allowed normal balance.")] = None
+    ceiling: Annotated[int | None, Field(strict=True, ge=-(2**60), le=2**60,
+                                         description="Highest allowed normal balance.")] = None
 
 
 class Balance(BaseModel):

@@ -41,8 +41,11 @@ SEALER_LOCK_KEY = 0x5345414C  # "SEAL": one sealer at a time across the service'
 
 
 def key_file(settings: FundingSettings) -> Path:
-    """The service's own private key, as servicekit.app loads it for service-to-service tokens."""
-    return keys_dir() / f"service-{settings.service_name}.pem"
+    """The service's own private key, as servicekit.app loads it (TPP_KEYS_DIR is the process's own key folder),
+    or, from the command line on the embedded default, in the service's folder of the platform's keys."""
+    name = f"service-{settings.service_name}.pem"
+    own = keys_dir() / name
+    return own if own.is_file() else keys_dir() / settings.service_name / name
 
 
 def load_checkpoint_key(path: Path) -> CheckpointKey | None:
