@@ -7,11 +7,13 @@ from fastapi import Depends, Request
 from applications.clients.funding import FundingClient
 from applications.config import ApplicationsSettings
 from applications.crypto import PersonalDataCipher
+from applications.models import IdempotencyRecord
 from servicekit.clock import Now
+from servicekit.idempotency import IdempotentPost, idempotent_post
 from servicekit.identity import CurrentPrincipal, Principal, require_role
 from servicekit.unit_of_work import ReadSession, WriteSession
 
-__all__ = ["AdminCaller", "ApplicantCaller", "Cipher", "CurrentPrincipal", "ExpertCaller", "Funding", "Now",
+__all__ = ["AdminCaller", "ApplicantCaller", "Cipher", "CurrentPrincipal", "ExpertCaller", "Funding", "Idempotent", "Now",
            "ReadSession", "Reader", "Settings", "StaffActor", "StaffReader", "WriteSession", "ActingCaller"]
 
 READ_SCOPE = "applications:read"
@@ -46,3 +48,6 @@ async def _settings(request: Request) -> ApplicationsSettings:
 Funding = Annotated[FundingClient, Depends(_funding)]
 Cipher = Annotated[PersonalDataCipher, Depends(_cipher)]
 Settings = Annotated[ApplicationsSettings, Depends(_settings)]
+
+# A creating POST made idempotent per caller by its Idempotency-Key (servicekit's shared implementation).
+Idempotent = Annotated[IdempotentPost, Depends(idempotent_post(IdempotencyRecord))]

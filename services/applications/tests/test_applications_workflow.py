@@ -8,20 +8,17 @@ import itertools
 import pytest
 
 from applications.workflow import TRANSITIONS, Action, Actor, State, actions_from
+from applications_factories import PATHS, drive, open_call, score_by_experts
 from applications_testkit import (
     CITY,
     OTHER_CITY,
-    PATHS,
     REVIEWING,
     act,
     admin,
     agency_key,
     applicant,
-    drive,
     expert,
-    open_call,
     reviewer,
-    score_by_experts,
     undone,
 )
 
