@@ -18,6 +18,17 @@ class ApplicationsSettings(ServiceSettings):
     funding_timeout_seconds: float = 5.0
     # How long a rule's computed amount is reused before funding is asked again.
     funding_cache_seconds: float = 30.0
+    # The agencies service, told of every approval (and revocation) for the deliverables derived from them.
+    agencies_url: str = "http://127.0.0.1:8101"
+    agencies_timeout_seconds: float = 5.0
+    # The approval saga's worker in this process: how often it looks for due steps, and whether it runs at all.
+    saga_worker: bool = True
+    saga_worker_interval_seconds: float = 1.0
+    # A worker that dies holding a step lets another take it after this long.
+    saga_lease_seconds: float = 30.0
+    # The reconciler runs in every worker this often, and settles approvals still reserving after this long.
+    reconcile_every_seconds: float = 300.0
+    stale_reservation_seconds: float = 900.0
     # Where the programs files (`<plan-code>.programs.yaml`) and their forms (`forms/`) are read from.
     plans_dir: Path = Field(default_factory=lambda: home_dir() / "plans")
     # Evidence files: each at most this size (the gateway refuses bodies over 10 MiB anyway), this many each.

@@ -9,6 +9,7 @@ import httpx
 
 from applications_testkit import CITY, IN_WINDOW, PROGRAM, REVIEWING, act, admin, applicant, expert, must, reviewer
 from servicekit.clock import CHINA_TIME
+from servicekit.testing import identity_headers
 
 _counter = itertools.count(1)
 
@@ -117,3 +118,15 @@ async def drive(client: httpx.AsyncClient, frozen_clock, call: dict[str, Any], s
     current = await must(await client.get(f"/applications/{app_id}", headers=admin()))
     assert current["state"] == state
     return current
+
+
+async def fund(funding: httpx.AsyncClient, program: str, year: int, available_fen: int) -> None:
+    """The program's budget of `year` at funding (the real service) left with exactly `available_fen`
+    available, whatever earlier tests reserved or committed from it."""
+    admin_headers = identity_headers(role="admin", subject="user:1000")
+    response = await funding.get(f"/budgets/{program}/{year}", headers=admin_headers)
+    available = response.json()["figures"]["available"] if response.status_code == 200 else 0
+    if available != available_fen:
+        response = await funding.post(f"/budgets/{program}/{year}/adjustments", headers=admin_headers, json={
+            "amount_fen": available_fen - available, "reason": "测试预算 / test budget"})
+        assert response.status_code == 201, response.text
