@@ -1,7 +1,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings, home_dir
@@ -19,7 +19,10 @@ class ApplicationsSettings(ServiceSettings):
     # How long a rule's computed amount is reused before funding is asked again.
     funding_cache_seconds: float = 30.0
     # The agencies service, told of every approval (and revocation) for the deliverables derived from them.
-    agencies_url: str = "http://127.0.0.1:8101"
+    # (The gateway's own setting for it is read too, so one variable serves a platform started as one.)
+    agencies_url: str = Field("http://127.0.0.1:8101",
+                              validation_alias=AliasChoices("APPLICATIONS_AGENCIES_URL", "GATEWAY_AGENCIES_URL",
+                                                            "agencies_url"))
     agencies_timeout_seconds: float = 5.0
     # The approval saga's worker in this process: how often it looks for due steps, and whether it runs at all.
     saga_worker: bool = True
