@@ -2,6 +2,7 @@
 deliverables derived from its program (per city where it has one), and uncounted when revoked."""
 
 import time
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -28,10 +29,13 @@ class AgenciesClient:
             self._token = (time.monotonic() + TOKEN_REUSE_SECONDS, token)
         return {INTERNAL_TOKEN_HEADER: self._token[1]}
 
-    async def count(self, approval_id: str, program_code: str, application_id: int, city: str | None) -> SagaAnswer:
+    async def count(self, approval_id: str, program_code: str, application_id: int, city: str | None,
+                    effective_at: datetime) -> SagaAnswer:
         body: dict[str, Any] = {"approval_id": approval_id, "program_code": program_code,
-                                "application_id": str(application_id), "city": city}
+                                "application_id": str(application_id), "city": city,
+                                "effective_at": effective_at.isoformat()}
         return await saga_call(self.http, "POST", "/internal/approvals", self._headers(), body)
 
-    async def uncount(self, approval_id: str) -> SagaAnswer:
-        return await saga_call(self.http, "POST", f"/internal/approvals/{approval_id}/revoke", self._headers())
+    async def uncount(self, approval_id: str, effective_at: datetime) -> SagaAnswer:
+        return await saga_call(self.http, "POST", f"/internal/approvals/{approval_id}/revoke", self._headers(),
+                               {"effective_at": effective_at.isoformat()})

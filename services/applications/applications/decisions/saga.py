@@ -35,6 +35,7 @@ from applications.filings.transitions import record_event
 from applications.models import Application, Approval, SagaStep
 from applications.workflow import State
 from servicekit import clock
+from servicekit.clock import CHINA_TIME
 from servicekit.database import Database
 from servicekit.identity import Principal
 from servicekit.unit_of_work import run_in_transaction
@@ -170,8 +171,16 @@ async def _post_call(saga: Saga, approval: Approval) -> SagaAnswer:
     return await saga.funding.post(approval.id)
 
 
+def counts_from(approval: Approval) -> datetime:
+    """A call's results belong to its year: an approval decided after that year (a plan that has ended) counts
+    from the year's last moment, so the plan's final result includes it; otherwise from now."""
+    year_end = datetime(approval.fiscal_year + 1, 1, 1, tzinfo=CHINA_TIME) - timedelta(microseconds=1)
+    return min(clock.now(), year_end)
+
+
 async def _count_call(saga: Saga, approval: Approval) -> SagaAnswer:
-    return await saga.agencies.count(approval.id, approval.program_code, approval.application_id, approval.city_code)
+    return await saga.agencies.count(approval.id, approval.program_code, approval.application_id, approval.city_code,
+                                     counts_from(approval))
 
 
 async def _release_call(saga: Saga, approval: Approval) -> SagaAnswer:
@@ -179,7 +188,7 @@ async def _release_call(saga: Saga, approval: Approval) -> SagaAnswer:
 
 
 async def _uncount_call(saga: Saga, approval: Approval) -> SagaAnswer:
-    return await saga.agencies.uncount(approval.id)
+    return await saga.agencies.uncount(approval.id, counts_from(approval))
 
 
 # --- writing what they answered --------------------------------------------------------------------------
