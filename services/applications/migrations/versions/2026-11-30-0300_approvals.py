@@ -1,6 +1,6 @@
 """the decision: approvals, the saga's outbox of steps, the reconciler's reports
 
-Revision ID: applications_2026_11_30_approvals
+Revision ID: applications_2026_11_30_saga
 Revises: applications_2026_11_29_programs
 Create Date: 2026-11-30 03:00:00+00:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "applications_2026_11_30_approvals"
+revision: str = "applications_2026_11_30_saga"
 down_revision: str | None = "applications_2026_11_29_programs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
