@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from applications.decisions.repository import DONE, DecisionRepository
+from applications.decisions.repository import DecisionRepository
 from applications.decisions.saga import (
     COUNT,
     MONEY_SETTLED,
-    RESERVE,
     UNCOUNT,
     Saga,
     confirm,
@@ -61,11 +60,19 @@ class Reconciler:
 
     async def _stale_reservations(self, approvals: list[Approval], pending: set[str], now: datetime,
                                   fixed: list[dict], summary: dict) -> None:
-        """An approval still reserving its money long after it started: ask funding what it holds, then
-        confirm it or give its slot back."""
+        """An approval still reserving its money long after it started. If its step waits for a retry, it is
+        tried now (funding may be back). If its step is gone, funding is asked what it holds: the approval is
+        confirmed, or its quota place is given back."""
         cutoff = now - timedelta(seconds=self.stale_seconds)
         for approval in approvals:
-            if approval.status != "reserving" or (approval.id in pending and approval.created_at > cutoff):
+            if approval.status != "reserving" or approval.created_at > cutoff:
+                continue
+            if approval.id in pending:
+                async def kick(session: AsyncSession, approval_id: str = approval.id) -> bool:
+                    return await DecisionRepository(session).retry_now(approval_id, clock.now())
+
+                if await self._tx(kick):
+                    fixed.append({"approval_id": approval.id, "action": "reservation_retried", "detail": ""})
                 continue
             answer = await self.saga.funding.read(approval.id)
             if answer.outcome == "unavailable":
@@ -79,11 +86,8 @@ class Reconciler:
                 first = await repo.approval(approval_id)
                 application = await FilingRepository(session).by_id(first.application_id, lock=True)
                 locked = await repo.approval(approval_id, lock=True)
-                if locked.status != "reserving":
+                if locked.status != "reserving" or await repo.has_pending(approval_id):
                     return None
-                for step in await repo.pending_steps():
-                    if step.approval_id == approval_id and step.step == RESERVE:
-                        step.status, step.done_at, step.last_error = DONE, clock.now(), "settled by the reconciler"
                 if status in ("reserved", "committed"):
                     await confirm(session, repo, application, locked, "posted" if status == "committed"
                                   else "reserved", clock.now())
@@ -147,7 +151,8 @@ class Reconciler:
             fixed.append({"approval_id": approval_id, "action": action, "detail": ""})
 
     async def _orphans(self, fixed: list[dict], summary: dict) -> None:
-        """Reservations funding holds for approval ids this service does not know: released."""
+        """Reservations funding holds with no approval behind them (an id this service does not know, or an
+        approval that failed or was revoked): released."""
         programs = await self._tx(lambda s: DecisionRepository(s).rule_codes())
         for program in programs:
             for page in range(1, AWARD_PAGES + 1):
@@ -157,8 +162,8 @@ class Reconciler:
                     break
                 items = answer.body.get("items", [])
                 held = [a["id"] for a in items if a.get("status") == "reserved" and a["id"].startswith("approval-")]
-                known = await self._tx(lambda s, held=held: DecisionRepository(s).known_ids(held))
-                orphans = [i for i in held if i not in known]
+                holding = await self._tx(lambda s, held=held: DecisionRepository(s).holding_ids(held))
+                orphans = [i for i in held if i not in holding]
                 if orphans:
                     result = await self.saga.funding.reconcile([], orphans)
                     for line in result.body.get("lines", []) if result.done else []:

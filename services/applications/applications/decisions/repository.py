@@ -3,7 +3,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from applications.models import Approval, CallQuota, QuotaAllocation, ReconcilerReport, SagaStep
@@ -127,9 +127,8 @@ class DecisionRepository(RepositoryBase[Approval]):
     async def pending_steps(self) -> list[SagaStep]:
         return await self.all(select(SagaStep).where(SagaStep.status == PENDING).order_by(SagaStep.id))
 
-    async def dead_steps(self, approval_id: str) -> list[SagaStep]:
-        return await self.all(select(SagaStep).where(and_(SagaStep.approval_id == approval_id,
-                                                          SagaStep.status == DEAD)))
+    async def steps_of(self, approval_id: str) -> list[SagaStep]:
+        return await self.all(select(SagaStep).where(SagaStep.approval_id == approval_id).order_by(SagaStep.id))
 
     # --- reports ---------------------------------------------------------------------------------------
 
@@ -139,7 +138,16 @@ class DecisionRepository(RepositoryBase[Approval]):
     async def rule_codes(self) -> list[str]:
         return list((await self.session.scalars(select(Approval.rule_code).distinct())).all())
 
-    async def known_ids(self, ids: list[str]) -> set[str]:
+    async def holding_ids(self, ids: list[str]) -> set[str]:
+        """Of these approval ids, those that may hold money: being approved, or approved."""
         if not ids:
             return set()
-        return set((await self.session.scalars(select(Approval.id).where(Approval.id.in_(ids)))).all())
+        return set((await self.session.scalars(select(Approval.id).where(
+            Approval.id.in_(ids), Approval.status.in_(("reserving", "approved"))))).all())
+
+    async def retry_now(self, approval_id: str, now: datetime) -> bool:
+        """The approval's waiting steps are due now (not those a worker holds); whether any was waiting."""
+        result = await self.session.execute(update(SagaStep).where(
+            SagaStep.approval_id == approval_id, SagaStep.status == PENDING, SagaStep.run_after > now,
+            (SagaStep.locked_until.is_(None)) | (SagaStep.locked_until < now)).values(run_after=now))
+        return result.rowcount > 0

@@ -101,11 +101,16 @@ class Saga:
         async def work(session: AsyncSession) -> None:
             repo = DecisionRepository(session)
             current = await repo.step(step.id, lock=True)
-            if current is None or current.status != PENDING:
+            settled_meanwhile = current is None or current.status != PENDING
+            if settled_meanwhile and not answer.done:
                 return
             application = await FilingRepository(session).by_id(approval.application_id, lock=True)
             locked = await repo.approval(approval.id, lock=True)
+            # What another service did is written even when the reconciler settled the step meanwhile (money
+            # reserved for an approval given up is then released): nothing it holds goes unrecorded.
             error = await apply(session, repo, application, locked, answer, clock.now())
+            if settled_meanwhile:
+                return
             current.status = DEAD if error else DONE
             current.last_error = error
             current.done_at = clock.now()

@@ -39,6 +39,14 @@ class DecisionOutcome(BaseModel):
     detail: dict[str, Any]
 
 
+class StepRead(BaseModel):
+    step: str
+    status: str = Field(description="pending, done or dead (refused for good; the reconciler sends it again).")
+    attempts: int
+    last_error: str | None
+    run_after: datetime
+
+
 class ApprovalRead(BaseModel):
     id: str
     application_id: int
@@ -61,6 +69,7 @@ class ApprovalRead(BaseModel):
     revoked_at: datetime | None
     revoked_by: str | None
     revoke_reason: str | None
+    steps: list[StepRead] = Field(default_factory=list, description="The saga's steps for it, in order.")
 
 
 class ReconcileLine(BaseModel):

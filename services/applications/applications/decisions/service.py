@@ -2,6 +2,7 @@
 secured together); revoking an approval; reading approvals. Approval and revocation write their state change
 and the saga's next steps in one transaction; `applications.decisions.saga` takes the steps."""
 
+import asyncio
 import secrets
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from applications import errors
 from applications.calls.service import get_call
 from applications.decisions.repository import DecisionRepository
 from applications.decisions.saga import RELEASE, RESERVE, UNCOUNT, Saga, give_back_nomination
-from applications.decisions.schemas import ApprovalRead, DecisionOutcome
+from applications.decisions.schemas import ApprovalRead, DecisionOutcome, StepRead
 from applications.filings.service import load, release_nomination
 from applications.filings.transitions import record_event
 from applications.models import Application, Approval, AuditLog
@@ -24,6 +25,8 @@ from servicekit.problems import DomainError
 from servicekit.unit_of_work import run_in_transaction
 
 DECIDABLE = State.ready_for_decision
+# How long a decision's answer waits for the saga's steps another process took (the rest is retried later).
+WAIT_FOR_OUTCOME_SECONDS = 8.0
 
 
 def _not_decidable(application: Application, action: str, action_zh: str) -> errors.TransitionNotAllowed:
@@ -116,19 +119,22 @@ async def revoke(session: AsyncSession, principal: Principal, approval_id: str, 
 # --- driving a decision to its outcome -------------------------------------------------------------------
 
 
-def approval_read(approval: Approval) -> ApprovalRead:
-    return ApprovalRead.model_validate(approval, from_attributes=True)
+async def approval_read(session: AsyncSession, approval: Approval) -> ApprovalRead:
+    steps = await DecisionRepository(session).steps_of(approval.id)
+    return ApprovalRead.model_validate({**{c: getattr(approval, c) for c in ApprovalRead.model_fields
+                                           if c != "steps"},
+                                        "steps": [StepRead.model_validate(s, from_attributes=True) for s in steps]})
 
 
 async def read_approval(session: AsyncSession, approval_id: str) -> ApprovalRead:
     approval = await DecisionRepository(session).approval(approval_id)
     if approval is None:
         raise errors.ApprovalNotFound()
-    return approval_read(approval)
+    return await approval_read(session, approval)
 
 
 async def approvals_of(session: AsyncSession, application_id: int) -> list[ApprovalRead]:
-    return [approval_read(a) for a in await DecisionRepository(session).approvals_of(application_id)]
+    return [await approval_read(session, a) for a in await DecisionRepository(session).approvals_of(application_id)]
 
 
 OUTCOME_LABELS = {
@@ -154,6 +160,15 @@ async def _outcome_of(saga: Saga, approval_id: str) -> DecisionOutcome:
                            code=None, message=OUTCOME_LABELS[outcome], detail={})
 
 
+async def _waiting_for_retry(saga: Saga, approval_id: str) -> bool:
+    """True when the approval's next step waits for another service to come back (not merely leased)."""
+    async def work(session: AsyncSession) -> bool:
+        steps = await DecisionRepository(session).steps_of(approval_id)
+        return any(s.status == "pending" and s.last_error for s in steps)
+
+    return await run_in_transaction(saga.database, work)
+
+
 def refused(application_id: int, error: DomainError) -> DecisionOutcome:
     return DecisionOutcome(application_id=application_id, approval_id=None, outcome="refused", code=error.code,
                            message=Label(zh=error.message_zh, en=error.message_en), detail=error.extra)
@@ -167,8 +182,19 @@ async def approve(saga: Saga, principal: Principal, application_id: int, comment
         return await start_approval(session, principal, application_id, comment, now)
 
     approval = await run_in_transaction(saga.database, work)
-    await saga.drain(approval.id)
-    return await _outcome_of(saga, approval.id)
+    # Another replica's worker may have leased the step first: wait a little for its answer, so the decider
+    # learns the outcome rather than "pending" whenever the money is reserved within a few seconds.
+    deadline = asyncio.get_running_loop().time() + WAIT_FOR_OUTCOME_SECONDS
+    pause = 0.02
+    while True:
+        await saga.drain(approval.id)
+        outcome = await _outcome_of(saga, approval.id)
+        if outcome.outcome != "pending" or asyncio.get_running_loop().time() >= deadline:
+            return outcome
+        if await _waiting_for_retry(saga, approval.id):
+            return outcome
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 async def decide_many(saga: Saga, principal: Principal, application_ids: list[int], decision: str, comment: str,
