@@ -12,7 +12,6 @@ has run, approvals, quota counters, ledger and deliverable agree exactly."""
 
 import asyncio
 import contextlib
-import itertools
 import os
 import signal
 import sys
@@ -21,43 +20,21 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from applications.config import ApplicationsSettings
-from applications.main import create_app
+from approvals_flow import YEAR, admin, ok, ready_for_decision
 from devtools.platform import load_plan_data
 from devtools.processes import ROOT, Process, free_port
-from servicekit.clock import CHINA_TIME
-from servicekit.testing import backend_under_test, committing_app, identity_headers, migrated_database
+from servicekit.testing import backend_under_test, migrated_database
 
 POSTGRES = backend_under_test() == "postgresql"
 REPLICAS = 2 if POSTGRES else 1
 FUNDING_WORKERS = 2 if POSTGRES else 1
-YEAR = 2019
-IN_WINDOW = datetime(2019, 3, 11, 2, 0, tzinfo=UTC)
 YUAN = 100
-_people = itertools.count(1)
-
-
-def admin() -> dict[str, str]:
-    return identity_headers(role="admin", subject="user:1000")
-
-
-def reviewer(agency: str) -> dict[str, str]:
-    return identity_headers(role="reviewer", subject="user:900", agency=agency)
-
-
-def applicant(n: int) -> dict[str, str]:
-    return identity_headers(role="applicant", subject=f"user:{n}")
-
-
-def expert(n: int) -> dict[str, str]:
-    return identity_headers(role="expert", subject=f"user:{n}")
 
 
 # --- the processes -----------------------------------------------------------------------------------------
@@ -145,74 +122,6 @@ def saga_platform() -> Iterator[SagaPlatform]:
                     process.popen.wait(10)
 
 
-# --- applications ready for decision, made through the API ----------------------------------------------------
-
-
-def resident_id(born: date, serial: int) -> str:
-    body = f"210102{born:%Y%m%d}{serial % 100:02d}{1 + 2 * (serial % 4)}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-
-
-FORM = {"applicant_name": "并发测试人", "unit": "沈阳示例大学", "position": "教授", "discipline": "engineering",
-        "highest_degree": "doctorate", "research_field": "工业机器人", "full_time_in_province": True,
-        "achievements": "主持国家级项目三项，发表高水平论文二十余篇，成果已在省内企业转化应用。",
-        "projects": [{"name": "示例项目", "role": "leader", "year": 2017}], "declaration": True}
-SCORES = {"achievements": 35, "potential": 25, "contribution": 15, "integrity": 9}
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text[:400]}"
-    return response.json() if response.content else None
-
-
-async def ready_for_decision(saga_platform: SagaPlatform, frozen_clock, program: str, reviewing: str,  # noqa: ANN001
-                             nominators: list[str], total: int,
-                             allocations: dict[str, int] | None = None) -> tuple[dict, list[int]]:
-    """A 2019 call of `program` and one application per nominator entry, each taken to ready_for_decision."""
-    settings = ApplicationsSettings(database_url=saga_platform.database_urls["applications"], saga_worker=False,
-                                    funding_url=saga_platform.url("funding"),
-                                    agencies_url=saga_platform.url("agencies"), plans_dir=ROOT / "plans")
-    frozen_clock.move_to(IN_WINDOW)
-    async with committing_app(create_app(settings)) as api:
-        ok(await api.patch(f"/programs/{program}", headers=admin(), json={"min_experts": 1}))
-        call = ok(await api.post("/calls", headers=admin(), json={
-            "program_code": program, "year": YEAR, "opens_at": f"{YEAR}-03-01T09:00:00",
-            "closes_at": f"{YEAR}-04-30T17:00:00", "quota_total": total,
-            "allocations": [{"agency_code": a, "size": s} for a, s in (allocations or {}).items()]}), 201)
-        gate = asyncio.Semaphore(6)
-
-        async def one(nominator: str) -> int:
-            async with gate:
-                n = next(_people)
-                born = date(1985, 1, 1) + timedelta(days=n % 3000)
-                application = ok(await api.post("/applications", headers=applicant(70000 + n), json={
-                    "call_id": call["id"], "nominating_agency": nominator, "form_data": FORM,
-                    "personal": {"id_type": "resident_id", "id_number": resident_id(born, n),
-                                 "phone": f"139{n:08d}", "email": f"saga{n}@example.com"}}), 201)
-                path = f"/applications/{application['id']}"
-                for action, who in (("submit", applicant(70000 + n)), ("nominate", reviewer(nominator)),
-                                    ("start_formal_review", reviewer(reviewing)),
-                                    ("pass_formal_review", reviewer(reviewing))):
-                    ok(await api.post(f"{path}/transitions", headers=who, json={"action": action}))
-                assignment = ok(await api.post(f"{path}/experts", headers=reviewer(reviewing), json={
-                    "expert": f"user:{90000 + n}", "expert_name": "评审专家"}), 201)
-                ok(await api.post(f"/reviews/assignments/{assignment['id']}/declaration", headers=expert(90000 + n),
-                                  json={"declaration": "no_conflict"}))
-                ok(await api.put(f"/reviews/assignments/{assignment['id']}/score-sheet", headers=expert(90000 + n),
-                                 json={"scores": SCORES, "comment": "业绩突出，建议支持。"}))
-                ok(await api.post(f"{path}/transitions", headers=reviewer(reviewing), json={"action": "recommend"}))
-                return application["id"]
-
-        ids = list(await asyncio.gather(*(one(n) for n in nominators)))
-        notice = ok(await api.post(f"/calls/{call['id']}/notices", headers=reviewer(reviewing),
-                                   json={"application_ids": ids}), 201)
-        day_after = date.fromisoformat(notice["ends_on"]) + timedelta(days=1)
-        frozen_clock.move_to(datetime.combine(day_after, datetime.min.time(), CHINA_TIME))
-        ok(await api.post(f"/notices/{notice['id']}/conclude", headers=reviewer(reviewing)))
-    return call, ids
-
-
 def set_budget(saga_platform: SagaPlatform, program: str, amount_fen: int) -> None:
     ok(httpx.put(f"{saga_platform.url('funding')}/budgets/{program}/{YEAR}", headers=admin(), timeout=30,
                  json={"amount_fen": amount_fen, "reason": "测试预算", "id": f"test-budget-{program}-{time.time_ns()}"}))
@@ -278,7 +187,8 @@ postgres_only = pytest.mark.skipif(not POSTGRES, reason="several replicas run on
 async def test_200_concurrent_approvals_against_a_quota_of_10_approve_exactly_10(saga_platform, frozen_clock):
     rule, amount, deliverable = "t01-outstanding", 3_000_000 * YUAN, "t01-outstanding-talent"
     cities = ["city-shenyang", "city-dalian", "city-anshan", "city-fushun"]
-    call, ids = await ready_for_decision(saga_platform, frozen_clock, rule, "prov-science-tech-dept",
+    call, ids = await ready_for_decision(saga_platform.database_urls["applications"], saga_platform.url("funding"),
+                                         frozen_clock, rule, "prov-science-tech-dept",
                                          [cities[i % 4] for i in range(200)], total=10)
     set_budget(saga_platform, rule, 10 * amount)
     before = counted(saga_platform, deliverable)
@@ -308,7 +218,8 @@ async def test_200_concurrent_approvals_against_a_quota_of_10_approve_exactly_10
 async def test_concurrent_approvals_with_city_allocations_hold_each_citys_cap(saga_platform, frozen_clock):
     rule, amount, deliverable = "t02-young-top", 500_000 * YUAN, "t02-young-top-talent"
     allocations = {"city-shenyang": 6, "city-dalian": 4}
-    call, ids = await ready_for_decision(saga_platform, frozen_clock, rule, "prov-hrss-dept",
+    call, ids = await ready_for_decision(saga_platform.database_urls["applications"], saga_platform.url("funding"),
+                                         frozen_clock, rule, "prov-hrss-dept",
                                          ["city-shenyang"] * 6 + ["city-dalian"] * 4, total=10,
                                          allocations=allocations)
     set_budget(saga_platform, rule, 10 * amount)
@@ -338,7 +249,8 @@ async def test_concurrent_approvals_with_city_allocations_hold_each_citys_cap(sa
 
 async def test_funding_killed_and_agencies_stopped_mid_approvals_then_reconciled(saga_platform, frozen_clock):
     rule, amount, deliverable = "t02-outstanding", 3_000_000 * YUAN, "t02-outstanding-talent"
-    call, ids = await ready_for_decision(saga_platform, frozen_clock, rule, "prov-hrss-dept",
+    call, ids = await ready_for_decision(saga_platform.database_urls["applications"], saga_platform.url("funding"),
+                                         frozen_clock, rule, "prov-hrss-dept",
                                          ["city-shenyang", "city-dalian"] * 12, total=10)
     set_budget(saga_platform, rule, 10 * amount)
     before = counted(saga_platform, deliverable)
