@@ -20,9 +20,10 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("TPP_TEST_BACKEND", "postgresql")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.append(str(Path(__file__).resolve().parent))  # last: bench/gateway.py must not shadow gateway
+# This file lives in bench/ next to gateway.py: keep its folder last on the path, or `import gateway` would
+# find bench/gateway.py instead of the gateway package. The tests' flow helpers are shared with this bench.
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path[:] = [str(BENCH_DIR.parent / "tests")] + [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 
 import httpx  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
@@ -108,8 +109,16 @@ async def decide(gateway_url: str, headers: dict[str, str], ids: list[int], conc
         return time.perf_counter() - started, latencies, outcomes
 
 
-def exactly(platform, calls: list[tuple[dict, str, int, int]]) -> list[str]:  # noqa: ANN001
-    """For each call: approved = its quota, nothing reserved, funding's commitments = the approvals."""
+def exactly(platform, calls: list[tuple[dict, str, int, int]], wait: float = 60) -> list[str]:  # noqa: ANN001
+    """For each call: approved = its quota, nothing reserved, funding's commitments = the approvals (once the
+    saga's workers have finished what answered 202)."""
+    deadline = time.monotonic() + wait
+    while (problems := _disagreements(platform, calls)) and time.monotonic() < deadline:
+        time.sleep(1)
+    return problems
+
+
+def _disagreements(platform, calls: list[tuple[dict, str, int, int]]) -> list[str]:  # noqa: ANN001
     problems = []
     for call, program, amount, quota in calls:
         figures = ok(httpx.get(f"{platform.service_url('applications')}/calls/{call['id']}/quota", timeout=30))
@@ -152,7 +161,6 @@ def main() -> int:
         program, reviewing, amount = HOT
         call, ids = asyncio.run(prepare(platform, frozen, program, reviewing, amount, args.quota, args.decisions))
         seconds, latencies, outcomes = asyncio.run(decide(platform.gateway_url, headers, ids, args.concurrency))
-        time.sleep(1)
         ok_all &= report("hot quota", seconds, latencies, outcomes,
                          exactly(platform, [(call, program, amount, args.quota)]), hot=True)
 
@@ -165,7 +173,6 @@ def main() -> int:
             all_ids += ids
         all_ids = [all_ids[i] for i in sorted(range(len(all_ids)), key=lambda i: (i % per_call, i))]
         seconds, latencies, outcomes = asyncio.run(decide(platform.gateway_url, headers, all_ids, args.concurrency))
-        time.sleep(1)
         ok_all &= report(f"spread over {len(SPREAD)} calls and budgets", seconds, latencies, outcomes,
                          exactly(platform, calls), hot=False)
     return 0 if ok_all else 1

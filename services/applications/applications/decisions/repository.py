@@ -97,14 +97,15 @@ class DecisionRepository(RepositoryBase[Approval]):
         return await self.one_or_none(statement) is not None
 
     async def lease(self, now: datetime, lease_seconds: float, *, approval_id: str | None = None,
-                    limit: int = 20) -> list[SagaStep]:
-        """Due steps, each the first unfinished one of its approval (steps of one approval run in order), leased
-        for `lease_seconds`: a worker that dies holding one lets another take it when the lease ends. Rows
-        another worker is leasing are skipped, not waited for."""
+                    limit: int = 20, due_for: float = 0.0) -> list[SagaStep]:
+        """Due steps (for `due_for` seconds at least), each the first unfinished one of its approval (steps of
+        one approval run in order), leased for `lease_seconds`: a worker that dies holding one lets another take
+        it when the lease ends. Rows another worker is leasing are skipped, not waited for."""
         earlier = aliased(SagaStep)
         first_of_its_approval = ~exists().where(earlier.approval_id == SagaStep.approval_id,
                                                 earlier.status == PENDING, earlier.id < SagaStep.id)
-        candidates = (select(SagaStep.id).where(SagaStep.status == PENDING, SagaStep.run_after <= now,
+        candidates = (select(SagaStep.id).where(SagaStep.status == PENDING,
+                                                SagaStep.run_after <= now - timedelta(seconds=due_for),
                                                 (SagaStep.locked_until.is_(None)) | (SagaStep.locked_until < now),
                                                 first_of_its_approval)
                       .order_by(SagaStep.id).limit(limit).with_for_update(skip_locked=True))

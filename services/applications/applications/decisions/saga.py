@@ -61,6 +61,9 @@ class Saga:
     agencies: AgenciesClient
     lease_seconds: float = 30.0
     max_pause_seconds: float = 60.0
+    # The background worker leaves a new step this long to the request that wrote it (which takes it at once
+    # and answers with its outcome), so deciders do not wait behind a worker's batch.
+    worker_grace_seconds: float = 2.0
 
     @property
     def database(self) -> Database:
@@ -68,18 +71,19 @@ class Saga:
 
     # --- leasing and running steps ---------------------------------------------------------------------
 
-    async def lease(self, approval_id: str | None = None, limit: int = 20) -> list[SagaStep]:
+    async def lease(self, approval_id: str | None = None, limit: int = 20, due_for: float = 0.0) -> list[SagaStep]:
         async def work(session: AsyncSession) -> list[SagaStep]:
             return await DecisionRepository(session).lease(clock.now(), self.lease_seconds,
-                                                          approval_id=approval_id, limit=limit)
+                                                          approval_id=approval_id, limit=limit, due_for=due_for)
 
         return await run_in_transaction(self.database, work)
 
-    async def drain(self, approval_id: str | None = None, *, rounds: int = 10) -> int:
+    async def drain(self, approval_id: str | None = None, *, rounds: int = 10, due_for: float = 0.0,
+                    limit: int = 20) -> int:
         """Take the due steps (of one approval, or all) until none is left or one must wait; the number taken."""
         taken = 0
         for _ in range(rounds):
-            steps = await self.lease(approval_id)
+            steps = await self.lease(approval_id, limit=limit, due_for=due_for)
             if not steps:
                 break
             results = [await self.run(step) for step in steps]
@@ -145,7 +149,7 @@ class Saga:
         next_reconcile = asyncio.get_running_loop().time() + reconcile_every
         while True:
             try:
-                while await self.drain(rounds=1):
+                while await self.drain(rounds=1, due_for=self.worker_grace_seconds, limit=5):
                     pass
                 if reconcile is not None and asyncio.get_running_loop().time() >= next_reconcile:
                     next_reconcile = asyncio.get_running_loop().time() + reconcile_every
