@@ -62,6 +62,7 @@ async def _run(client: httpx.AsyncClient, app: FastAPI, operation: str, index: i
                                          json={"decision": "approve"})
             assert response.status_code in (202, 409), response.text
         finally:
+            await saga.funding.client.http.aclose()
             saga.funding.client.http = working
     elif operation == "revoke":
         for approval in await _approvals(client, application_id):
