@@ -45,13 +45,14 @@ class RuleAmount(BaseModel):
     explanation_en: str
 
 
-class FundingClient:
-    def __init__(self, base_url: str, *, timeout: float, cache_seconds: float, signer: TokenSigner | None,
+class ServiceClient:
+    """An HTTP client of another service, signed as this one (a token reused for a while: signing costs more
+    than a small request)."""
+
+    def __init__(self, base_url: str, *, timeout: float, signer: TokenSigner | None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
-        self.cache_seconds = cache_seconds
         self.signer = signer
-        self._cache: dict[str, tuple[float, Any]] = {}
         self._token: tuple[float, str] | None = None
 
     async def close(self) -> None:
@@ -64,6 +65,14 @@ class FundingClient:
             token = self.signer.sign(Principal(subject="applications", role="service"))
             self._token = (time.monotonic() + TOKEN_REUSE_SECONDS, token)
         return {INTERNAL_TOKEN_HEADER: self._token[1]}
+
+
+class FundingClient(ServiceClient):
+    def __init__(self, base_url: str, *, timeout: float, cache_seconds: float, signer: TokenSigner | None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        super().__init__(base_url, timeout=timeout, signer=signer, transport=transport)
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Any]] = {}
 
     async def _cached(self, key: str, fetch) -> Any:  # noqa: ANN001 - an async callable
         remembered = self._cache.get(key)
