@@ -9,6 +9,8 @@ import httpx
 from devtools.demo_applications import create_demo_applications
 from gateway.bootstrap import credentials_file
 
+PLAN_YEARS = (2018, 2019, 2020)
+
 # (deliverable, period, cumulative value, unit, day reported, narrative) reported by 省人力资源社会保障厅's demo key.
 # The Liaoning plan ended in 2020, so the demo back-fills its record: each report states the day it was made
 # (`reported_on`, accepted for a plan that has ended), within the period's grace days, instead of showing today.
@@ -49,5 +51,20 @@ def create_demo_records(gateway_url: str) -> list[str]:
                 signed_in = api.post("/auth/login", json={"username": user["username"], "password": user["password"]})
                 signed_in.raise_for_status()
                 users[user["username"]] = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        lines += import_demo_budgets(api, users["demo-admin"])
         lines += create_demo_applications(api, users)
+    return lines
+
+
+def import_demo_budgets(api: httpx.Client, admin: dict[str, str]) -> list[str]:
+    """Each year of the plan's period gets its share of the plan's budgets (once; a later start changes
+    nothing), so the funding figures are not all zero on a first start."""
+    lines = []
+    for year in PLAN_YEARS:
+        response = api.post("/funding/budgets/import", headers=admin, json={"fiscal_year": year})
+        response.raise_for_status()
+        result = response.json()
+        new = sum(line["amount_fen"] for line in result["lines"] if line["outcome"] == "appropriated")
+        lines.append(f"· demo: budgets {year}: {len(result['lines'])} programs, {new / 100 / 10000:,.0f} 万元 "
+                     f"newly appropriated (演示预算)")
     return lines

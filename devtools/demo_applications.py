@@ -154,9 +154,31 @@ def create_demo_applications(api: httpx.Client, users: dict[str, dict[str, str]]
     for notice in demo.ok("GET", "/notices", "admin", params={"call_id": call["id"], "status": "ended"}):
         if date.fromisoformat(notice["ends_on"]) < today:
             demo.ok("POST", f"/notices/{notice['id']}/conclude", "reviewer")
+    decided = _decide(demo, call)
     states = sorted({a["state"] for a in demo.ok("GET", "/applications", "admin", params={
         "call_id": call["id"], "size": 100})["items"]})
     lines = [f"· demo: call {call['id']} ({PROGRAM}) with applications in {len(states)} states: {', '.join(states)}"]
+    if decided:
+        lines.append(f"  decisions: {', '.join(decided)}")
     if expert is None:
         lines.append("  (no demo expert signed in: applications stop before expert review)")
     return lines
+
+
+def _decide(demo: DemoApi, call: dict[str, Any]) -> list[str]:
+    """The demo's decision: the call's year gets a budget at funding (the plan's own years get theirs from the
+    plan import), and the administrator approves what is ready for decision, so the funding figures and the
+    derived deliverable move. The outcome of each is listed."""
+    ready = demo.ok("GET", "/applications", "admin", params={"call_id": call["id"], "state": "ready_for_decision",
+                                                            "size": 100})["items"]
+    if not ready:
+        return []
+    program = demo.ok("GET", f"/programs/{PROGRAM}", "anonymous")
+    budget = demo.api.put(f"/funding/budgets/{program['rule_code']}/{call['year']}", headers=demo.headers["admin"],
+                          json={"amount_fen": 20 * 100_000 * 100, "reason": "演示预算 / demo budget",
+                                "id": f"demo-budget-{program['rule_code']}-{call['year']}"})
+    if budget.status_code >= 400:
+        raise RuntimeError(f"demo budget: {budget.status_code} {budget.text[:300]}")
+    outcomes = demo.ok("POST", "/decisions", "admin", json={
+        "decision": "approve", "application_ids": [a["id"] for a in ready], "comment": "（演示）经研究同意资助。"})
+    return [f"{o['application_id']} {o['outcome']}" for o in outcomes]

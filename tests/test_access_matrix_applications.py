@@ -134,6 +134,15 @@ def application_rows(objects: Objects | None = None) -> list[Row]:
             expect(404, anonymous=401, applicant_a=403, applicant_b=403),
             {"outcome": "dismissed", "resolution": "矩阵测试"}, scope=REVIEW),
         Row("GET", f"{p}/audit", f"{p}/audit", ADMIN),
+        # the decision (the approval saga), revocation and the reconciler: administrators only
+        Row("POST", f"{p}/applications/{{application_id}}/decision", f"{app}/decision", ADMIN, {}),
+        Row("POST", f"{p}/decisions", f"{p}/decisions", ADMIN, {}),
+        Row("GET", f"{p}/applications/{{application_id}}/approvals", f"{app}/approvals", ADMIN),
+        Row("GET", f"{p}/approvals/{{approval_id}}", f"{p}/approvals/approval-999999-000000000000", ADMIN),
+        Row("POST", f"{p}/approvals/{{approval_id}}/revoke", f"{p}/approvals/approval-999999-000000000000/revoke",
+            ADMIN, {"reason": "矩阵测试"}),
+        Row("POST", f"{p}/reconciler/runs", f"{p}/reconciler/runs", ADMIN),
+        Row("GET", f"{p}/reconciler/report", f"{p}/reconciler/report", ADMIN),
     ]
 
 

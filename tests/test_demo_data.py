@@ -57,3 +57,8 @@ def test_demo_accounts_and_records_are_made_once(platform, tmp_path, monkeypatch
     reachable = {state: state for state, _ in DEMO_STATES}
     reachable["ready_for_decision"] = "public_notice"
     assert states == sorted(reachable.values())
+    # The plan's budgets are imported for each year of its period, once however often the demo runs.
+    budgets = httpx.get(f"{platform.gateway_url}/api/funding/budgets", params={"program_code": "t01-outstanding"},
+                        headers={"Authorization": f"Bearer {token}"}).json()
+    assert sorted((b["fiscal_year"], b["figures"]["appropriated"]) for b in budgets) == [
+        (2018, 900_000_000), (2019, 900_000_000), (2020, 1_200_000_000)]

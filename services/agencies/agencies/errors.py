@@ -120,6 +120,12 @@ class UnknownCity(Unprocessable):
     message_en = "The city code names no city."
 
 
+class EffectiveAtInvalid(Unprocessable):
+    code = "effective_at_invalid"
+    message_zh = "生效时间须带时区，且不能晚于当前时间。"
+    message_en = "effective_at must carry its offset and must not be in the future."
+
+
 class AsOfOutsidePlan(Unprocessable):
     code = "as_of_outside_plan"
     message_zh = "评判日期须在计划的实施期内。"

@@ -131,3 +131,20 @@ async def test_a_total_counts_its_parts_once(client):
     assert task["progress_percent"] == 0.1
     detail = (await client.get("/deliverables/t02-key-talent-supported")).json()
     assert (detail["progress"]["value"], detail["progress"]["percent"]) == (4.0, 1.0)
+
+
+async def test_an_approval_decided_after_the_plan_counts_from_when_it_takes_effect(client, frozen_clock):
+    """Decided in 2026 on a 2019 call: it counts from the end of 2019, so the plan's final result has it; its
+    revocation, effective the same moment, takes it out again."""
+    frozen_clock.move_to(datetime(2026, 11, 30, 4, tzinfo=UTC))
+    end_of_2019 = "2019-12-31T23:59:59+08:00"
+    response = await create_approval(client, {**approval("apv-late"), "effective_at": end_of_2019})
+    assert response.status_code == 201, response.text
+    assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 1.0
+    future = await create_approval(client, {**approval("apv-future"), "effective_at": "2027-01-01T00:00:00+08:00"})
+    assert (future.status_code, future.json()["code"]) == (422, "effective_at_invalid")
+
+    revoked = await client.post("/internal/approvals/apv-late/revoke", headers=applications_service(),
+                                json={"effective_at": end_of_2019})
+    assert revoked.status_code == 200, revoked.text
+    assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 0.0

@@ -7,12 +7,15 @@ from fastapi import Depends, Request
 from applications.clients.funding import FundingClient
 from applications.config import ApplicationsSettings
 from applications.crypto import PersonalDataCipher
+from applications.decisions.saga import Saga
+from applications.models import IdempotencyRecord
 from servicekit.clock import Now
+from servicekit.idempotency import IdempotentPost, idempotent_post
 from servicekit.identity import CurrentPrincipal, Principal, require_role
 from servicekit.unit_of_work import ReadSession, WriteSession
 
-__all__ = ["AdminCaller", "ApplicantCaller", "Cipher", "CurrentPrincipal", "ExpertCaller", "Funding", "Now",
-           "ReadSession", "Reader", "Settings", "StaffActor", "StaffReader", "WriteSession", "ActingCaller"]
+__all__ = ["AdminCaller", "ApplicantCaller", "Cipher", "CurrentPrincipal", "ExpertCaller", "Funding", "Idempotent", "Now",
+           "ReadSession", "Reader", "SagaDep", "Settings", "StaffActor", "StaffReader", "WriteSession", "ActingCaller"]
 
 READ_SCOPE = "applications:read"
 REVIEW_SCOPE = "applications:review"
@@ -39,6 +42,10 @@ async def _cipher(request: Request) -> PersonalDataCipher:
     return request.app.state.cipher
 
 
+async def _saga(request: Request) -> Saga:
+    return request.app.state.saga
+
+
 async def _settings(request: Request) -> ApplicationsSettings:
     return request.app.state.settings
 
@@ -46,3 +53,7 @@ async def _settings(request: Request) -> ApplicationsSettings:
 Funding = Annotated[FundingClient, Depends(_funding)]
 Cipher = Annotated[PersonalDataCipher, Depends(_cipher)]
 Settings = Annotated[ApplicationsSettings, Depends(_settings)]
+SagaDep = Annotated[Saga, Depends(_saga)]
+
+# A creating POST made idempotent per caller by its Idempotency-Key (servicekit's shared implementation).
+Idempotent = Annotated[IdempotentPost, Depends(idempotent_post(IdempotencyRecord))]

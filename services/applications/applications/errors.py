@@ -466,3 +466,54 @@ class FundingRefused(Conflict):
     def __init__(self, rule: str, message_zh: str, message_en: str) -> None:
         super().__init__(f"资金台账服务拒绝计算规则 {rule}：{message_zh}",
                          f"The funding service refused to compute rule {rule}: {message_en}", extra={"rule": rule})
+
+
+# --- the decision (the approval saga) ------------------------------------------------------------------
+
+
+class ApprovalNotFound(NotFound):
+    code = "approval_not_found"
+    message_zh = "未找到该审批记录。"
+    message_en = "No approval has this id."
+
+
+class QuotaExhausted(Conflict):
+    code = "quota_exhausted"
+
+    def __init__(self, total: int, approved: int, reserved: int) -> None:
+        super().__init__(f"本批次名额已用完：共 {total} 个，已批准 {approved} 个，审批中 {reserved} 个。",
+                         f"The call's quota is exhausted: {total} places, {approved} approved, {reserved} being "
+                         "approved.", extra={"total": total, "approved": approved, "reserved": reserved})
+
+
+class AllocationExhausted(Conflict):
+    code = "allocation_exhausted"
+
+    def __init__(self, agency: str, size: int, approved: int, reserved: int) -> None:
+        super().__init__(f"推荐单位 {agency} 的名额已用完：共 {size} 个，已批准 {approved} 个，审批中 {reserved} 个。",
+                         f"The allocation of {agency} is exhausted: {size} places, {approved} approved, "
+                         f"{reserved} being approved.",
+                         extra={"agency": agency, "size": size, "approved": approved, "reserved": reserved})
+
+
+class AmountMissing(Conflict):
+    code = "amount_missing"
+    message_zh = "该申报没有拟资助金额（推荐时未计算），不能审批。"
+    message_en = "The application has no amount (none was computed when it was recommended), so it cannot be approved."
+
+
+class ApprovalRefused(Conflict):
+    """The approval failed after the quota slot was reserved (the budget is short, funding refused): the slot
+    was released and the application is ready for a decision again. Carries funding's own reason."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, detail: dict[str, Any] | None) -> None:
+        self.code = code
+        super().__init__(message_zh, message_en, extra={**(detail or {})})
+
+
+class NotRevocable(Conflict):
+    code = "approval_not_revocable"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"该审批当前状态为 {status}，只能撤销已批准的审批。",
+                         f"The approval is {status}; only an approved one can be revoked.", extra={"status": status})

@@ -364,3 +364,75 @@ class Objection(Base):
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+# --- the decision (the approval saga) --------------------------------------------------------------
+
+
+class Approval(Base):
+    """One attempt to approve an application: the quota slot and the money secured together, keyed by its id
+    (funding's reservation and the agencies service's count use the same id). A failed attempt stays as it
+    was, with its reason; a later attempt is a new approval."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("quota_allocations.id"))
+    program_code: Mapped[str] = mapped_column(String(80))
+    rule_code: Mapped[str] = mapped_column(String(80))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    # The nominating city, counted per city in the derived deliverable (None for a department).
+    city_code: Mapped[str | None] = mapped_column(String(80))
+    amount_fen: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    # reserving (quota slot held, money being reserved) → approved → revoked; or → failed (slot released).
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # What funding holds for it: none, reserved, posted, voided, reversed, refused.
+    money: Mapped[str] = mapped_column(String(20), default="none")
+    # Whether the agencies service counts it in the derived deliverable.
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)
+    failure_code: Mapped[str | None] = mapped_column(String(60))
+    failure_zh: Mapped[str | None] = mapped_column(Text)
+    failure_en: Mapped[str | None] = mapped_column(Text)
+    failure_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SagaStep(Base):
+    """The saga's outbox: a step to take at another service for an approval, written in the same transaction
+    as the state change that needs it. Workers lease due steps (SKIP LOCKED on PostgreSQL), one at a time per
+    approval, in order; every step is idempotent at the other service, keyed by the approval id."""
+
+    __tablename__ = "saga_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approval_id: Mapped[str] = mapped_column(ForeignKey("approvals.id"), index=True)
+    step: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending, done, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReconcilerReport(Base):
+    """One run of the reconciler: what it found and fixed."""
+
+    __tablename__ = "reconciler_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(20))  # periodic, admin, cli
+    actor: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fixed: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import StringConstraints
 
 from servicekit.validation import StorableText, id_path, slug_path, slug_query, text_query
@@ -17,6 +17,8 @@ AssignmentId = id_path("The expert assignment's id.")
 NoticeId = id_path("The notice's id.")
 ObjectionId = id_path("The objection's id.")
 FormVersion = id_path("The form's version.")
+ApprovalId = Annotated[str, Path(pattern=r"^approval-[0-9]{1,12}-[0-9a-f]{12}$", max_length=40,
+                                 description="The approval's id, e.g. approval-12-5f3c2a9b01de.")]
 
 PlanFilter = slug_query("Only this plan's.")
 AgencyFilter = slug_query("Only those reviewed by this agency.")

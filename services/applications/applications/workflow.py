@@ -25,6 +25,10 @@ class State(StrEnum):
     ready_for_decision = "ready_for_decision"
     withdrawn = "withdrawn"
     rejected = "rejected"
+    # The decision's states, set by the approval saga (applications.decisions), never by a transition below.
+    approving = "approving"
+    approved = "approved"
+    revoked = "revoked"
 
 
 class Action(StrEnum):
@@ -66,6 +70,9 @@ STATE_LABELS: dict[State, tuple[str, str]] = {
     State.ready_for_decision: ("公示期满，待审批", "Notice over, awaiting the decision"),
     State.withdrawn: ("已撤回", "Withdrawn"),
     State.rejected: ("未通过", "Not successful"),
+    State.approving: ("审批中（落实名额与资金）", "Being approved: securing the place and the money"),
+    State.approved: ("已批准", "Approved"),
+    State.revoked: ("批准已撤销", "Approval revoked"),
 }
 
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
@@ -127,13 +134,15 @@ TRANSITIONS: tuple[Transition, ...] = (
 # States in which a nomination holds a slot of the nominator's allocation.
 NOMINATED_STATES = frozenset({State.nominated, State.formal_review, State.returned, State.expert_review,
                               State.recommended, State.public_notice, State.on_hold, State.ready_for_decision})
+# The decision's states: only the approval saga moves an application into or out of them.
+DECISION_STATES = frozenset({State.approving, State.approved, State.revoked})
 # States the applicant's form may be edited in.
 EDITABLE_STATES = frozenset({State.draft, State.returned})
 # Applications out of the running; every other state (including the decision's) counts towards "one
 # application per applicant per cycle".
 INACTIVE_STATES = frozenset({State.draft, State.withdrawn, State.rejected})
 # The decision (the approval saga) sets this state; an applicant holding it has an active award.
-AWARDED_STATE = "approved"
+AWARDED_STATE = State.approved.value
 
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
 

@@ -1,6 +1,7 @@
 """The applications service's fixtures: its database built by its migrations with the plans' programs loaded,
-and the real funding service (its own database, the plans' rules imported) running in the same process, which
-the service calls for every amount, as it calls the funding process in production."""
+and the real funding and agencies services (their own databases, the plans loaded) running in the same
+process, which the service calls for every amount and every approval, as it calls their processes in
+production. The saga's background worker is off: tests drain its steps through the API."""
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
@@ -13,6 +14,10 @@ from applications.config import SERVICE_DIR, ApplicationsSettings
 from applications.main import create_app
 from applications.plan_cli import load_plan_files
 from applications_testkit import PLAN_FILES, PLANS
+from agencies.config import SERVICE_DIR as AGENCIES_DIR
+from agencies.config import AgenciesSettings
+from agencies.main import create_app as create_agencies_app
+from agencies.plan_cli import load_plan_files as load_agencies_plan
 from funding.config import SERVICE_DIR as FUNDING_DIR
 from funding.config import FundingSettings
 from funding.plan_cli import load_plan_files as import_funding_rules
@@ -43,10 +48,25 @@ async def funding_app(funding_database_url: str) -> AsyncIterator[FastAPI]:
         yield app
 
 
+@pytest.fixture(scope="session")
+def agencies_database_url() -> Iterator[str]:
+    with migrated_database(AGENCIES_DIR, "agencies") as url:
+        asyncio.run(load_agencies_plan(url, [load_plan_file(p) for p in PLAN_FILES]))
+        yield url
+
+
 @pytest.fixture
-def app(database_url: str, funding_app: FastAPI) -> FastAPI:
-    return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS),
-                      funding_transport=httpx.ASGITransport(app=funding_app))
+async def agencies_app(agencies_database_url: str) -> AsyncIterator[FastAPI]:
+    app = create_agencies_app(AgenciesSettings(database_url=agencies_database_url))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+def app(database_url: str, funding_app: FastAPI, agencies_app: FastAPI) -> FastAPI:
+    return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS, saga_worker=False),
+                      funding_transport=httpx.ASGITransport(app=funding_app),
+                      agencies_transport=httpx.ASGITransport(app=agencies_app))
 
 
 @pytest.fixture

@@ -3,20 +3,8 @@ quota changes that keep the allocation rules (with who, when, before/after and a
 
 from datetime import UTC, date, datetime
 
-from applications_testkit import (
-    CITY,
-    IN_WINDOW,
-    OTHER_CITY,
-    act,
-    admin,
-    applicant,
-    draft,
-    must,
-    open_call,
-    personal,
-    raw_session,
-    reviewer,
-)
+from applications_factories import draft, open_call, personal
+from applications_testkit import CITY, IN_WINDOW, OTHER_CITY, act, admin, applicant, must, raw_session, reviewer
 
 
 async def test_submitting_outside_the_window_names_it_in_china_time(client, frozen_clock):
@@ -173,7 +161,7 @@ async def test_eligibility_is_checked_at_submission(client, frozen_clock):
     call = await open_call(client)  # 青年拔尖: at most 40 on 2019-01-01; 43 for women; 45 in social sciences
 
     async def submit(who: int, born: date, *, male: bool, **form) -> dict:
-        from applications_testkit import person_form
+        from applications_factories import person_form
 
         application = await draft(client, call["id"], who, form=person_form(**form),
                                   person=personal(born, male=male))

@@ -6,22 +6,8 @@ from datetime import date
 
 from sqlalchemy import text
 
-from applications_testkit import (
-    CITY,
-    IN_WINDOW,
-    REVIEWING,
-    act,
-    admin,
-    agency_key,
-    applicant,
-    draft,
-    expert,
-    must,
-    open_call,
-    person_form,
-    personal,
-    reviewer,
-)
+from applications_factories import draft, open_call, person_form, personal
+from applications_testkit import CITY, IN_WINDOW, REVIEWING, act, admin, agency_key, applicant, expert, must, reviewer
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -13,7 +13,8 @@ from applications.config import SERVICE_DIR, ApplicationsSettings
 from applications.keys import key_usage, reencrypt
 from applications.main import create_app
 from applications.plan_cli import load_plan_files
-from applications_testkit import IN_WINDOW, PLAN_FILES, PLANS, admin, applicant, draft, open_call, personal
+from applications_factories import draft, open_call, personal
+from applications_testkit import IN_WINDOW, PLAN_FILES, PLANS, admin, applicant
 from planfile import load_plan_file
 from servicekit.settings import keys_dir
 from servicekit.testing import committing_app, migrated_database

@@ -6,21 +6,8 @@ from datetime import date
 from sqlalchemy import text
 
 from applications.workdays import nth_working_day
-from applications_testkit import (
-    CITY,
-    REVIEWING,
-    act,
-    admin,
-    applicant,
-    cst,
-    draft,
-    drive,
-    must,
-    open_call,
-    personal,
-    reviewer,
-    score_by_experts,
-)
+from applications_factories import draft, drive, open_call, personal, score_by_experts
+from applications_testkit import CITY, REVIEWING, act, admin, applicant, cst, must, reviewer
 
 
 def test_working_days_skip_the_national_day_holiday_and_count_its_make_up_sunday():

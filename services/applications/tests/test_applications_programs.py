@@ -13,7 +13,8 @@ from applications.main import create_app
 from applications.models import AuditLog, Program
 from applications.plan_cli import load_plan_files
 from applications.plan_loader import PlanLoadError
-from applications_testkit import PLAN_FILES, PLANS, admin, applicant, open_call
+from applications_factories import open_call
+from applications_testkit import PLAN_FILES, PLANS, admin, applicant
 from planfile import load_plan_file
 from servicekit.database import standalone_session
 from servicekit.testing import rolled_back_app

@@ -2,21 +2,8 @@
 score on the program's sheet; the recommendation needs the program's number of complete sheets, and records
 the amount the funding rule computes for the application."""
 
-from applications_testkit import (
-    CITY,
-    IN_WINDOW,
-    REVIEWING,
-    act,
-    admin,
-    applicant,
-    draft,
-    drive,
-    expert,
-    must,
-    open_call,
-    reviewer,
-    score_by_experts,
-)
+from applications_factories import draft, drive, open_call, score_by_experts
+from applications_testkit import CITY, IN_WINDOW, REVIEWING, act, admin, applicant, expert, must, reviewer
 
 SCORES = {"achievements": 30, "potential": 20, "contribution": 15, "integrity": 8}
 

@@ -207,6 +207,16 @@ class TransferRejected(DomainError):
 # Rules, budgets, awards ---------------------------------------------------------------------------------
 
 
+class FiscalYearOutsidePlan(LedgerUnprocessable):
+    code = "fiscal_year_outside_plan"
+
+    def __init__(self, plan: str, fiscal_year: int, first: int, last: int) -> None:
+        super().__init__(f"{fiscal_year} 年不在规划 {plan} 的实施期（{first}—{last} 年）内，不能按规划导入预算。",
+                         f"{fiscal_year} is outside the period of plan {plan} ({first}–{last}); no budget is "
+                         "imported from the plan for it.",
+                         extra={"fiscal_year": fiscal_year, "period": [first, last]})
+
+
 class PlanFileInvalid(LedgerUnprocessable):
     code = "plan_file_invalid"
 

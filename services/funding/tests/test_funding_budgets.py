@@ -22,13 +22,14 @@ async def _audit(client, entity_id: str) -> list[AuditLog]:  # noqa: ANN001
         return list(rows.all())
 
 
-async def test_import_appropriates_quota_times_amount_once(client, rules):
+async def test_import_appropriates_the_years_share_of_quota_times_amount_once(client, rules):
     result = (await client.post("/budgets/import", json={"fiscal_year": YEAR}, headers=admin())).json()
     lines = {line["program_code"]: line for line in result["lines"]}
-    assert lines["t01-outstanding"] == {"program_code": "t01-outstanding", "amount_fen": 10 * 300_000_000,
-                                        "outcome": "appropriated",
+    # 10 places over 2018–2020: 3, 3, 4; 2019 is the second year.
+    assert lines["t01-outstanding"] == {"program_code": "t01-outstanding", "amount_fen": 3 * 300_000_000,
+                                        "places": 3, "plan_quota": 10, "outcome": "appropriated",
                                         "transfer_id": f"appropriation:liaoning-2018-2020:t01-outstanding:{YEAR}"}
-    assert lines["t01-young-top"]["amount_fen"] == 500 * 50_000_000
+    assert (lines["t01-young-top"]["places"], lines["t01-young-top"]["amount_fen"]) == (167, 167 * 50_000_000)
     assert {"t03-team", "t11-academician-workstation", "t07-national-training-base"} <= set(result["skipped"])
     why = {skip["program_code"]: skip for skip in result["not_imported"]}
     assert [s["program_code"] for s in result["not_imported"]] == result["skipped"]
@@ -42,10 +43,30 @@ async def test_import_appropriates_quota_times_amount_once(client, rules):
     again = (await client.post("/budgets/import", json={"fiscal_year": YEAR}, headers=admin())).json()
     assert {line["outcome"] for line in again["lines"]} == {"already_appropriated"}
     budget = (await client.get(f"/budgets/t01-outstanding/{YEAR}", headers=admin())).json()
-    assert budget["figures"] == {"appropriated": 3_000_000_000, "reserved": 0, "committed": 0, "disbursed": 0,
-                                 "available": 3_000_000_000, "awards": 0}
+    assert budget["figures"] == {"appropriated": 900_000_000, "reserved": 0, "committed": 0, "disbursed": 0,
+                                 "available": 900_000_000, "awards": 0}
     audit = await _audit(client, f"budget:t01-outstanding:{YEAR}")
-    assert [(a.action, a.after["appropriated"]) for a in audit] == [("budget.import", 3_000_000_000)]
+    assert [(a.action, a.after["appropriated"]) for a in audit] == [("budget.import", 900_000_000)]
+
+
+async def test_importing_every_year_of_the_period_appropriates_the_plan_total_once(client, rules):
+    results = [(await client.post("/budgets/import", json={"fiscal_year": year}, headers=admin())).json()
+               for year in (2018, 2019, 2020, 2020)]
+    places = {}
+    for result in results[:3]:
+        for line in result["lines"]:
+            places[line["program_code"]] = places.get(line["program_code"], 0) + line["places"]
+            assert line["amount_fen"] == line["places"] * (line["amount_fen"] // max(line["places"], 1))
+    assert places["t01-outstanding"] == 10 and places["t01-young-top"] == 500
+    assert {line["outcome"] for line in results[3]["lines"]} == {"already_appropriated"}
+    budgets = (await client.get("/budgets", params={"program_code": "t01-outstanding"}, headers=admin())).json()
+    assert sorted((b["fiscal_year"], b["figures"]["appropriated"]) for b in budgets) == [
+        (2018, 900_000_000), (2019, 900_000_000), (2020, 1_200_000_000)]
+    assert sum(b["figures"]["appropriated"] for b in budgets) == 10 * 300_000_000
+
+    outside = await client.post("/budgets/import", json={"fiscal_year": 2021}, headers=admin())
+    assert (outside.status_code, outside.json()["code"], outside.json()["period"]) == (
+        422, "fiscal_year_outside_plan", [2018, 2020])
 
 
 async def test_set_moves_the_difference_and_is_audited(client, rules):

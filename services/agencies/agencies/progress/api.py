@@ -15,7 +15,15 @@ from agencies.deps import (
     WriteSession,
 )
 from agencies.progress import service
-from agencies.progress.schemas import ApprovalCreate, ApprovalRead, ReportCreate, ReportRead, ReturnCreate, ReviewCreate
+from agencies.progress.schemas import (
+    ApprovalCreate,
+    ApprovalRead,
+    ApprovalRevoke,
+    ReportCreate,
+    ReportRead,
+    ReturnCreate,
+    ReviewCreate,
+)
 from agencies.types import ApprovalId, DeliverableCode, ReportFilters, ReportId
 from servicekit.pagination import Page, PageParamsDep
 
@@ -84,6 +92,7 @@ async def record_approval(payload: ApprovalCreate, caller: ApplicationsCaller, s
 
 @internal_router.post("/approvals/{approval_id}/revoke", response_model=ApprovalRead, summary="Revoke an approval")
 async def revoke_approval(approval_id: ApprovalId, caller: ApplicationsCaller, session: WriteSession,
-                          now: Now) -> ApprovalRead:
+                          now: Now, payload: ApprovalRevoke | None = None) -> ApprovalRead:
     """From the applications service: stop counting an approval (idempotent)."""
-    return await service.revoke_approval(session, caller, approval_id, now)
+    return await service.revoke_approval(session, caller, approval_id, now,
+                                         payload.effective_at if payload else None)

@@ -63,6 +63,17 @@ class ApprovalCreate(BaseModel):
     program_code: Slug
     application_id: ExternalId
     city: Slug | None = Field(default=None, description="Code of the city the award goes to, if any.")
+    effective_at: datetime | None = Field(
+        default=None, description="When it counts from (aware, not in the future); default: now. For a call of a "
+        "plan whose period has ended, the applications service sends the end of the call's year, so the plan's "
+        "final result counts it.")
+
+
+class ApprovalRevoke(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effective_at: datetime | None = Field(default=None, description="When it stops counting (not before it "
+                                          "started, not in the future); default: now.")
 
 
 class DerivedValue(BaseModel):

@@ -372,11 +372,11 @@ async def record_approval(session: AsyncSession, principal: Principal, payload: 
                 raise errors.UnknownCity()
         approval = DerivedApproval(approval_id=payload.approval_id, program_code=payload.program_code,
                                    application_id=payload.application_id, city_id=city.id if city else None,
-                                   recorded_by=principal.actor, recorded_at=now)
+                                   recorded_by=principal.actor, recorded_at=_effective(payload.effective_at, now))
         if await repo.insert_approval(approval):
             await record_change(session, AuditLog, actor=principal.actor, action="approval.record",
                                 entity_type="derived_approval", entity_id=approval.approval_id,
-                                after=payload.model_dump())
+                                after=payload.model_dump(mode="json"))
             return await _approval_read(repo, approval, payload.city), True
         existing = await repo.get_approval(payload.approval_id)
     if not _same_approval(existing, payload):
@@ -384,8 +384,17 @@ async def record_approval(session: AsyncSession, principal: Principal, payload: 
     return await _approval_read(repo, existing, payload.city), False
 
 
+def _effective(moment: datetime | None, now: datetime, not_before: datetime | None = None) -> datetime:
+    """When an approval starts or stops counting: now unless given; never in the future, never before it began."""
+    if moment is None:
+        return now
+    if moment.tzinfo is None or moment > now:
+        raise errors.EffectiveAtInvalid()
+    return max(moment, not_before) if not_before is not None else moment
+
+
 async def revoke_approval(session: AsyncSession, principal: Principal, approval_id: str,
-                          now: datetime) -> ApprovalRead:
+                          now: datetime, effective_at: datetime | None = None) -> ApprovalRead:
     """Stop counting an approval (e.g. the award was withdrawn); revoking twice changes nothing."""
     repo = ProgressRepository(session)
     approval = await repo.get_approval(approval_id)
@@ -393,7 +402,7 @@ async def revoke_approval(session: AsyncSession, principal: Principal, approval_
         raise errors.ApprovalNotFound()
     city_code = approval.city.code if approval.city else None
     if approval.revoked_at is None:
-        approval.revoked_at = now
+        approval.revoked_at = _effective(effective_at, now, approval.recorded_at)
         approval.revoked_by = principal.actor
         await session.flush()
         await record_change(session, AuditLog, actor=principal.actor, action="approval.revoke",

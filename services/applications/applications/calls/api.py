@@ -18,8 +18,7 @@ from applications.calls.schemas import (
     QuotaRead,
     QuotaUpdate,
 )
-from applications.deps import AdminCaller, Funding, Now, ReadSession, StaffReader, WriteSession
-from applications.idempotent import replayed, run_once
+from applications.deps import AdminCaller, Funding, Idempotent, Now, ReadSession, StaffReader, WriteSession
 from applications.types import (
     AgencyCode,
     AgencyFilter,
@@ -31,7 +30,6 @@ from applications.types import (
     TaskFilter,
     YuanBound,
 )
-from servicekit.idempotency import IdempotencyKeyHeader
 from servicekit.pagination import PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES
 
@@ -68,15 +66,14 @@ async def read_quota(call_id: CallId, session: ReadSession) -> QuotaRead:
 
 @router.post("/calls", response_model=CallRead, status_code=201, summary="Open a call")
 async def create_call(body: CallCreate, caller: AdminCaller, session: WriteSession, funding: Funding, now: Now,
-                      idempotency_key: IdempotencyKeyHeader = None) -> CallRead | JSONResponse:
+                      idempotent: Idempotent) -> CallRead | JSONResponse:
     """As an administrator: open a program's call for a year, with its window, quota and allocations."""
 
     async def work() -> CallRead:
         return await service.read_call(session, funding, await service.create_call(session, funding, caller, body),
                                        now)
 
-    return replayed(await run_once(session, caller, idempotency_key, path="/calls", body=body.model_dump(mode="json"),
-                                   status_code=201, work=work))
+    return await idempotent.run(caller.actor, body, work, status_code=201)
 
 
 @router.patch("/calls/{call_id}", response_model=CallRead, summary="Change a call")

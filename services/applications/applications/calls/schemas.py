@@ -94,6 +94,8 @@ class AllocationRead(QuotaFigures):
     agency: AgencyRef
     nominated: int = Field(description="Nominations this agency holds now.")
     nominations_left: int
+    reserved: int = Field(0, description="Its awards being approved (the saga holds a place).")
+    approved: int = Field(0, description="Its awards approved.")
 
 
 class QuotaRead(QuotaFigures):

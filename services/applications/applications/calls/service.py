@@ -80,7 +80,8 @@ def quota_read(quota: CallQuota, allocations: list[QuotaAllocation], agencies: A
         **_figures(quota.total, quota.approved, quota.reserved), nominated=quota.nominated,
         reserved=quota.reserved, approved=quota.approved, allocated=sum(a.size for a in allocations),
         allocations=[AllocationRead(**_figures(a.size, a.approved, a.reserved), agency=agency_ref(
-            agencies, plan_code, a.agency_code), nominated=a.nominated, nominations_left=a.size - a.nominated)
+            agencies, plan_code, a.agency_code), nominated=a.nominated, nominations_left=a.size - a.nominated,
+            reserved=a.reserved, approved=a.approved)
             for a in allocations])
 
 

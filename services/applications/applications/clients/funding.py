@@ -45,13 +45,14 @@ class RuleAmount(BaseModel):
     explanation_en: str
 
 
-class FundingClient:
-    def __init__(self, base_url: str, *, timeout: float, cache_seconds: float, signer: TokenSigner | None,
+class ServiceClient:
+    """An HTTP client of another service, signed as this one (a token reused for a while: signing costs more
+    than a small request)."""
+
+    def __init__(self, base_url: str, *, timeout: float, signer: TokenSigner | None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
-        self.cache_seconds = cache_seconds
         self.signer = signer
-        self._cache: dict[str, tuple[float, Any]] = {}
         self._token: tuple[float, str] | None = None
 
     async def close(self) -> None:
@@ -64,6 +65,14 @@ class FundingClient:
             token = self.signer.sign(Principal(subject="applications", role="service"))
             self._token = (time.monotonic() + TOKEN_REUSE_SECONDS, token)
         return {INTERNAL_TOKEN_HEADER: self._token[1]}
+
+
+class FundingClient(ServiceClient):
+    def __init__(self, base_url: str, *, timeout: float, cache_seconds: float, signer: TokenSigner | None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        super().__init__(base_url, timeout=timeout, signer=signer, transport=transport)
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Any]] = {}
 
     async def _cached(self, key: str, fetch) -> Any:  # noqa: ANN001 - an async callable
         remembered = self._cache.get(key)
@@ -103,3 +112,76 @@ class FundingClient:
                               explanation_en=body["explanation_en"])
 
         return await self._cached(f"compute:{code}:{json.dumps(inputs, sort_keys=True)}", fetch)
+
+
+# --- the approval saga's calls: never raise for an answer, so the saga decides what each one means ---------
+
+
+class SagaAnswer(BaseModel):
+    """What another service answered a saga step: done, refused for good (a 4xx, with its problem), or not
+    reachable now (a 5xx, a timeout, a refused connection: try again later)."""
+
+    outcome: str  # done, refused, unavailable
+    status: int | None = None
+    code: str | None = None
+    message_zh: str = ""
+    message_en: str = ""
+    body: dict[str, Any] = {}
+
+    @property
+    def done(self) -> bool:
+        return self.outcome == "done"
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refused"
+
+
+async def saga_call(http: httpx.AsyncClient, method: str, path: str, headers: dict[str, str],
+                    body: dict[str, Any] | None = None) -> SagaAnswer:
+    try:
+        response = await http.request(method, path, json=body, headers=headers)
+    except httpx.HTTPError as exc:
+        return SagaAnswer(outcome="unavailable", message_en=type(exc).__name__)
+    try:
+        payload = response.json() if response.content else {}
+    except ValueError:
+        payload = {}
+    if not isinstance(payload, dict):
+        payload = {"items": payload}
+    if response.status_code >= 500 or response.status_code == 429:
+        return SagaAnswer(outcome="unavailable", status=response.status_code, code=payload.get("code"))
+    if response.status_code >= 400:
+        messages = payload.get("messages") or {}
+        return SagaAnswer(outcome="refused", status=response.status_code, code=payload.get("code"),
+                          message_zh=messages.get("zh-CN", payload.get("detail", "")),
+                          message_en=messages.get("en", payload.get("detail", "")), body=payload)
+    return SagaAnswer(outcome="done", status=response.status_code, body=payload)
+
+
+class FundingSaga:
+    """Funding's reservation API as the saga uses it: every call keyed by the approval id, so a retry after a
+    crash or a lost answer finds what the first call did."""
+
+    def __init__(self, client: FundingClient) -> None:
+        self.client = client
+
+    async def reserve(self, body: dict[str, Any]) -> SagaAnswer:
+        return await saga_call(self.client.http, "POST", "/reservations", self.client._headers(), body)
+
+    async def post(self, approval_id: str) -> SagaAnswer:
+        return await saga_call(self.client.http, "POST", f"/reservations/{approval_id}/post", self.client._headers())
+
+    async def void(self, approval_id: str) -> SagaAnswer:
+        return await saga_call(self.client.http, "POST", f"/reservations/{approval_id}/void", self.client._headers())
+
+    async def read(self, approval_id: str) -> SagaAnswer:
+        return await saga_call(self.client.http, "GET", f"/reservations/{approval_id}", self.client._headers())
+
+    async def reconcile(self, approved: list[str], not_approved: list[str]) -> SagaAnswer:
+        return await saga_call(self.client.http, "POST", "/reconcile", self.client._headers(),
+                               {"approved": approved, "not_approved": not_approved})
+
+    async def awards(self, program_code: str, page: int) -> SagaAnswer:
+        return await saga_call(self.client.http, "GET", f"/awards?program_code={program_code}&page={page}&size=100",
+                               self.client._headers())

@@ -13,6 +13,7 @@ from applications.deps import (
     ApplicantCaller,
     Cipher,
     Funding,
+    Idempotent,
     Now,
     ReadSession,
     Reader,
@@ -26,13 +27,12 @@ from applications.filings.schemas import (
     ApplicationSummary,
     ApplicationUpdate,
     AttachmentRead,
+    AttachmentUpload,
     EventRead,
     TransitionCreate,
 )
-from applications.idempotent import replayed, run_once
 from applications.types import ApplicationId, AttachmentId, ProgramFilter, ShortText
 from applications.workflow import State
-from servicekit.idempotency import IdempotencyKeyHeader
 from servicekit.pagination import Page, PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES
 from servicekit.validation import PositiveInt, slug_query
@@ -44,7 +44,7 @@ PDF_OR_IMAGE = {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}
 
 @router.post("/applications", response_model=ApplicationRead, status_code=201, summary="Start an application")
 async def create_application(body: ApplicationCreate, caller: ApplicantCaller, session: WriteSession, cipher: Cipher,
-                             now: Now, idempotency_key: IdempotencyKeyHeader = None) -> ApplicationRead | JSONResponse:
+                             now: Now, idempotent: Idempotent) -> ApplicationRead | JSONResponse:
     """As an applicant: a draft for a call (until it closes); required fields may still be empty."""
 
     async def work() -> ApplicationRead:
@@ -52,8 +52,7 @@ async def create_application(body: ApplicationCreate, caller: ApplicantCaller, s
         application, program, standing = await service.load_visible(session, caller, application.id)
         return await service.read_application(session, cipher, application, program, standing)
 
-    return replayed(await run_once(session, caller, idempotency_key, path="/applications",
-                                   body=body.model_dump(mode="json"), status_code=201, work=work))
+    return await idempotent.run(caller.actor, body, work, status_code=201)
 
 
 @router.get("/applications", response_model=Page[ApplicationSummary], summary="List applications")
@@ -90,7 +89,7 @@ async def update_application(application_id: ApplicationId, body: ApplicationUpd
              summary="Take a step of the workflow")
 async def take_action(application_id: ApplicationId, body: TransitionCreate, caller: ActingCaller,
                       session: WriteSession, funding: Funding, cipher: Cipher, now: Now,
-                      idempotency_key: IdempotencyKeyHeader = None) -> ApplicationRead | JSONResponse:
+                      idempotent: Idempotent) -> ApplicationRead | JSONResponse:
     """Submit, withdraw, resubmit (applicant); nominate, decline (nominator); formal review, return, reject,
     recommend (reviewing agency). A step not allowed now is a 409 listing the allowed ones."""
 
@@ -99,9 +98,7 @@ async def take_action(application_id: ApplicationId, body: TransitionCreate, cal
                                                                    body, now)
         return await service.read_application(session, cipher, application, program, standing)
 
-    return replayed(await run_once(session, caller, idempotency_key,
-                                   path=f"/applications/{application_id}/transitions",
-                                   body=body.model_dump(mode="json"), status_code=200, work=work))
+    return await idempotent.run(caller.actor, body, work, status_code=200)
 
 
 @router.get("/applications/{application_id}/timeline", response_model=list[EventRead],
@@ -118,7 +115,7 @@ async def upload_attachment(application_id: ApplicationId, caller: ApplicantCall
                             settings: Settings, now: Now,
                             file: Annotated[UploadFile, File(description="PDF, PNG or JPEG.")],
                             label: Annotated[ShortText, Form(min_length=1, description="What it is, e.g. 获奖证书.")],
-                            idempotency_key: IdempotencyKeyHeader = None) -> AttachmentRead | JSONResponse:
+                            idempotent: Idempotent) -> AttachmentRead | JSONResponse:
     """As its applicant, while a draft or returned: evidence up to the size limit; the type is read from the bytes."""
     content = await file.read(settings.max_attachment_bytes + 1)
     application, _, standing = await service.load_visible(session, caller, application_id, lock=True)
@@ -128,10 +125,8 @@ async def upload_attachment(application_id: ApplicationId, caller: ApplicantCall
             session, caller, application, standing, label=label, filename=file.filename, content=content,
             max_bytes=settings.max_attachment_bytes, max_count=settings.max_attachments_per_application, now=now))
 
-    body = {"label": label, "filename": file.filename, "sha256": hashlib.sha256(content).hexdigest()}
-    return replayed(await run_once(session, caller, idempotency_key,
-                                   path=f"/applications/{application_id}/attachments", body=body, status_code=201,
-                                   work=work))
+    upload = AttachmentUpload(label=label, filename=file.filename, sha256=hashlib.sha256(content).hexdigest())
+    return await idempotent.run(caller.actor, upload, work, status_code=201)
 
 
 @router.get("/applications/{application_id}/attachments/{attachment_id}", response_class=Response,

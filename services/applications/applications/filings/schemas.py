@@ -98,6 +98,14 @@ class AttachmentRead(BaseModel):
     uploaded_at: datetime
 
 
+class AttachmentUpload(BaseModel):
+    """What makes two uploads the same request for their Idempotency-Key: label, file name and bytes."""
+
+    label: str
+    filename: str | None
+    sha256: str
+
+
 class ApplicationSummary(BaseModel):
     id: int
     call_id: int

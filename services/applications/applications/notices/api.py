@@ -7,8 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from applications.calls.service import get_call
-from applications.deps import Cipher, CurrentPrincipal, Now, ReadSession, StaffActor, StaffReader, WriteSession
-from applications.idempotent import replayed, run_once
+from applications.deps import Cipher, CurrentPrincipal, Idempotent, Now, ReadSession, StaffActor, StaffReader, WriteSession
 from applications.notices import service
 from applications.notices.schemas import (
     NoticeCreate,
@@ -20,7 +19,6 @@ from applications.notices.schemas import (
     ObjectionResolve,
 )
 from applications.types import CallId, NoticeId, ObjectionId, ProgramFilter
-from servicekit.idempotency import IdempotencyKeyHeader
 from servicekit.problems import PROBLEM_RESPONSES
 from servicekit.validation import PositiveInt
 
@@ -45,7 +43,7 @@ async def read_notice(notice_id: NoticeId, session: ReadSession, now: Now) -> No
 
 @router.post("/calls/{call_id}/notices", response_model=NoticeRead, status_code=201, summary="Publish a notice")
 async def publish_notice(call_id: CallId, body: NoticeCreate, caller: StaffActor, session: WriteSession, now: Now,
-                         idempotency_key: IdempotencyKeyHeader = None) -> NoticeRead | JSONResponse:
+                         idempotent: Idempotent) -> NoticeRead | JSONResponse:
     """As the reviewing agency: put the call's recommended applications on notice from today (5 working days by
     default)."""
     call = await get_call(session, call_id)
@@ -53,23 +51,21 @@ async def publish_notice(call_id: CallId, body: NoticeCreate, caller: StaffActor
     async def work() -> NoticeRead:
         return await service.read_notice(session, await service.publish_notice(session, caller, call, body, now), now)
 
-    return replayed(await run_once(session, caller, idempotency_key, path=f"/calls/{call_id}/notices",
-                                   body=body.model_dump(mode="json"), status_code=201, work=work))
+    return await idempotent.run(caller.actor, body, work, status_code=201)
 
 
 @router.post("/notices/{notice_id}/objections", response_model=ObjectionReceipt, status_code=201,
              summary="Object to a notice entry")
 async def file_objection(notice_id: NoticeId, body: ObjectionCreate, caller: CurrentPrincipal,
                          session: WriteSession, cipher: Cipher, now: Now,
-                         idempotency_key: IdempotencyKeyHeader = None) -> ObjectionReceipt | JSONResponse:
+                         idempotent: Idempotent) -> ObjectionReceipt | JSONResponse:
     """Anyone, during the notice, under a real name with a contact (anonymous ones are refused): holds the entry."""
     notice = await service.get_notice(session, notice_id)
 
     async def work() -> ObjectionReceipt:
         return service.objection_receipt(await service.file_objection(session, cipher, caller, notice, body, now))
 
-    return replayed(await run_once(session, caller, idempotency_key, path=f"/notices/{notice_id}/objections",
-                                   body=body.model_dump(mode="json"), status_code=201, work=work))
+    return await idempotent.run(caller.actor, body, work, status_code=201)
 
 
 @router.post("/notices/{notice_id}/conclude", response_model=NoticeRead, summary="Conclude a notice")

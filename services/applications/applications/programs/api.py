@@ -6,8 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from applications.deps import AdminCaller, Funding, ReadSession, WriteSession
-from applications.idempotent import replayed, run_once
+from applications.deps import AdminCaller, Funding, Idempotent, ReadSession, WriteSession
 from applications.programs import service
 from applications.programs.schemas import FormRead, ProgramCreate, ProgramRead, ProgramSummary, ProgramUpdate
 from applications.types import (
@@ -20,7 +19,6 @@ from applications.types import (
     SearchText,
     TaskFilter,
 )
-from servicekit.idempotency import IdempotencyKeyHeader
 from servicekit.pagination import Page, PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES
 
@@ -58,15 +56,14 @@ async def read_form(code: FormCode, session: ReadSession,
 
 @router.post("/programs", response_model=ProgramRead, status_code=201, summary="Add a program")
 async def create_program(body: ProgramCreate, caller: AdminCaller, session: WriteSession, funding: Funding,
-                         idempotency_key: IdempotencyKeyHeader = None) -> ProgramRead | JSONResponse:
+                         idempotent: Idempotent) -> ProgramRead | JSONResponse:
     """As an administrator: add a program for a rule whose amount the plan leaves open, with its amount (audited)."""
 
     async def work() -> ProgramRead:
         program = await service.create_program(session, funding, caller, body)
         return await service.read_program(session, funding, program)
 
-    return replayed(await run_once(session, caller, idempotency_key, path="/programs",
-                                   body=body.model_dump(mode="json"), status_code=201, work=work))
+    return await idempotent.run(caller.actor, body, work, status_code=201)
 
 
 @router.patch("/programs/{code}", response_model=ProgramRead, summary="Change a program")

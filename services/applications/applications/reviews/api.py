@@ -4,9 +4,8 @@ conflicts of interest and scores on the program's score sheet."""
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from applications.deps import ExpertCaller, Now, ReadSession, StaffActor, StaffReader, WriteSession
+from applications.deps import ExpertCaller, Idempotent, Now, ReadSession, StaffActor, StaffReader, WriteSession
 from applications.filings.service import load_visible
-from applications.idempotent import replayed, run_once
 from applications.reviews import service
 from applications.reviews.schemas import (
     AssignmentCreate,
@@ -17,7 +16,6 @@ from applications.reviews.schemas import (
     ScoreSheetCreate,
 )
 from applications.types import ApplicationId, AssignmentId
-from servicekit.idempotency import IdempotencyKeyHeader
 from servicekit.problems import PROBLEM_RESPONSES
 
 router = APIRouter(tags=["reviews"], responses=PROBLEM_RESPONSES)
@@ -27,15 +25,14 @@ router = APIRouter(tags=["reviews"], responses=PROBLEM_RESPONSES)
              summary="Assign an expert")
 async def assign_expert(application_id: ApplicationId, body: AssignmentCreate, caller: StaffActor,
                         session: WriteSession, now: Now,
-                        idempotency_key: IdempotencyKeyHeader = None) -> AssignmentRead | JSONResponse:
+                        idempotent: Idempotent) -> AssignmentRead | JSONResponse:
     """As the reviewing agency, in formal or expert review: an expert (a user with the role expert) to score it."""
     application, program, standing = await load_visible(session, caller, application_id, lock=True)
 
     async def work() -> AssignmentRead:
         return await service.assign_expert(session, caller, application, program, standing, body, now)
 
-    return replayed(await run_once(session, caller, idempotency_key, path=f"/applications/{application_id}/experts",
-                                   body=body.model_dump(mode="json"), status_code=201, work=work))
+    return await idempotent.run(caller.actor, body, work, status_code=201)
 
 
 @router.delete("/applications/{application_id}/experts/{assignment_id}", status_code=204, response_class=Response,

@@ -24,7 +24,9 @@ router = APIRouter(tags=["budgets"], responses=PROBLEM_RESPONSES)
 @router.post("/budgets/import", response_model=BudgetImportResult, summary="Appropriate budgets from the plan")
 async def import_budgets(body: BudgetImport, request: Request, session: WriteSession,
                          caller: AdminCaller) -> BudgetImportResult:
-    """For one fiscal year, appropriate quota × amount for each fixed-amount rule the province pays (once)."""
+    """For one fiscal year of the plan's period, appropriate its share of each fixed-amount rule the province pays:
+    the rule's places over the period spread over its years, × the amount (once; all years add up to quota ×
+    amount). A year outside the period is a 422."""
     settings = request.app.state.settings
     return await service.import_budgets(session, settings.plans_dir, body.plan or settings.default_plan,
                                         body.fiscal_year, caller.actor)

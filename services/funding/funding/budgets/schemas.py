@@ -60,7 +60,9 @@ class BudgetImport(BaseModel):
 
 class BudgetImportLine(BaseModel):
     program_code: str
-    amount_fen: int
+    amount_fen: int = Field(description="This year's appropriation: its places × the rule's amount.")
+    places: int = Field(description="This year's share of the rule's plan-period quota.")
+    plan_quota: int = Field(description="The rule's quota over the whole plan period.")
     outcome: Literal["appropriated", "already_appropriated", "conflict", "rejected"]
     transfer_id: str
 

@@ -20,7 +20,13 @@ from funding.budgets.schemas import (
     BudgetSet,
     FiscalYearClosed,
 )
-from funding.errors import BudgetNotAppropriated, BudgetNotFound, CityRequired, TransferIdReused
+from funding.errors import (
+    BudgetNotAppropriated,
+    BudgetNotFound,
+    CityRequired,
+    FiscalYearOutsidePlan,
+    TransferIdReused,
+)
 from funding.ledger.posting import Posted, Stored, TransferSpec, lock_accounts, outcome_stored_under, post_transfers
 from funding.ledger.repository import LedgerRepository
 from funding.ledger.service import answer, describe, ensure_account, release_overdue_on
@@ -181,9 +187,15 @@ async def _change(session: AsyncSession, budget: Account, result: Posted | None)
 
 async def import_budgets(session: AsyncSession, plans_dir: Path, plan: str, fiscal_year: int,
                          actor: str) -> BudgetImportResult:
-    """Appropriate quota × amount for every fixed-amount rule with a quota that the province pays, importing the
-    plan's rules first. Each appropriation has a deterministic id, so importing twice appropriates once."""
+    """Appropriate this year's share of the plan-period budget (its places × the amount) for every fixed-amount
+    rule with a quota that the province pays, importing the plan's rules first. A rule's quota counts over the
+    whole period, so its places are spread over the period's years (whole places; the later years take the
+    remainder): importing every year of the period appropriates quota × amount exactly once. Each
+    appropriation has a deterministic id, so importing a year twice appropriates once."""
     plan_file = read_plan_file(plans_dir, plan)
+    years = list(range(plan_file.plan.period_start.year, plan_file.plan.period_end.year + 1))
+    if fiscal_year not in years:
+        raise FiscalYearOutsidePlan(plan_file.plan.code, fiscal_year, years[0], years[-1])
     await import_rules(session, plan_file, actor)
     plan = plan_file.plan.code
     lines, skipped = [], []
@@ -191,7 +203,8 @@ async def import_budgets(session: AsyncSession, plans_dir: Path, plan: str, fisc
         if (skip := _not_imported(rule, fiscal_year)) is not None:
             skipped.append(skip)
             continue
-        amount = rule.quota * rule.params["amount_fen"]
+        places = places_in_year(rule.quota, years, fiscal_year)
+        amount = places * rule.params["amount_fen"]
         key = f"appropriation:{plan}:{rule.code}:{fiscal_year}"
         request = {"operation": "appropriation", "plan": plan, "program": rule.code, "fiscal_year": fiscal_year,
                    "amount_fen": amount, "reason": "plan import"}
@@ -201,14 +214,21 @@ async def import_budgets(session: AsyncSession, plans_dir: Path, plan: str, fisc
             result = await _move(session, budget=budget, treasury=treasury, delta=amount, key=key, request=request,
                                  code="appropriation", actor=actor)
         except TransferIdReused:
-            lines.append(BudgetImportLine(program_code=rule.code, amount_fen=amount, outcome="conflict",
-                                          transfer_id=key))
+            lines.append(BudgetImportLine(program_code=rule.code, amount_fen=amount, places=places,
+                                          plan_quota=rule.quota, outcome="conflict", transfer_id=key))
             continue
         await _audit(session, actor, "budget.import", budget, 0, result, request)
         outcome = "rejected" if result.rejected else "already_appropriated" if result.replay else "appropriated"
-        lines.append(BudgetImportLine(program_code=rule.code, amount_fen=amount, outcome=outcome, transfer_id=key))
+        lines.append(BudgetImportLine(program_code=rule.code, amount_fen=amount, places=places, plan_quota=rule.quota,
+                                      outcome=outcome, transfer_id=key))
     return BudgetImportResult(plan=plan, fiscal_year=fiscal_year, lines=lines,
                               skipped=[s.program_code for s in skipped], not_imported=skipped)
+
+
+def places_in_year(quota: int, years: list[int], fiscal_year: int) -> int:
+    """Year i of n takes ⌊quota·(i+1)/n⌋ − ⌊quota·i/n⌋ places: whole places, summing to the quota exactly."""
+    i, n = years.index(fiscal_year), len(years)
+    return quota * (i + 1) // n - quota * i // n
 
 
 def _not_imported(rule: FundingRuleVersion, fiscal_year: int) -> BudgetImportSkip | None:

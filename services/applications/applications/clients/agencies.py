@@ -1,0 +1,20 @@
+"""A typed client of the agencies service's internal approvals endpoint: an approval counted once towards the
+deliverables derived from its program (per city where it has one), and uncounted when revoked."""
+
+from datetime import datetime
+from typing import Any
+
+from applications.clients.funding import SagaAnswer, ServiceClient, saga_call
+
+
+class AgenciesClient(ServiceClient):
+    async def count(self, approval_id: str, program_code: str, application_id: int, city: str | None,
+                    effective_at: datetime) -> SagaAnswer:
+        body: dict[str, Any] = {"approval_id": approval_id, "program_code": program_code,
+                                "application_id": str(application_id), "city": city,
+                                "effective_at": effective_at.isoformat()}
+        return await saga_call(self.http, "POST", "/internal/approvals", self._headers(), body)
+
+    async def uncount(self, approval_id: str, effective_at: datetime) -> SagaAnswer:
+        return await saga_call(self.http, "POST", f"/internal/approvals/{approval_id}/revoke", self._headers(),
+                               {"effective_at": effective_at.isoformat()})
