@@ -1,7 +1,8 @@
 // Every page as each role sees it, in a real browser against the running platform: axe-core's WCAG 2.1
 // A/AA rules find nothing, no page scrolls sideways at desktop (1440) or phone (390) width, the phone
 // menu opens, Chinese and English both show, each page has its own title. Then the work itself: a
-// reviewer reports progress and reviews it, an administrator escalates an overdue report.
+// reviewer reports progress and reviews it, an administrator finds an ended plan's overdue reports final (no
+// escalation) and escalates a running plan's.
 //   ADMIN_USERNAME=… ADMIN_PASSWORD=… REVIEWER_USERNAME=… REVIEWER_PASSWORD=… BASE_URL=… node e2e/pages.mjs
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -207,23 +208,44 @@ async function checkWork(report, reviewerState, adminState) {
   const adminContext = await newContext({ viewport: DESKTOP, language: 'zh-CN', storageState: adminState });
   const adminPage = await adminContext.newPage();
   try {
-    await report.check('an administrator escalates an overdue report one rung', async () => {
-      await open(adminPage, { path: '/supervision', ready: byTestId('overdue-escalate') });
-      const row = adminPage.locator(`${byTestId('overdue-table-row')}:has(${byTestId('overdue-escalate')})`).first();
-      const key = await row.getAttribute('data-key');
-      const before = await row.locator(byTestId('overdue-level')).getAttribute('data-status');
-      await row.locator(byTestId('overdue-escalate')).click();
-      await adminPage.locator(byTestId('escalate-note')).fill('（浏览器测试）请于五个工作日内报送。');
-      await adminPage.locator(byTestId('escalate-submit')).click();
-      await adminPage.locator(byTestId('escalate-form')).waitFor({ state: 'hidden', timeout: 15_000 });
-      const after = adminPage.locator(`[data-key="${key}"] ${byTestId('overdue-level')}`);
-      await adminPage.waitForFunction(
-        ([selector, old]) => document.querySelector(selector)?.getAttribute('data-status') !== old,
-        [`[data-key="${key}"] ${byTestId('overdue-level')}`, before],
-        { timeout: 15_000 },
-      );
-      return `${before} → ${await after.getAttribute('data-status')}`;
+    // Liaoning's plan ended on 2020-12-31: its overdue reports are final and the service refuses to escalate them
+    // (409 plan_ended), so the page offers no escalation and says why.
+    await report.check("an ended plan's overdue reports offer no escalation, and the page says why", async () => {
+      await open(adminPage, { path: `/supervision?agency=prov-hrss-dept`, ready: byTestId('overdue-table-row') });
+      const ended = adminPage.locator(`${byTestId('overdue-table-row')}[data-key*="/prov-hrss-dept/"] ${byTestId('overdue-plan-ended')}`);
+      expect((await ended.count()) > 0, 'no row of the ended plan says it is ended');
+      const buttons = await adminPage.locator(`${byTestId('overdue-table-row')}:has(a[href^="/tasks/${PLAN}/"]) ${byTestId('overdue-escalate')}`).count();
+      expect(buttons === 0, `${buttons} escalation buttons on the ended plan's rows`);
+      const notice = (await adminPage.locator(byTestId('plan-ended-notice')).textContent()) ?? '';
+      expect(notice.includes('2020') && notice.includes('结束'), `notice reads "${notice.trim()}"`);
+      const asOf = adminPage.locator(`${byTestId('supervision-as-of')}[data-status="final"]`);
+      expect(await asOf.isVisible(), 'the page does not say it judges at the plan\'s end date');
+      return notice.trim().slice(0, 40);
     });
+
+    // A plan that is still running (none is loaded by default: TPP_PLAN_FILES adds one) escalates one rung.
+    const running = adminPage.locator(`${byTestId('overdue-table-row')}:has(${byTestId('overdue-escalate')})`);
+    await open(adminPage, { path: '/supervision', ready: byTestId('overdue-table-row') });
+    if ((await running.count()) > 0) {
+      await report.check("an administrator escalates a running plan's overdue report one rung", async () => {
+        const row = running.first();
+        const key = await row.getAttribute('data-key');
+        const before = await row.locator(byTestId('overdue-level')).getAttribute('data-status');
+        await row.locator(byTestId('overdue-escalate')).click();
+        await adminPage.locator(byTestId('escalate-note')).fill('（浏览器测试）请于五个工作日内报送。');
+        await adminPage.locator(byTestId('escalate-submit')).click();
+        await adminPage.locator(byTestId('escalate-form')).waitFor({ state: 'hidden', timeout: 15_000 });
+        const after = adminPage.locator(`[data-key="${key}"] ${byTestId('overdue-level')}`);
+        await adminPage.waitForFunction(
+          ([selector, old]) => document.querySelector(selector)?.getAttribute('data-status') !== old,
+          [`[data-key="${key}"] ${byTestId('overdue-level')}`, before],
+          { timeout: 15_000 },
+        );
+        return `${before} → ${await after.getAttribute('data-status')}`;
+      });
+    } else {
+      console.log('skip   escalation of a running plan: no running plan has overdue reports');
+    }
   } finally {
     await adminContext.close();
   }
