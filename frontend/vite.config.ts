@@ -1,10 +1,15 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   base: '/',
   plugins: [react()],
+  resolve: {
+    // See src/pages/applications/noAjv.ts.
+    alias: { '@rjsf/validator-ajv8': fileURLToPath(new URL('./src/pages/applications/noAjv.ts', import.meta.url)) },
+  },
   server: {
     proxy: {
       '/api': {

@@ -2,6 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 import zhAdmin from './locales/zh-CN/admin.json';
+import zhApplications from './locales/zh-CN/applications.json';
 import zhAgencies from './locales/zh-CN/agencies.json';
 import zhAuth from './locales/zh-CN/auth.json';
 import zhCommon from './locales/zh-CN/common.json';
@@ -14,6 +15,7 @@ import zhStatus from './locales/zh-CN/status.json';
 import zhSupervision from './locales/zh-CN/supervision.json';
 import zhTasks from './locales/zh-CN/tasks.json';
 import enAdmin from './locales/en/admin.json';
+import enApplications from './locales/en/applications.json';
 import enAgencies from './locales/en/agencies.json';
 import enAuth from './locales/en/auth.json';
 import enCommon from './locales/en/common.json';
@@ -42,6 +44,7 @@ export const resources = {
   'zh-CN': {
     translation: {
       admin: zhAdmin,
+      applications: zhApplications,
       agencies: zhAgencies,
       auth: zhAuth,
       common: zhCommon,
@@ -58,6 +61,7 @@ export const resources = {
   en: {
     translation: {
       admin: enAdmin,
+      applications: enApplications,
       agencies: enAgencies,
       auth: enAuth,
       common: enCommon,
