@@ -29,7 +29,7 @@ export function quotaProblems(call: CallRead, total: number, sizes: Record<strin
   return problems;
 }
 
-function QuotaEditor({ call }: { call: CallRead }) {
+function QuotaEditor({ call, onSaved }: { call: CallRead; onSaved: () => void }) {
   const { t, i18n } = useTranslation();
   const zh = (i18n.resolvedLanguage ?? 'zh-CN').startsWith('zh');
   const setQuota = useSetQuota();
@@ -38,7 +38,6 @@ function QuotaEditor({ call }: { call: CallRead }) {
   const [sizes, setSizes] = useState<Record<string, number>>(() => Object.fromEntries(call.quota_detail.allocations.map((row) => [row.agency.code, row.total])));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
   const [adding, setAdding] = useState<string>();
   const problems = quotaProblems(call, total, sizes, reason, t as never);
   const changed = total !== call.quota_detail.total || Object.entries(sizes).some(([code, size]) => size !== (call.quota_detail.allocations.find((row) => row.agency.code === code)?.total ?? -1));
@@ -46,7 +45,6 @@ function QuotaEditor({ call }: { call: CallRead }) {
 
   const save = async () => {
     setError(null);
-    setDone(false);
     try {
       // A larger total first, so larger allocations fit; a smaller one last, after the allocations shrank.
       const growing = total > call.quota_detail.total;
@@ -57,7 +55,7 @@ function QuotaEditor({ call }: { call: CallRead }) {
       }
       if (!growing && total !== call.quota_detail.total) await setQuota.mutateAsync({ callId: call.id, total, reason: reason.trim() });
       setReason('');
-      setDone(true);
+      onSaved();
     } catch (caught) {
       setError(caught);
     }
@@ -128,7 +126,6 @@ function QuotaEditor({ call }: { call: CallRead }) {
         <Alert type="warning" showIcon title={t('applications.quota.refused')} description={<ul style={{ margin: 0, paddingInlineStart: 20 }}>{problems.map((problem) => <li key={problem}>{problem}</li>)}</ul>} data-testid="quota-problems" />
       )}
       {error !== null && <ErrorAlert error={error} title={t('applications.quota.error')} />}
-      {done && <Alert type="success" showIcon title={t('applications.quota.saved')} data-testid="quota-saved" />}
       <Button type="primary" style={{ alignSelf: 'flex-start' }} disabled={!changed || problems.length > 0} loading={setQuota.isPending || setAllocation.isPending} onClick={() => void save()} data-testid="quota-save">
         {t('applications.quota.save')}
       </Button>
@@ -136,15 +133,16 @@ function QuotaEditor({ call }: { call: CallRead }) {
   );
 }
 
-function Changes({ callId }: { callId: number }) {
+function Changes({ call }: { call: CallRead }) {
+  const callId = call.id;
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const changes = useQuotaChangesQuery(callId);
   const columns: TableColumnsType<QuotaChange> = [
     { title: t('applications.quota.changedAt'), key: 'at', render: (_: unknown, row) => formatDateTime(row.changed_at, language) },
-    { title: t('applications.quota.agency'), key: 'agency', render: (_: unknown, row) => row.agency_code ?? t('applications.quota.total') },
+    { title: t('applications.quota.agency'), key: 'agency', render: (_: unknown, row) => { const agency = call.nominators.find((item) => item.code === row.agency_code); return row.agency_code ? (agency ? (language.startsWith('zh') ? agency.name : agency.name_en) : row.agency_code) : t('applications.quota.total'); } },
     { title: t('applications.quota.change'), key: 'change', render: (_: unknown, row) => `${row.before ?? '—'} → ${row.after}` },
-    { title: t('applications.quota.reason'), dataIndex: 'reason', key: 'reason' },
+    { title: t('applications.quota.reasonColumn'), dataIndex: 'reason', key: 'reason' },
     { title: t('applications.quota.actor'), dataIndex: 'actor', key: 'actor', responsive: ['md'] },
   ];
   return <Table<QuotaChange> rowKey="id" columns={columns} dataSource={changes.data ?? []} size="small" pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: 560 }} data-testid="quota-changes" />;
@@ -156,6 +154,7 @@ export default function AdminQuotaPage() {
   const id = Number(useParams().id ?? 0);
   const calls = useCallsQuery({ page: 1, size: 50 });
   const call = useCallQuery(id);
+  const [savedAt, setSavedAt] = useState<number | null>(null);
   usePageTitle(call.data ? `${t('applications.quota.title')} · ${call.data.title}` : t('applications.quota.title'));
   return (
     <Flex vertical gap={16} data-testid="admin-quota-page" data-status={id ? (call.data ? 'ready' : 'loading') : calls.data ? 'ready' : 'loading'}>
@@ -183,13 +182,15 @@ export default function AdminQuotaPage() {
         <>
           <Link to="/admin/quotas">{t('applications.quota.allCalls')}</Link>
           <Card size="small" title={call.data.title}>
-            <QuotaEditor key={`${call.data.id}-${call.dataUpdatedAt}`} call={call.data} />
+            {/* A saved change shows the service's figures afresh (the editor starts again from them). */}
+            <QuotaEditor key={`${call.data.id}-${call.dataUpdatedAt}`} call={call.data} onSaved={() => setSavedAt(Date.now())} />
+            {savedAt !== null && <Alert style={{ marginTop: 12 }} type="success" showIcon title={t('applications.quota.saved')} data-testid="quota-saved" />}
           </Card>
           <Card size="small" title={t('applications.quota.public')}>
             <QuotaTable quota={call.data.quota_detail} testId="admin-quota-table" />
           </Card>
           <Card size="small" title={t('applications.quota.history')}>
-            <Changes callId={call.data.id} />
+            <Changes call={call.data} />
           </Card>
         </>
       )}

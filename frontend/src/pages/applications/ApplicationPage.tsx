@@ -163,6 +163,12 @@ function Attachments({ application, editable }: { application: ApplicationRead; 
   );
 }
 
+/** The service names an expert by their account's subject, `user:<id>`; a bare number is taken as the id. */
+export function expertSubject(input: string): string {
+  const value = input.trim();
+  return /^\d+$/.test(value) ? `user:${value}` : value;
+}
+
 function Experts({ application }: { application: ApplicationRead }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
@@ -191,7 +197,7 @@ function Experts({ application }: { application: ApplicationRead }) {
         <Flex wrap gap={8} align="center" style={{ marginTop: 12 }} className="tpp-filters">
           <Input value={expert} onChange={(event) => setExpert(event.target.value)} placeholder={t('applications.experts.username')} aria-label={t('applications.experts.username')} style={{ width: 180 }} data-testid="expert-username" />
           <Input value={name} onChange={(event) => setName(event.target.value)} placeholder={t('applications.experts.name')} aria-label={t('applications.experts.name')} style={{ width: 180 }} data-testid="expert-name" />
-          <Button disabled={!expert.trim() || !name.trim()} loading={assign.isPending} onClick={() => assign.mutate({ id: application.id, key: newIdempotencyKey('expert'), expert: expert.trim(), expert_name: name.trim() }, { onSuccess: () => { setExpert(''); setName(''); } })} data-testid="expert-assign">
+          <Button disabled={!expert.trim() || !name.trim()} loading={assign.isPending} onClick={() => assign.mutate({ id: application.id, key: newIdempotencyKey('expert'), expert: expertSubject(expert), expert_name: name.trim() }, { onSuccess: () => { setExpert(''); setName(''); } })} data-testid="expert-assign">
             {t('applications.experts.assign')}
           </Button>
         </Flex>
@@ -249,7 +255,10 @@ export default function ApplicationPage() {
 
   const persist = () => {
     const body: { id: number; form_data: Record<string, unknown>; personal?: PersonalData } = { id: data.id, form_data: formData ?? {} };
-    if (personal && (personal.phone || personal.email || personal.id_number)) body.personal = { id_type: 'resident_id', id_number: null, phone: null, email: null, gender: null, birth_date: null, ...personal } as PersonalData;
+    if (personal && (personal.phone || personal.email || personal.id_number)) {
+      const { id_type = 'resident_id', id_number = null, phone = null, email = null, gender = null, birth_date = null } = personal;
+      body.personal = { id_type, id_number, phone, email, gender, birth_date };
+    }
     return save.mutateAsync(body).then((result) => {
       setSaved(true);
       return result;
