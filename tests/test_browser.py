@@ -32,7 +32,7 @@ def require_browser() -> None:
 def run_script(script: str, base_url: str, **env: str) -> None:
     require_browser()
     result = subprocess.run(
-        ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=400,
+        ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=600,
         env={**os.environ, "BASE_URL": base_url, "CHROMIUM_PATH": CHROMIUM, **env},
     )
     print(result.stdout, result.stderr)

@@ -345,6 +345,10 @@ async function checkApplications(report, states) {
       await applicant.locator(`${byTestId('application-state')}[data-status="submitted"]`).waitFor({ timeout: 15_000 });
       const events = await applicant.locator(byTestId('timeline-event')).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')));
       expect(events.join() === 'draft,submitted', `timeline ${events.join()}`);
+      const violations = await axeViolations(applicant);
+      expect(violations.length === 0, `the application page: ${violations.join('; ')}`);
+      const width = await pageWidth(applicant);
+      expect(width.scroll <= width.window, `the application page is ${width.scroll}px wide in a ${width.window}px window`);
       return `application ${applicationId}`;
     });
     if (!applicationId) return;
@@ -382,15 +386,18 @@ async function checkApplications(report, states) {
         await reviewer.locator(byTestId('expert-assign')).click();
         await reviewer.locator(`${byTestId('application-experts')} tbody tr:has-text("浏览器测试专家")`).waitFor({ timeout: 15_000 });
         const expert = await pageOf('expert');
-        await open(expert, { path: '/reviews', ready: byTestId('declare-submit') });
-        await expert.locator(byTestId('declare-no-conflict')).click();
-        await expert.locator(byTestId('declare-submit')).click();
-        await expert.locator(byTestId('score-form')).waitFor({ timeout: 15_000 });
-        for (const input of await expert.locator(`${byTestId('score-form')} .ant-input-number input`).all()) await input.fill('5');
-        await expert.locator(byTestId('score-comment')).fill('（浏览器测试）科研能力突出。');
-        await expert.locator(byTestId('score-submit')).click();
-        await expert.locator(byTestId('score-submitted')).waitFor({ timeout: 15_000 });
-        return (await expert.locator(byTestId('score-total')).textContent())?.trim();
+        const card = `${byTestId('assignment-card')}[data-key="${applicationId}"]`;
+        await open(expert, { path: '/reviews', ready: `${card} ${byTestId('declare-submit')}` });
+        await expert.locator(`${card} ${byTestId('declare-no-conflict')}`).click();
+        await expert.locator(`${card} ${byTestId('declare-submit')}`).click();
+        await expert.locator(`${card} ${byTestId('score-form')}`).waitFor({ timeout: 15_000 });
+        for (const input of await expert.locator(`${card} ${byTestId('score-form')} .ant-input-number input`).all()) await input.fill('5');
+        await expert.locator(`${card} ${byTestId('score-comment')}`).fill('（浏览器测试）科研能力突出。');
+        await expert.locator(`${card} ${byTestId('score-submit')}`).click();
+        await expert.locator(`${card} ${byTestId('score-submitted')}`).waitFor({ timeout: 15_000 });
+        const violations = await axeViolations(expert);
+        expect(violations.length === 0, `the expert's page: ${violations.join('; ')}`);
+        return (await expert.locator(`${card} ${byTestId('score-total')}`).textContent())?.trim();
       });
 
       await report.check('the agency recommends and publishes a notice; the public files a named objection', async () => {

@@ -90,7 +90,7 @@ export default function CallPage() {
             label: t('applications.call.clause'),
             children: (
               <span>
-                <Link to={`/tasks/${data.plan_code}/${data.program.task_number}`}>{t('applications.calls.clause', { number: data.program.task_number })}</Link>「{data.program.quote}」
+                <Link to={`/tasks/${data.plan_code}/${data.program.task_number}`} style={{ textDecoration: 'underline' }}>{t('applications.calls.clause', { number: data.program.task_number })}</Link>「{data.program.quote}」
               </span>
             ),
           },

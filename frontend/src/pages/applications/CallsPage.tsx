@@ -90,7 +90,7 @@ export default function CallsPage() {
           {t('applications.calls.title')}
         </Typography.Title>
         <Typography.Text type="secondary">
-          {t('applications.calls.intro')} <Link to="/notices">{t('applications.notices.title')}</Link>
+          {t('applications.calls.intro')} <Link to="/notices" style={{ textDecoration: 'underline' }}>{t('applications.notices.title')}</Link>
         </Typography.Text>
       </div>
       <Flex wrap gap={12} align="flex-end" className="tpp-filters">

@@ -89,6 +89,7 @@ export default function ReviewsPage() {
           key={assignment.id}
           size="small"
           data-testid="assignment-card"
+          data-key={assignment.application_id}
           data-status={assignment.declaration ?? 'undeclared'}
           title={
             <Flex wrap gap={8} align="center">
