@@ -39,5 +39,7 @@ export default defineConfig({
     css: false,
     // jsdom + antd render slowly on a loaded 2-core CI machine; 5 s was seen to be too tight.
     testTimeout: 30000,
+    // Through Vite, so the alias above applies inside rjsf too.
+    server: { deps: { inline: [/@rjsf\//] } },
   },
 });

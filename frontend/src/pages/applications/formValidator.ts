@@ -44,7 +44,8 @@ export function createFormValidator(t: TFunction): ValidatorType {
     const result = validatorFor(schema).validate(formData ?? {});
     const errors: RJSFValidationError[] = [];
     for (const unit of result.errors) {
-      if (APPLICATORS.has(unit.keyword)) continue;
+      // A choice's branches each fail on their own; the choice (oneOf/anyOf) itself says it.
+      if (APPLICATORS.has(unit.keyword) || /\/(oneOf|anyOf)\/\d+\//.test(unit.keywordLocation)) continue;
       let path = unit.instanceLocation.replace(/^#\/?/, '').split('/').filter(Boolean);
       const { node: limitNode, parent } = nodeAt(schema, unit.keywordLocation);
       const owner = parent as Json | undefined;
