@@ -42,6 +42,7 @@ const PUBLIC_PAGES = [
   { path: '/calls', ready: `${byTestId('calls-page')}[data-status="ready"]` },
   ...(CALL_ID ? [{ path: `/calls/${CALL_ID}`, ready: `${byTestId('call-page')}[data-status="ready"]` }] : []),
   { path: '/notices', ready: `${byTestId('notices-page')}[data-status="ready"]` },
+  { path: '/funding', ready: `${byTestId('funding-page')}[data-status="ready"]` },
   { path: '/login', ready: byTestId('login-page') },
   { path: '/register', ready: byTestId('register-submit') },
   { path: '/no-such-page', ready: byTestId('not-found-page') },

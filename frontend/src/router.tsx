@@ -149,6 +149,7 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
             return null;
           },
         },
+        { path: 'funding', lazy: page(() => import('./pages/funding/FundingPage')) },
         { path: 'reviews', lazy: page(() => import('./pages/applications/ReviewsPage'), isExpert) },
         { path: 'admin/programs', lazy: page(() => import('./pages/applications/AdminProgramsPage'), isAdmin) },
         { path: 'admin/quotas', lazy: page(() => import('./pages/applications/AdminQuotaPage'), isAdmin) },

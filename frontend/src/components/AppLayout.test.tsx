@@ -32,6 +32,7 @@ describe('AppLayout', () => {
         '/matrix',
         '/calls',
         '/notices',
+        '/funding',
         '/applications',
         '/reports',
         '/supervision',

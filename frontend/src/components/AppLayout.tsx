@@ -31,8 +31,8 @@ interface NavItem {
     | 'common.nav.applications'
     | 'common.nav.queue'
     | 'common.nav.reviews'
-    | 'common.nav.adminPrograms'
-    | 'common.nav.adminQuotas';
+    | 'common.nav.adminQuotas'
+    | 'common.nav.funding';
   /** Who sees the entry; everybody when left out. */
   visibleTo?: (user: UserRead | null) => boolean;
 }
@@ -44,6 +44,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { key: '/matrix', testId: 'nav-matrix', labelKey: 'common.nav.matrix' },
   { key: '/calls', testId: 'nav-calls', labelKey: 'common.nav.calls' },
   { key: '/notices', testId: 'nav-notices', labelKey: 'common.nav.notices' },
+  { key: '/funding', testId: 'nav-funding', labelKey: 'common.nav.funding' },
   { key: '/applications', testId: 'nav-applications', labelKey: 'common.nav.applications', visibleTo: isApplicant },
   { key: '/applications', testId: 'nav-queue', labelKey: 'common.nav.queue', visibleTo: (user) => isAgencyStaff(user) || isAdmin(user) },
   { key: '/reviews', testId: 'nav-reviews', labelKey: 'common.nav.reviews', visibleTo: isExpert },
@@ -52,7 +53,6 @@ const NAV_ITEMS: readonly NavItem[] = [
   { key: '/my-agency', testId: 'nav-my-agency', labelKey: 'common.nav.myAgency', visibleTo: isAgencyStaff },
   { key: '/admin/users', testId: 'nav-admin-users', labelKey: 'common.nav.adminUsers', visibleTo: isAdmin },
   { key: '/admin/api-keys', testId: 'nav-admin-api-keys', labelKey: 'common.nav.adminApiKeys', visibleTo: canManageApiKeys },
-  { key: '/admin/programs', testId: 'nav-admin-programs', labelKey: 'common.nav.adminPrograms', visibleTo: isAdmin },
   { key: '/admin/quotas', testId: 'nav-admin-quotas', labelKey: 'common.nav.adminQuotas', visibleTo: isAdmin },
 ];
 

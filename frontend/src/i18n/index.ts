@@ -7,6 +7,7 @@ import zhAgencies from './locales/zh-CN/agencies.json';
 import zhAuth from './locales/zh-CN/auth.json';
 import zhCommon from './locales/zh-CN/common.json';
 import zhDeliverables from './locales/zh-CN/deliverables.json';
+import zhFunding from './locales/zh-CN/funding.json';
 import zhHome from './locales/zh-CN/home.json';
 import zhMatrix from './locales/zh-CN/matrix.json';
 import zhReports from './locales/zh-CN/reports.json';
@@ -20,6 +21,7 @@ import enAgencies from './locales/en/agencies.json';
 import enAuth from './locales/en/auth.json';
 import enCommon from './locales/en/common.json';
 import enDeliverables from './locales/en/deliverables.json';
+import enFunding from './locales/en/funding.json';
 import enHome from './locales/en/home.json';
 import enMatrix from './locales/en/matrix.json';
 import enReports from './locales/en/reports.json';
@@ -49,6 +51,7 @@ export const resources = {
       auth: zhAuth,
       common: zhCommon,
       deliverables: zhDeliverables,
+      funding: zhFunding,
       home: zhHome,
       matrix: zhMatrix,
       reports: zhReports,
@@ -66,6 +69,7 @@ export const resources = {
       auth: enAuth,
       common: enCommon,
       deliverables: enDeliverables,
+      funding: enFunding,
       home: enHome,
       matrix: enMatrix,
       reports: enReports,

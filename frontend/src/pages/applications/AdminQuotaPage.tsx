@@ -162,7 +162,9 @@ export default function AdminQuotaPage() {
         <Typography.Title level={2} style={{ marginBottom: 4 }}>
           {t('applications.quota.title')}
         </Typography.Title>
-        <Typography.Text type="secondary">{t('applications.quota.intro')}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t('applications.quota.intro')} <Link to="/admin/programs" style={{ textDecoration: 'underline' }} data-testid="quota-programs-link">{t('applications.programs.title')}</Link>
+        </Typography.Text>
       </div>
       {!id && (
         <Card size="small" title={t('applications.calls.title')}>
