@@ -1,4 +1,4 @@
-import { Breadcrumb, Button, Card, Descriptions, Flex, Result, Select, Spin, Typography } from 'antd';
+import { Breadcrumb, Button, Descriptions, Flex, Result, Select, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -115,7 +115,10 @@ export default function CallPage() {
         ]}
       />
 
-      <Card size="small" title={t('applications.call.apply')} data-testid="call-apply">
+      <section className="tpp-panel" aria-labelledby="call-apply-title" data-testid="call-apply">
+        <h3 className="tpp-panel-title tpp-panel-head" id="call-apply-title">
+          {t('applications.call.apply')}
+        </h3>
         {canApply ? (
           <Flex wrap gap={12} align="center" className="tpp-filters">
             <Select
@@ -140,14 +143,20 @@ export default function CallPage() {
           </Flex>
         )}
         {start.isError && <ErrorAlert error={start.error} title={t('applications.call.startError')} />}
-      </Card>
+      </section>
 
-      <Card size="small" title={t('applications.call.quota', { ...data.quota })}>
+      <section className="tpp-panel" aria-labelledby="call-quota-title">
+        <h3 className="tpp-panel-title tpp-panel-head" id="call-quota-title">
+          {t('applications.call.quota', { ...data.quota })}
+        </h3>
         <QuotaTable quota={data.quota_detail} testId="call-quota-table" />
-      </Card>
+      </section>
 
       {(notices.data?.length ?? 0) > 0 && (
-        <Card size="small" title={t('applications.notices.title')}>
+        <section className="tpp-panel" aria-labelledby="call-notices-title">
+          <h3 className="tpp-panel-title tpp-panel-head" id="call-notices-title">
+            {t('applications.notices.title')}
+          </h3>
           <ul style={{ margin: 0, paddingInlineStart: 20 }}>
             {notices.data!.map((notice) => (
               <li key={notice.id}>
@@ -155,7 +164,7 @@ export default function CallPage() {
               </li>
             ))}
           </ul>
-        </Card>
+        </section>
       )}
       {Number.isNaN(id) && <Result status="404" />}
     </Flex>

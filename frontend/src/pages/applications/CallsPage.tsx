@@ -1,4 +1,4 @@
-import { Card, Empty, Flex, Input, Segmented, Spin, Typography } from 'antd';
+import { Empty, Flex, Input, Segmented, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 
@@ -37,7 +37,7 @@ function CallCard({ call }: { call: CallSummary }) {
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const zh = language.startsWith('zh');
   return (
-    <Card size="small" data-testid="call-card" data-status={call.status}>
+    <section className="tpp-panel" aria-label={call.title} data-testid="call-card" data-status={call.status}>
       <Flex vertical gap={6}>
         <Flex wrap gap={8} align="center">
           <ToneTag tone={callStatusTone(call.status)}>{labelText(call.status_label, language)}</ToneTag>
@@ -61,7 +61,7 @@ function CallCard({ call }: { call: CallSummary }) {
           {t('applications.calls.clause', { number: call.program.task_number })}「{call.program.quote}」
         </Typography.Text>
       </Flex>
-    </Card>
+    </section>
   );
 }
 

@@ -1,5 +1,4 @@
-import { Button, Card, Empty, Flex, Segmented, Spin, Table, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
+import { Button, Empty, Flex, Segmented, Spin, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -8,7 +7,7 @@ import ErrorAlert from '../../components/ErrorAlert';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
 import { formatDate, formatDateTime } from '../../i18n/format';
-import type { NoticeEntry, NoticeRead } from './applicationsApi';
+import type { NoticeRead } from './applicationsApi';
 import { formatYuan, labelText, useNoticeQuery, useNoticesQuery } from './applicationsApi';
 import type { ObjectionTarget } from './ObjectionModal';
 
@@ -18,51 +17,54 @@ const ObjectionModal = lazy(() => import('./ObjectionModal'));
 function NoticeCard({ notice, onObject }: { notice: NoticeRead; onObject: (target: ObjectionTarget) => void }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
-  const columns: TableColumnsType<NoticeEntry> = [
-    { title: t('applications.notices.name'), dataIndex: 'applicant_name', key: 'name' },
-    { title: t('applications.notices.unit'), dataIndex: 'unit', key: 'unit' },
-    { title: t('applications.notices.program'), dataIndex: 'program_name', key: 'program', responsive: ['md'] },
-    { title: t('applications.calls.amount'), key: 'amount', align: 'right', render: (_: unknown, entry) => formatYuan(entry.amount_fen, language) },
-    ...(notice.status === 'open'
-      ? [
-          {
-            title: t('common.actions'),
-            key: 'object',
-            width: 110,
-            render: (_: unknown, entry: NoticeEntry) => (
-              <Button size="small" onClick={() => onObject({ notice, entry })} data-testid="notice-object">
-                {t('applications.objection.open')}
-              </Button>
-            ),
-          },
-        ]
-      : []),
-  ];
+  const open = notice.status === 'open';
   return (
-    <Card
-      size="small"
-      data-testid="notice-card"
-      data-status={notice.status}
-      title={
-        <Flex wrap gap={8} align="center">
-          <ToneTag tone={notice.status === 'open' ? 'info' : 'neutral'}>{labelText(notice.status_label, language)}</ToneTag>
+    <section className="tpp-panel" aria-labelledby={`notice-${notice.id}`} data-testid="notice-card" data-status={notice.status}>
+      <div className="tpp-panel-head" style={{ justifyContent: 'flex-start' }}>
+        <ToneTag tone={open ? 'info' : 'neutral'}>{labelText(notice.status_label, language)}</ToneTag>
+        <h3 className="tpp-panel-title" id={`notice-${notice.id}`}>
           <Link to={`/notices/${notice.id}`}>{notice.title}</Link>
-        </Flex>
-      }
-    >
+        </h3>
+      </div>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
         {t('applications.notices.period', { start: formatDate(notice.starts_on, language), end: formatDate(notice.ends_on, language), days: notice.working_days })} ·{' '}
         {t('applications.notices.published', { at: formatDateTime(notice.published_at, language) })} · {language.startsWith('zh') ? notice.reviewing_agency.name : notice.reviewing_agency.name_en}
       </Typography.Paragraph>
-      <Table<NoticeEntry>
-        rowKey="application_id"
-        columns={columns}
-        dataSource={notice.entries}
-        size="small"
-        pagination={false}
-        onRow={(entry) => ({ 'data-testid': 'notice-entry', 'data-key': entry.application_id }) as React.HTMLAttributes<HTMLElement>}
-      />
-    </Card>
+      <div className="tpp-plain-table-scroll">
+        <table className="tpp-plain-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('applications.notices.name')}</th>
+              <th scope="col">{t('applications.notices.unit')}</th>
+              <th scope="col">{t('applications.notices.program')}</th>
+              <th scope="col" className="tpp-number">
+                {t('applications.calls.amount')}
+              </th>
+              {open && <th scope="col">{t('common.actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {notice.entries.map((entry) => (
+              <tr key={entry.application_id} data-testid="notice-entry" data-key={entry.application_id}>
+                <th scope="row" style={{ fontWeight: 'normal' }}>
+                  {entry.applicant_name}
+                </th>
+                <td>{entry.unit}</td>
+                <td>{entry.program_name}</td>
+                <td className="tpp-number">{formatYuan(entry.amount_fen, language)}</td>
+                {open && (
+                  <td>
+                    <Button size="small" onClick={() => onObject({ notice, entry })} data-testid="notice-object">
+                      {t('applications.objection.open')}
+                    </Button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
