@@ -1,10 +1,15 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   base: '/',
   plugins: [react()],
+  resolve: {
+    // See src/pages/applications/noAjv.ts.
+    alias: { '@rjsf/validator-ajv8': fileURLToPath(new URL('./src/pages/applications/noAjv.ts', import.meta.url)) },
+  },
   server: {
     proxy: {
       '/api': {
@@ -34,5 +39,7 @@ export default defineConfig({
     css: false,
     // jsdom + antd render slowly on a loaded 2-core CI machine; 5 s was seen to be too tight.
     testTimeout: 30000,
+    // Through Vite, so the alias above applies inside rjsf too.
+    server: { deps: { inline: [/@rjsf\//] } },
   },
 });

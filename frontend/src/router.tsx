@@ -5,10 +5,12 @@ import { createBrowserRouter } from 'react-router';
 
 import { agencyQuery, matrixQuery, plansQuery, taskQuery, tasksQuery } from './api/agencies';
 import type { UserRead } from './auth/authApi';
-import { canManageApiKeys, isAdmin, isAgencyStaff } from './auth/authApi';
+import { canManageApiKeys, isAdmin, isAgencyStaff, isExpert, seesApplications } from './auth/authApi';
 import AppLayout from './components/AppLayout';
 import RequireAuth from './components/RequireAuth';
 import RouteError from './components/RouteError';
+import { applicationQuery, callQuery, callsQuery, noticesQuery } from './pages/applications/applicationsApi';
+import { readCallFilters } from './pages/applications/callFilters';
 import { readTaskFilters, taskListParams } from './pages/tasks/taskFilters';
 
 type PageModule = { default: ComponentType };
@@ -111,6 +113,47 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
           path: 'supervision',
           lazy: page(() => import('./pages/supervision/SupervisionPage'), (user) => isAdmin(user) || isAgencyStaff(user)),
         },
+        {
+          path: 'calls',
+          lazy: page(() => import('./pages/applications/CallsPage')),
+          loader: ({ request }: LoaderFunctionArgs) => {
+            void queryClient.prefetchQuery(callsQuery(readCallFilters(new URL(request.url).searchParams)));
+            return null;
+          },
+        },
+        {
+          path: 'calls/:id',
+          lazy: page(() => import('./pages/applications/CallPage')),
+          loader: ({ params }: LoaderFunctionArgs) => {
+            const id = Number(params.id);
+            if (Number.isInteger(id) && id > 0) void queryClient.prefetchQuery(callQuery(id));
+            return null;
+          },
+        },
+        {
+          path: 'notices',
+          lazy: page(() => import('./pages/applications/NoticesPage')),
+          loader: () => {
+            void queryClient.prefetchQuery(noticesQuery({}));
+            return null;
+          },
+        },
+        { path: 'notices/:id', lazy: page(() => import('./pages/applications/NoticesPage')) },
+        { path: 'applications', lazy: page(() => import('./pages/applications/ApplicationsPage'), seesApplications) },
+        {
+          path: 'applications/:id',
+          lazy: page(() => import('./pages/applications/ApplicationPage'), (user) => seesApplications(user) || isExpert(user)),
+          loader: ({ params }: LoaderFunctionArgs) => {
+            const id = Number(params.id);
+            if (Number.isInteger(id) && id > 0) void queryClient.prefetchQuery(applicationQuery(id)).catch(() => undefined);
+            return null;
+          },
+        },
+        { path: 'funding', lazy: page(() => import('./pages/funding/FundingPage')) },
+        { path: 'reviews', lazy: page(() => import('./pages/applications/ReviewsPage'), isExpert) },
+        { path: 'admin/programs', lazy: page(() => import('./pages/applications/AdminProgramsPage'), isAdmin) },
+        { path: 'admin/quotas', lazy: page(() => import('./pages/applications/AdminQuotaPage'), isAdmin) },
+        { path: 'admin/quotas/:id', lazy: page(() => import('./pages/applications/AdminQuotaPage'), isAdmin) },
         { path: 'admin/users', lazy: page(() => import('./pages/admin/UsersPage'), isAdmin) },
         { path: 'admin/api-keys', lazy: page(() => import('./pages/admin/ApiKeysPage'), canManageApiKeys) },
         { path: '*', lazy: page(() => import('./pages/NotFoundPage')) },

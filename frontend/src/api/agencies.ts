@@ -98,7 +98,12 @@ export interface Progress {
   percent: number;
   expected_value: number;
   status: StatusColour;
+  /** The day the figures are judged at: today while the plan runs, its end date once it has ended. */
   as_of: string;
+  /** True when these are the ended plan's final figures. */
+  final?: boolean;
+  /** Set on a final result: whether the target was met. */
+  result?: 'achieved' | 'not_achieved' | null;
 }
 
 export interface AgencyShare {
@@ -155,6 +160,8 @@ export interface TaskRead {
   owners: Owner[];
   deliverables: Deliverable[];
   progress_percent: number | null;
+  as_of?: string;
+  final?: boolean;
 }
 
 export interface AgencyRead extends AgencyRef {
@@ -362,8 +369,17 @@ export interface OverdueItem {
   next_level: EscalationLevel | null;
 }
 
+/** The day one plan is judged at; `final` once it has ended (judged at its end date). */
+export interface PlanJudgement {
+  plan_code: string;
+  as_of: string;
+  final: boolean;
+}
+
 export interface OverduePage extends Page<OverdueItem> {
   as_of: string;
+  final?: boolean;
+  judged?: PlanJudgement[];
   by_agency: { agency: AgencyRef; missing: number; late: number }[];
 }
 

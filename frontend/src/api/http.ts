@@ -263,7 +263,10 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     const headers = jsonHeaders(options.headers);
     if (tokens) headers.Authorization = `Bearer ${tokens.access_token}`;
     const init: RequestInit = { method, headers, signal: options.signal };
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      // The browser sets the multipart boundary itself.
+      init.body = body;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -320,6 +323,11 @@ export function apiPut<T>(path: string, body?: unknown, options?: RequestOptions
 
 export function apiPatch<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
   return apiRequest<T>('PATCH', path, body, options);
+}
+
+/** A multipart upload (e.g. an attachment): `FormData` goes as is. */
+export function apiUpload<T>(path: string, body: FormData, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>('POST', path, body, options);
 }
 
 export function apiDelete<T>(path: string, options?: RequestOptions): Promise<T> {

@@ -4,8 +4,8 @@ import type { TokenPair } from './tokenStore';
 /** What the gateway accepts as a username (3–64 characters). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
-export type Role = 'applicant' | 'reviewer' | 'admin';
-export const ROLES: readonly Role[] = ['applicant', 'reviewer', 'admin'];
+export type Role = 'applicant' | 'reviewer' | 'expert' | 'admin';
+export const ROLES: readonly Role[] = ['applicant', 'reviewer', 'expert', 'admin'];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
@@ -68,4 +68,18 @@ export function isAdmin(user: UserRead | null | undefined): boolean {
 /** A reviewer bound to an agency: reports its progress and reviews what it leads. */
 export function isAgencyStaff(user: UserRead | null | undefined): boolean {
   return user?.role === 'reviewer' && Boolean(user.agency_code);
+}
+
+export function isApplicant(user: UserRead | null | undefined): boolean {
+  return user?.role === 'applicant';
+}
+
+/** An expert the reviewing agencies assign applications to score. */
+export function isExpert(user: UserRead | null | undefined): boolean {
+  return user?.role === 'expert';
+}
+
+/** Who sees applications: applicants their own, reviewers their agency's, administrators all. */
+export function seesApplications(user: UserRead | null | undefined): boolean {
+  return isApplicant(user) || isAgencyStaff(user) || isAdmin(user);
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router';
 
 import type { UserRead } from '../auth/authApi';
-import { canManageApiKeys, isAdmin, isAgencyStaff } from '../auth/authApi';
+import { canManageApiKeys, isAdmin, isAgencyStaff, isApplicant, isExpert } from '../auth/authApi';
 import { useAuth } from '../auth/AuthProvider';
 import { SUPPORTED_LANGUAGES, changeLanguage, currentLanguage, isSupportedLanguage } from '../i18n';
 import './AppLayout.css';
@@ -25,7 +25,14 @@ interface NavItem {
     | 'common.nav.supervision'
     | 'common.nav.myAgency'
     | 'common.nav.adminUsers'
-    | 'common.nav.adminApiKeys';
+    | 'common.nav.adminApiKeys'
+    | 'common.nav.calls'
+    | 'common.nav.notices'
+    | 'common.nav.applications'
+    | 'common.nav.queue'
+    | 'common.nav.reviews'
+    | 'common.nav.adminQuotas'
+    | 'common.nav.funding';
   /** Who sees the entry; everybody when left out. */
   visibleTo?: (user: UserRead | null) => boolean;
 }
@@ -35,11 +42,18 @@ const NAV_ITEMS: readonly NavItem[] = [
   { key: '/tasks', testId: 'nav-tasks', labelKey: 'common.nav.tasks' },
   { key: '/deliverables', testId: 'nav-deliverables', labelKey: 'common.nav.deliverables' },
   { key: '/matrix', testId: 'nav-matrix', labelKey: 'common.nav.matrix' },
+  { key: '/calls', testId: 'nav-calls', labelKey: 'common.nav.calls' },
+  { key: '/notices', testId: 'nav-notices', labelKey: 'common.nav.notices' },
+  { key: '/funding', testId: 'nav-funding', labelKey: 'common.nav.funding' },
+  { key: '/applications', testId: 'nav-applications', labelKey: 'common.nav.applications', visibleTo: isApplicant },
+  { key: '/applications', testId: 'nav-queue', labelKey: 'common.nav.queue', visibleTo: (user) => isAgencyStaff(user) || isAdmin(user) },
+  { key: '/reviews', testId: 'nav-reviews', labelKey: 'common.nav.reviews', visibleTo: isExpert },
   { key: '/reports', testId: 'nav-reports', labelKey: 'common.nav.reports', visibleTo: isAgencyStaff },
   { key: '/supervision', testId: 'nav-supervision', labelKey: 'common.nav.supervision', visibleTo: (user) => isAdmin(user) || isAgencyStaff(user) },
   { key: '/my-agency', testId: 'nav-my-agency', labelKey: 'common.nav.myAgency', visibleTo: isAgencyStaff },
   { key: '/admin/users', testId: 'nav-admin-users', labelKey: 'common.nav.adminUsers', visibleTo: isAdmin },
   { key: '/admin/api-keys', testId: 'nav-admin-api-keys', labelKey: 'common.nav.adminApiKeys', visibleTo: canManageApiKeys },
+  { key: '/admin/quotas', testId: 'nav-admin-quotas', labelKey: 'common.nav.adminQuotas', visibleTo: isAdmin },
 ];
 
 export function navItemsFor(user: UserRead | null): NavItem[] {
@@ -74,7 +88,7 @@ function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate?: () => 
   return (
     <ul className="tpp-nav-list">
       {items.map((item) => (
-        <li key={item.key}>
+        <li key={item.testId}>
           <NavLink to={item.key} end={item.key === '/'} className="tpp-nav-link" data-testid={item.testId} onClick={onNavigate}>
             {t(item.labelKey)}
           </NavLink>

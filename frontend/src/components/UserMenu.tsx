@@ -10,7 +10,7 @@ import { useAuth } from '../auth/AuthProvider';
 import AgencyName from './AgencyName';
 import ButtonLink from './ButtonLink';
 
-const ROLE_COLORS = { applicant: 'blue', reviewer: 'purple', admin: 'magenta' } as const;
+const ROLE_COLORS = { applicant: 'blue', reviewer: 'purple', expert: 'geekblue', admin: 'magenta' } as const;
 
 export interface UserMenuProps {
   /** Laid out for the phone menu: stacked, everything shown at once. */

@@ -2,10 +2,12 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 import zhAdmin from './locales/zh-CN/admin.json';
+import zhApplications from './locales/zh-CN/applications.json';
 import zhAgencies from './locales/zh-CN/agencies.json';
 import zhAuth from './locales/zh-CN/auth.json';
 import zhCommon from './locales/zh-CN/common.json';
 import zhDeliverables from './locales/zh-CN/deliverables.json';
+import zhFunding from './locales/zh-CN/funding.json';
 import zhHome from './locales/zh-CN/home.json';
 import zhMatrix from './locales/zh-CN/matrix.json';
 import zhReports from './locales/zh-CN/reports.json';
@@ -14,10 +16,12 @@ import zhStatus from './locales/zh-CN/status.json';
 import zhSupervision from './locales/zh-CN/supervision.json';
 import zhTasks from './locales/zh-CN/tasks.json';
 import enAdmin from './locales/en/admin.json';
+import enApplications from './locales/en/applications.json';
 import enAgencies from './locales/en/agencies.json';
 import enAuth from './locales/en/auth.json';
 import enCommon from './locales/en/common.json';
 import enDeliverables from './locales/en/deliverables.json';
+import enFunding from './locales/en/funding.json';
 import enHome from './locales/en/home.json';
 import enMatrix from './locales/en/matrix.json';
 import enReports from './locales/en/reports.json';
@@ -42,10 +46,12 @@ export const resources = {
   'zh-CN': {
     translation: {
       admin: zhAdmin,
+      applications: zhApplications,
       agencies: zhAgencies,
       auth: zhAuth,
       common: zhCommon,
       deliverables: zhDeliverables,
+      funding: zhFunding,
       home: zhHome,
       matrix: zhMatrix,
       reports: zhReports,
@@ -58,10 +64,12 @@ export const resources = {
   en: {
     translation: {
       admin: enAdmin,
+      applications: enApplications,
       agencies: enAgencies,
       auth: enAuth,
       common: enCommon,
       deliverables: enDeliverables,
+      funding: enFunding,
       home: enHome,
       matrix: enMatrix,
       reports: enReports,

@@ -249,6 +249,17 @@ export const OVERDUE_ITEM = {
   next_level: 'interview',
 };
 
-export function overduePage(items: object[]) {
-  return { items, total: items.length, page: 1, size: 10, as_of: '2019-11-14', by_agency: [{ agency: HRSS, missing: items.length, late: 0 }] };
+/** Overdue reports as the service lists them, judged at a day of the running plan unless `final` (the plan has ended). */
+export function overduePage(items: object[], { final = false }: { final?: boolean } = {}) {
+  const asOf = final ? '2020-12-31' : '2019-11-14';
+  return {
+    items,
+    total: items.length,
+    page: 1,
+    size: 10,
+    as_of: asOf,
+    final,
+    judged: [{ plan_code: 'liaoning-2018-2020', as_of: asOf, final }],
+    by_agency: [{ agency: HRSS, missing: items.length, late: 0 }],
+  };
 }

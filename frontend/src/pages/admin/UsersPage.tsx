@@ -19,7 +19,7 @@ import { usePageTitle } from '../../components/usePageTitle';
 import AgencyName from '../../components/AgencyName';
 
 const PAGE_SIZE = 20;
-const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', admin: 'magenta' };
+const ROLE_COLORS: Record<Role, string> = { applicant: 'blue', reviewer: 'purple', expert: 'geekblue', admin: 'magenta' };
 
 interface CreateUserForm {
   username: string;

@@ -10,8 +10,9 @@ import { useAuth } from '../../auth/AuthProvider';
 import ChartCard from '../../components/charts/ChartCard';
 import type { ChartOption } from '../../components/charts/EChart';
 import ErrorAlert from '../../components/ErrorAlert';
+import JudgedAt from '../../components/JudgedAt';
 import { STATUS_STROKE } from '../../components/StatusProgress';
-import { formatDate, formatNumber } from '../../i18n/format';
+import { formatNumber } from '../../i18n/format';
 import { STATUS_COLOURS, usePlanDeliverables } from '../deliverables/planDeliverables';
 import { sectionLabel } from '../tasks/sectionLabel';
 
@@ -74,7 +75,7 @@ export default function Dashboard() {
     .map((row) => ({ ...row, total: row.missing + row.late }))
     .sort((a, b) => b.total - a.total)
     .slice(0, AGENCIES_SHOWN);
-  const asOf = data.rows[0]?.deliverable.progress.as_of;
+  const judged = data.rows[0]?.deliverable.progress;
 
   if (data.isError) {
     return <ErrorAlert error={data.error} title={t('home.dashboard.loadError')} onRetry={data.refetch} />;
@@ -88,11 +89,7 @@ export default function Dashboard() {
         <Typography.Title level={2} style={{ margin: 0 }}>
           {t('home.dashboard.title')}
         </Typography.Title>
-        {asOf && (
-          <Typography.Text type="secondary" data-testid="dashboard-as-of">
-            {t('home.dashboard.asOf', { date: formatDate(asOf, language) })}
-          </Typography.Text>
-        )}
+        <JudgedAt asOf={judged?.as_of} final={judged?.final} testId="dashboard-as-of" />
       </Flex>
 
       <div className="tpp-figures">

@@ -16,7 +16,7 @@ import { useReportsQuery } from '../reports/reportsApi';
 import type { ReviewTarget } from '../reports/ReviewModal';
 import ReviewModal from '../reports/ReviewModal';
 import EscalateModal from '../supervision/EscalateModal';
-import OverdueTable from '../supervision/OverdueTable';
+import OverdueTable, { endedPlans, PlanEndedNotice } from '../supervision/OverdueTable';
 import withFeedback from '../../components/withFeedback';
 
 const SHOWN = 5;
@@ -81,7 +81,12 @@ function AdminWork() {
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('home.work.title')}
       </Typography.Title>
-      <Card size="small" title={t('home.work.toEscalate', { count: overdue.data?.total ?? 0 })} extra={<Link to="/supervision">{t('home.work.all')}</Link>}>
+      <Card
+        size="small"
+        title={t(endedPlans(overdue.data).size > 0 && overdue.data?.final ? 'home.work.overdue' : 'home.work.toEscalate', { count: overdue.data?.total ?? 0 })}
+        extra={<Link to="/supervision">{t('home.work.all')}</Link>}
+      >
+        <PlanEndedNotice data={overdue.data} style={{ marginBottom: 12 }} />
         {overdue.isError ? (
           <ErrorAlert error={overdue.error} title={t('agencies.overdue.loadError')} onRetry={() => void overdue.refetch()} />
         ) : (

@@ -1,6 +1,6 @@
-import { Button, Empty, Flex, Table, Typography } from 'antd';
+import { Alert, Button, Empty, Flex, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import type { HTMLAttributes } from 'react';
+import type { CSSProperties, HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -11,6 +11,31 @@ import { AgencyLink } from '../../components/AgencyLink';
 import ToneTag from '../../components/ToneTag';
 import { formatDate } from '../../i18n/format';
 import type { ReportTarget } from '../reports/ReportFormModal';
+
+/**
+ * The plans of this answer that have ended: judged at their end date (`final`), their overdue reports can no
+ * longer be escalated (the service answers 409 plan_ended). Supervision is always read at its default day.
+ */
+export function endedPlans(data: OverduePage | undefined): Map<string, string> {
+  return new Map((data?.judged ?? []).filter((judged) => judged.final).map((judged) => [judged.plan_code, judged.as_of]));
+}
+
+/** The sentence that says why an ended plan's overdue reports have no escalation button. */
+export function PlanEndedNotice({ data, style }: { data: OverduePage | undefined; style?: CSSProperties }) {
+  const { t, i18n } = useTranslation();
+  const ended = [...new Set(endedPlans(data).values())];
+  if (ended.length === 0) return null;
+  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  return (
+    <Alert
+      type="info"
+      showIcon
+      style={style}
+      data-testid="plan-ended-notice"
+      title={ended.map((date) => t('supervision.planEnded', { date: formatDate(date, language) })).join(' ')}
+    />
+  );
+}
 
 export const overdueKey = (item: OverdueItem) => `${item.deliverable_code}/${item.agency.code}/${item.period}`;
 
@@ -33,6 +58,7 @@ export default function OverdueTable({ data, loading, page, onPage, showAgency, 
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   const items = data?.items ?? [];
+  const ended = endedPlans(data);
   const details = useTaskDetails(items.map((item) => ({ plan_code: item.plan_code, number: item.task_number })));
 
   const columns: TableColumnsType<OverdueItem> = [
@@ -97,6 +123,13 @@ export default function OverdueTable({ data, loading, page, onPage, showAgency, 
       width: 150,
       render: (_: unknown, item) => {
         if (onEscalate) {
+          if (ended.has(item.plan_code)) {
+            return (
+              <Typography.Text type="secondary" data-testid="overdue-plan-ended">
+                {t('supervision.endedNoEscalation')}
+              </Typography.Text>
+            );
+          }
           return item.next_level ? (
             <Button size="small" onClick={() => onEscalate(item)} data-testid="overdue-escalate">
               {t('supervision.escalateTo', { level: t(`agencies.overdue.levels.${item.next_level}`) })}

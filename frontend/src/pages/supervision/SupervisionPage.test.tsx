@@ -53,4 +53,24 @@ describe('SupervisionPage', () => {
     });
     expect(headerOf(escalation![1], 'Idempotency-Key')).toMatch(/^escalation-[0-9a-f]{32}$/);
   });
+
+  it("offers no escalation for an ended plan's overdue reports and says why, and the day it judges at", async () => {
+    signedIn();
+    const fetchMock = mockApi({
+      'GET /api/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+      'GET /api/agencies/supervision/overdue': () => jsonResponse(overduePage([{ ...OVERDUE_ITEM, days_overdue: 991 }], { final: true })),
+    });
+    await renderApp('/supervision');
+
+    const row = await screen.findByTestId('overdue-table-row');
+    expect(within(row).queryByTestId('overdue-escalate')).not.toBeInTheDocument();
+    expect(within(row).getByTestId('overdue-plan-ended')).toHaveTextContent('方案已结束，不再督办');
+    expect(screen.getByTestId('plan-ended-notice')).toHaveTextContent('方案已于 2020年12月31日 结束');
+    expect(screen.getByTestId('plan-ended-notice')).toHaveTextContent('不能再督办升级');
+    expect(screen.getByTestId('supervision-as-of')).toHaveAttribute('data-status', 'final');
+    expect(callsTo(fetchMock, 'POST', '/api/agencies/supervision/escalations')).toHaveLength(0);
+  });
 });

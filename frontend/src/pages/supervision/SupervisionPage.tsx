@@ -12,12 +12,12 @@ import { AgencyLink } from '../../components/AgencyLink';
 import AgencyName from '../../components/AgencyName';
 import AgencySelect from '../../components/AgencySelect';
 import ErrorAlert from '../../components/ErrorAlert';
+import JudgedAt from '../../components/JudgedAt';
 import { usePageTitle } from '../../components/usePageTitle';
-import { formatDate } from '../../i18n/format';
 import type { ReportTarget } from '../reports/ReportFormModal';
 import ReportFormModal from '../reports/ReportFormModal';
 import EscalateModal from './EscalateModal';
-import OverdueTable from './OverdueTable';
+import OverdueTable, { PlanEndedNotice } from './OverdueTable';
 import withFeedback from '../../components/withFeedback';
 
 const PAGE_SIZE = 10;
@@ -60,8 +60,7 @@ function AgencyLoadTable({ rows, onPick }: { rows: AgencyLoad[]; onPick: (code: 
  * see their own agency's and file what is missing.
  */
 function SupervisionPage() {
-  const { t, i18n } = useTranslation();
-  const language = i18n.resolvedLanguage ?? 'zh-CN';
+  const { t } = useTranslation();
   const { user } = useAuth();
   const admin = isAdmin(user);
   const [search, setSearch] = useSearchParams();
@@ -90,11 +89,12 @@ function SupervisionPage() {
         <Typography.Title level={2} style={{ marginBottom: 4 }}>
           {t('supervision.title')}
         </Typography.Title>
-        <Typography.Text type="secondary">
-          {admin ? t('supervision.descriptionAdmin') : t('supervision.descriptionAgency')}
-          {overdue.data && ` ${t('supervision.asOf', { date: formatDate(overdue.data.as_of, language) })}`}
-        </Typography.Text>
+        <Flex vertical gap={2}>
+          <Typography.Text type="secondary">{admin ? t('supervision.descriptionAdmin') : t('supervision.descriptionAgency')}</Typography.Text>
+          <JudgedAt asOf={overdue.data?.as_of} final={overdue.data?.final} testId="supervision-as-of" />
+        </Flex>
       </div>
+      {admin && <PlanEndedNotice data={overdue.data} />}
 
       {admin && (
         <Card size="small" title={t('supervision.byAgency')}>

@@ -12,6 +12,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import { AgencyLink } from '../../components/AgencyLink';
 import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
+import JudgedAt from '../../components/JudgedAt';
 import StatusProgress from '../../components/StatusProgress';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
@@ -224,6 +225,19 @@ function DeliverableCard({ deliverable, partOf, onReport, onReview }: Deliverabl
             { key: 'reporting', label: t('tasks.deliverable.reporting'), children: t(`tasks.deliverable.reportings.${deliverable.reporting}`) },
             { key: 'source', label: t('tasks.deliverable.source'), children: t(`tasks.deliverable.sources.${progress.source}`) },
             { key: 'asOf', label: t('tasks.deliverable.asOf'), children: formatDate(progress.as_of, language) ?? none },
+            ...(progress.result
+              ? [
+                  {
+                    key: 'result',
+                    label: t('tasks.deliverable.result'),
+                    children: (
+                      <ToneTag tone={progress.result === 'achieved' ? 'success' : 'error'} data-testid="deliverable-result" data-status={progress.result}>
+                        {t(`tasks.deliverable.results.${progress.result}`)}
+                      </ToneTag>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
 
@@ -350,6 +364,7 @@ function TaskPage() {
         <Typography.Title level={2} style={{ marginTop: 4 }} data-testid="task-title">
           {data.title}
         </Typography.Title>
+        <JudgedAt asOf={data.as_of} final={data.final} testId="task-as-of" />
       </div>
 
       <Descriptions

@@ -1,0 +1,72 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { AGENCY_ADMIN, APPLICANT, signedIn } from '../../test/fixtures';
+import { FORM, FORMAL_REVIEW_APPLICATION, RETURNED_APPLICATION } from '../../test/applicationsFixtures';
+import { bodyOf, callsTo, headerOf, jsonResponse, mockApi, problemResponse, renderApp } from '../../test/utils';
+
+describe('ApplicationPage', () => {
+  it('shows the applicant the reason it was returned, the form from its schema, and resubmits after saving the change', async () => {
+    signedIn();
+    let application: object = RETURNED_APPLICATION;
+    const fetchMock = mockApi({
+      'GET /api/auth/me': () => jsonResponse(APPLICANT),
+      'GET /api/applications/applications/5': () => jsonResponse(application),
+      'GET /api/applications/forms/talent-person': () => jsonResponse(FORM),
+      'PATCH /api/applications/applications/5': () => jsonResponse(application),
+      'POST /api/applications/applications/5/transitions': () => {
+        application = { ...RETURNED_APPLICATION, state: 'formal_review', state_label: { zh: '形式审查中', en: 'In formal review' }, allowed_actions: [] };
+        return jsonResponse(application);
+      },
+    });
+    await renderApp('/applications/5');
+
+    expect(await screen.findByTestId('application-state')).toHaveAttribute('data-status', 'returned');
+    const returned = screen.getAllByTestId('timeline-event').find((node) => node.getAttribute('data-status') === 'returned');
+    expect(returned).toHaveTextContent('请补充在站期间成果的证明材料。');
+    expect(screen.getByTestId('attachment-row')).toHaveTextContent('proof.pdf');
+
+    // The form's code (rjsf) loads on first use, which jsdom takes its time over.
+    const form = await screen.findByTestId('application-form', {}, { timeout: 60_000 });
+    const achievements = within(form).getByLabelText(/主要业绩与贡献/) as HTMLTextAreaElement;
+    expect(achievements.value).toBe('在站期间主持省级课题一项。');
+    fireEvent.change(achievements, { target: { value: '在站期间主持省级课题一项，补充证明材料见附件。' } });
+
+    fireEvent.click(screen.getByTestId('action-resubmit'));
+    fireEvent.change(await screen.findByTestId('action-comment'), { target: { value: '已补充材料。' } });
+    fireEvent.click(screen.getByTestId('action-confirm'));
+
+    await waitFor(() => expect(screen.getByTestId('application-state')).toHaveAttribute('data-status', 'formal_review'));
+    const [saved] = callsTo(fetchMock, 'PATCH', '/api/applications/applications/5');
+    expect((bodyOf(saved![1]) as { form_data: { achievements: string } }).form_data.achievements).toBe('在站期间主持省级课题一项，补充证明材料见附件。');
+    expect((bodyOf(saved![1]) as { personal: object }).personal).not.toHaveProperty('masked');
+    const [step] = callsTo(fetchMock, 'POST', '/api/applications/applications/5/transitions');
+    expect(bodyOf(step![1])).toEqual({ action: 'resubmit', comment: '已补充材料。' });
+    expect(headerOf(step![1], 'Idempotency-Key')).toMatch(/^transition-/);
+  });
+
+  it("lets the reviewing agency return an application only with a reason, and shows the service's refusal", async () => {
+    signedIn();
+    const fetchMock = mockApi({
+      'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN),
+      'GET /api/applications/applications/5': () => jsonResponse(FORMAL_REVIEW_APPLICATION),
+      'GET /api/applications/forms/talent-person': () => jsonResponse(FORM),
+      'GET /api/applications/applications/5/reviews': () => jsonResponse({ application_id: 5, min_experts: 1, complete: 0, average_total: null, assignments: [] }),
+      'POST /api/applications/applications/5/transitions': () =>
+        problemResponse(409, 'transition_not_allowed', '当前状态不能退回修改。', { allowed_actions: ['pass_formal_review'] }),
+    });
+    await renderApp('/applications/5');
+
+    const actions = await screen.findByTestId('application-actions');
+    expect(within(actions).queryByTestId('application-save')).not.toBeInTheDocument();
+    expect(await screen.findByTestId('application-experts')).toHaveTextContent('已完成评分 0 份（至少需要 1 份）');
+    fireEvent.click(within(actions).getByTestId('action-return_for_revision'));
+    const confirm = await screen.findByTestId('action-confirm');
+    expect(confirm).toBeDisabled();
+    fireEvent.change(screen.getByTestId('action-comment'), { target: { value: '请补充证明材料。' } });
+    expect(confirm).toBeEnabled();
+    fireEvent.click(confirm);
+    expect(await within(screen.getByTestId('action-form')).findByText(/当前状态不能退回修改/)).toBeInTheDocument();
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/applications/applications/5/transitions')[0]![1])).toEqual({ action: 'return_for_revision', comment: '请补充证明材料。' });
+  });
+});

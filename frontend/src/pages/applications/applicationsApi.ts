@@ -1,0 +1,522 @@
+/** The applications service (申报): programs, calls, quotas, applications, expert reviews, public notices. */
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { apiDelete, apiGet, apiPatch, apiPost, apiPut, apiUpload } from '../../api/http';
+import type { Page } from '../../api/page';
+import { queryString } from '../../api/page';
+
+export const APPLICATIONS_API = '/applications';
+
+/** The service names things in both languages. */
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export const labelText = (label: Label | null | undefined, language: string) => (label ? (language.startsWith('zh') ? label.zh : label.en) : '');
+
+export interface AgencyRef {
+  code: string;
+  name: string;
+  name_en: string;
+}
+
+export interface AmountRead {
+  status: string;
+  amount_fen: number | null;
+  amount_yuan: string | null;
+  max_amount_fen: number | null;
+  is_maximum: boolean;
+  explanation_zh: string | null;
+  explanation_en: string | null;
+  rule_version: number | null;
+}
+
+export type ApplicantType = 'person' | 'team' | 'institution';
+export type CallStatus = 'upcoming' | 'open' | 'closed';
+
+export interface CallProgram {
+  code: string;
+  name: string;
+  name_en: string;
+  task_number: number;
+  task_title: string;
+  rule_code: string;
+  applicant_type: ApplicantType;
+  applicant_type_label: Label;
+  quote: string;
+}
+
+export interface QuotaFigures {
+  total: number;
+  used: number;
+  remaining: number;
+}
+
+export interface AllocationRead extends QuotaFigures {
+  agency: AgencyRef;
+  nominated: number;
+  nominations_left: number;
+}
+
+export interface QuotaRead extends QuotaFigures {
+  nominated: number;
+  reserved: number;
+  approved: number;
+  allocated: number;
+  allocations: AllocationRead[];
+}
+
+export interface CallSummary {
+  id: number;
+  title: string;
+  year: number;
+  plan_code: string;
+  program: CallProgram;
+  reviewing_agency: AgencyRef;
+  amount: AmountRead;
+  opens_at: string;
+  closes_at: string;
+  status: CallStatus;
+  status_label: Label;
+  quota: QuotaFigures;
+}
+
+export interface AgeLimitRead {
+  years: number;
+  cutoff_date: string;
+  variants: { gender: string | null; discipline: string | null; years: number }[];
+}
+
+export interface FormRef {
+  code: string;
+  version: number;
+  title: string;
+  title_en: string;
+}
+
+export interface CallRead extends CallSummary {
+  eligibility: { age_max: AgeLimitRead | null; full_time_in_province: boolean; one_application_per_cycle: boolean; no_active_award_of_kind: boolean };
+  notice_working_days: number;
+  objection_working_days: number;
+  nominators: AgencyRef[];
+  form: FormRef;
+  quota_detail: QuotaRead;
+}
+
+export interface Facet {
+  value: string;
+  label: Label;
+  count: number;
+}
+
+export interface CallCatalog extends Page<CallSummary> {
+  facets: { task: Facet[]; agency: Facet[]; applicant_type: Facet[]; status: Facet[] };
+}
+
+export interface CallFilters {
+  q?: string;
+  status?: CallStatus;
+  applicant_type?: ApplicantType;
+  task?: string;
+  agency?: string;
+  open_now?: boolean;
+  page: number;
+  size: number;
+}
+
+export interface FormRead extends FormRef {
+  json_schema: Record<string, unknown>;
+  ui_schema: Record<string, unknown>;
+}
+
+export interface ProgramSummary {
+  code: string;
+  name: string;
+  name_en: string;
+  plan_code: string;
+  task_number: number;
+  task_title: string;
+  rule_code: string;
+  rule_kind: string;
+  tier_code: string | null;
+  applicant_type: ApplicantType;
+  applicant_type_label: Label;
+  reviewing_agency: AgencyRef;
+  plan_quota: number | null;
+  plan_quota_approximate: boolean;
+  amount: AmountRead;
+  source: string;
+}
+
+export interface ProgramRead extends ProgramSummary {
+  description: string | null;
+  quote: string;
+  min_experts: number;
+  score_sheet: { criteria: Criterion[] };
+}
+
+export interface Criterion {
+  code: string;
+  name: string;
+  name_en: string;
+  max_points: number;
+}
+
+export interface ActionRead {
+  action: string;
+  label: Label;
+}
+
+export interface EventRead {
+  id: number;
+  occurred_at: string;
+  actor_role: string;
+  action: string;
+  action_label: Label;
+  from_state: string | null;
+  to_state: string;
+  to_state_label: Label;
+  comment: string;
+}
+
+export interface AttachmentRead {
+  id: number;
+  label: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  uploaded_at: string;
+}
+
+export interface PersonalData {
+  id_type: 'resident_id' | 'passport';
+  id_number: string | null;
+  phone: string | null;
+  email: string | null;
+  gender: string | null;
+  birth_date: string | null;
+}
+
+export interface ApplicationSummary {
+  id: number;
+  call_id: number;
+  call_title: string;
+  year: number;
+  program_code: string;
+  program_name: string;
+  applicant_name: string;
+  unit: string;
+  nominating_agency: AgencyRef;
+  reviewing_agency: AgencyRef;
+  state: string;
+  state_label: Label;
+  submitted_at: string | null;
+  updated_at: string;
+}
+
+export interface ApplicationRead extends ApplicationSummary {
+  form: FormRef;
+  form_data: Record<string, unknown>;
+  personal: (PersonalData & { masked: boolean }) | null;
+  amount_fen: number | null;
+  amount_yuan: string | null;
+  allowed_actions: ActionRead[];
+  timeline: EventRead[];
+  attachments: AttachmentRead[];
+}
+
+export interface ApplicationListParams {
+  state?: string;
+  call_id?: number;
+  nominating_agency?: string;
+  page: number;
+  size: number;
+}
+
+export interface ScoreSheetRead {
+  scores: Record<string, number>;
+  total: number;
+  max_total: number;
+  comment: string;
+  submitted_at: string;
+}
+
+export interface AssignmentRead {
+  id: number;
+  application_id: number;
+  expert: string;
+  expert_name: string;
+  assigned_at: string;
+  declaration: 'no_conflict' | 'conflict' | null;
+  declared_at: string | null;
+  declaration_note: string;
+  score_sheet: ScoreSheetRead | null;
+}
+
+export interface ReviewSummary {
+  application_id: number;
+  min_experts: number;
+  complete: number;
+  average_total: number | null;
+  assignments: AssignmentRead[];
+}
+
+export interface MyAssignment {
+  id: number;
+  application_id: number;
+  program_code: string;
+  program_name: string;
+  applicant_name: string;
+  unit: string;
+  application_state: string;
+  application_state_label: Label;
+  assigned_at: string;
+  declaration: 'no_conflict' | 'conflict' | null;
+  declared_at: string | null;
+  criteria: Criterion[];
+  score_sheet: ScoreSheetRead | null;
+  can_score: boolean;
+}
+
+export interface NoticeEntry {
+  application_id: number;
+  applicant_name: string;
+  unit: string;
+  program_name: string;
+  amount_fen: number;
+  amount_yuan: string;
+}
+
+export interface NoticeRead {
+  id: number;
+  title: string;
+  call_id: number;
+  call_title: string;
+  program_code: string;
+  program_name: string;
+  reviewing_agency: AgencyRef;
+  published_at: string;
+  starts_on: string;
+  ends_on: string;
+  working_days: number;
+  status: 'open' | 'ended';
+  status_label: Label;
+  concluded_at: string | null;
+  objection_rules: Label;
+  entries: NoticeEntry[];
+}
+
+export interface ObjectionCreate {
+  application_id: number;
+  filer_name: string;
+  filer_contact: string;
+  filer_unit: string;
+  reason: string;
+}
+
+export interface ObjectionRead {
+  id: number;
+  notice_id: number;
+  application_id: number;
+  status: string;
+  filed_at: string;
+  resolve_by: string;
+  applicant_name: string;
+  filer_name: string;
+  filer_contact: string;
+  filer_unit: string;
+  reason: string;
+  overdue: boolean;
+  resolution: string;
+}
+
+export interface QuotaChange {
+  id: number;
+  agency_code: string | null;
+  before: number | null;
+  after: number;
+  reason: string;
+  actor: string;
+  changed_at: string;
+}
+
+const idem = (key: string) => ({ headers: { 'Idempotency-Key': key } });
+
+export const callsQuery = (filters: CallFilters) =>
+  queryOptions({
+    queryKey: ['calls', filters],
+    queryFn: ({ signal }) => apiGet<CallCatalog>(`${APPLICATIONS_API}/calls${queryString(filters)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+
+export const callQuery = (id: number) =>
+  queryOptions({ queryKey: ['call', id], queryFn: ({ signal }) => apiGet<CallRead>(`${APPLICATIONS_API}/calls/${id}`, { signal }) });
+
+export const applicationQuery = (id: number) =>
+  queryOptions({ queryKey: ['application', id], queryFn: ({ signal }) => apiGet<ApplicationRead>(`${APPLICATIONS_API}/applications/${id}`, { signal }) });
+
+export const applicationsQuery = (params: ApplicationListParams) =>
+  queryOptions({
+    queryKey: ['applications', params],
+    queryFn: ({ signal }) => apiGet<Page<ApplicationSummary>>(`${APPLICATIONS_API}/applications${queryString(params)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+
+export interface NoticeFilters {
+  call_id?: number;
+  status?: NoticeRead['status'];
+}
+
+export const noticesQuery = (params: NoticeFilters) =>
+  queryOptions({
+    queryKey: ['notices', params],
+    queryFn: ({ signal }) => apiGet<NoticeRead[]>(`${APPLICATIONS_API}/notices${queryString(params)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+
+export const useCallsQuery = (filters: CallFilters) => useQuery(callsQuery(filters));
+export const useCallQuery = (id: number) => useQuery({ ...callQuery(id), enabled: Number.isInteger(id) && id > 0 });
+export const useApplicationQuery = (id: number) => useQuery({ ...applicationQuery(id), enabled: Number.isInteger(id) && id > 0 });
+export const useApplicationsQuery = (params: ApplicationListParams, enabled = true) => useQuery({ ...applicationsQuery(params), enabled });
+export const useNoticesQuery = (params: NoticeFilters) => useQuery(noticesQuery(params));
+export const useNoticeQuery = (id: number) =>
+  useQuery({ queryKey: ['notice', id], queryFn: ({ signal }) => apiGet<NoticeRead>(`${APPLICATIONS_API}/notices/${id}`, { signal }), enabled: id > 0 });
+
+export function useFormQuery(form: FormRef | undefined) {
+  return useQuery({
+    queryKey: ['form', form?.code, form?.version],
+    queryFn: ({ signal }) => apiGet<FormRead>(`${APPLICATIONS_API}/forms/${form!.code}${queryString({ version: form!.version })}`, { signal }),
+    enabled: Boolean(form),
+    staleTime: Infinity,
+  });
+}
+
+export function useProgramsQuery(page: number, size = 50) {
+  return useQuery({
+    queryKey: ['programs', { page, size }],
+    queryFn: ({ signal }) => apiGet<Page<ProgramSummary>>(`${APPLICATIONS_API}/programs${queryString({ page, size })}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useProgramQuery(code: string | undefined) {
+  return useQuery({
+    queryKey: ['program', code],
+    queryFn: ({ signal }) => apiGet<ProgramRead>(`${APPLICATIONS_API}/programs/${code}`, { signal }),
+    enabled: Boolean(code),
+  });
+}
+
+export function useReviewsQuery(applicationId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ['reviews', applicationId],
+    queryFn: ({ signal }) => apiGet<ReviewSummary>(`${APPLICATIONS_API}/applications/${applicationId}/reviews`, { signal }),
+    enabled,
+    retry: false,
+  });
+}
+
+export function useMyAssignmentsQuery() {
+  return useQuery({
+    queryKey: ['assignments'],
+    queryFn: ({ signal }) => apiGet<MyAssignment[]>(`${APPLICATIONS_API}/reviews/assignments`, { signal }),
+  });
+}
+
+export function useQuotaChangesQuery(callId: number) {
+  return useQuery({
+    queryKey: ['quota-changes', callId],
+    queryFn: ({ signal }) => apiGet<QuotaChange[]>(`${APPLICATIONS_API}/calls/${callId}/quota-changes`, { signal }),
+  });
+}
+
+/** Every write invalidates what it changes: the application, the lists, the call's quota, reviews. */
+function useApplicationsMutation<Vars, Result>(fn: (vars: Vars) => Promise<Result>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () =>
+      Promise.all(
+        ['application', 'applications', 'call', 'calls', 'reviews', 'assignments', 'notices', 'notice', 'quota-changes', 'program', 'programs'].map((key) =>
+          queryClient.invalidateQueries({ queryKey: [key] }),
+        ),
+      ),
+  });
+}
+
+export const useStartApplication = () =>
+  useApplicationsMutation(({ key, ...body }: { key: string; call_id: number; nominating_agency: string; form_data: Record<string, unknown> }) =>
+    apiPost<ApplicationRead>(`${APPLICATIONS_API}/applications`, body, idem(key)),
+  );
+
+export const useSaveApplication = () =>
+  useApplicationsMutation(({ id, ...body }: { id: number; form_data?: Record<string, unknown>; personal?: PersonalData; nominating_agency?: string }) =>
+    apiPatch<ApplicationRead>(`${APPLICATIONS_API}/applications/${id}`, body),
+  );
+
+export const useTransition = () =>
+  useApplicationsMutation(({ id, key, action, comment }: { id: number; key: string; action: string; comment: string }) =>
+    apiPost<ApplicationRead>(`${APPLICATIONS_API}/applications/${id}/transitions`, { action, comment }, idem(key)),
+  );
+
+export const useUploadAttachment = () =>
+  useApplicationsMutation(({ id, key, file, label }: { id: number; key: string; file: File; label: string }) => {
+    const body = new FormData();
+    body.append('file', file);
+    body.append('label', label);
+    return apiUpload<AttachmentRead>(`${APPLICATIONS_API}/applications/${id}/attachments`, body, idem(key));
+  });
+
+export const useDeleteAttachment = () =>
+  useApplicationsMutation(({ id, attachmentId }: { id: number; attachmentId: number }) =>
+    apiDelete<void>(`${APPLICATIONS_API}/applications/${id}/attachments/${attachmentId}`),
+  );
+
+export const useAssignExpert = () =>
+  useApplicationsMutation(({ id, key, expert, expert_name }: { id: number; key: string; expert: string; expert_name: string }) =>
+    apiPost<AssignmentRead>(`${APPLICATIONS_API}/applications/${id}/experts`, { expert, expert_name }, idem(key)),
+  );
+
+export const usePublishNotice = () =>
+  useApplicationsMutation(({ callId, key, application_ids }: { callId: number; key: string; application_ids?: number[] }) =>
+    apiPost<NoticeRead>(`${APPLICATIONS_API}/calls/${callId}/notices`, { application_ids: application_ids ?? null }, idem(key)),
+  );
+
+export const useFileObjection = () =>
+  useApplicationsMutation(({ noticeId, key, ...body }: ObjectionCreate & { noticeId: number; key: string }) =>
+    apiPost<{ id: number; status: string; resolve_by: string }>(`${APPLICATIONS_API}/notices/${noticeId}/objections`, body, idem(key)),
+  );
+
+export const useDeclare = () =>
+  useApplicationsMutation(({ id, key, declaration, note }: { id: number; key: string; declaration: 'no_conflict' | 'conflict'; note: string }) =>
+    apiPost<AssignmentRead>(`${APPLICATIONS_API}/reviews/assignments/${id}/declaration`, { declaration, note }, idem(key)),
+  );
+
+export const useScore = () =>
+  useApplicationsMutation(({ id, scores, comment }: { id: number; scores: Record<string, number>; comment: string }) =>
+    apiPut<ScoreSheetRead>(`${APPLICATIONS_API}/reviews/assignments/${id}/score-sheet`, { scores, comment }),
+  );
+
+export const useSetQuota = () =>
+  useApplicationsMutation(({ callId, total, reason }: { callId: number; total: number; reason: string }) =>
+    apiPut<QuotaRead>(`${APPLICATIONS_API}/calls/${callId}/quota`, { total, reason }),
+  );
+
+export const useSetAllocation = () =>
+  useApplicationsMutation(({ callId, agency, size, reason }: { callId: number; agency: string; size: number; reason: string }) =>
+    apiPut<QuotaRead>(`${APPLICATIONS_API}/calls/${callId}/allocations/${agency}`, { size, reason }),
+  );
+
+export const useUpdateProgram = () =>
+  useApplicationsMutation(({ code, ...body }: { code: string; decided_amount_fen?: number; description?: string; min_experts?: number }) =>
+    apiPatch<ProgramRead>(`${APPLICATIONS_API}/programs/${code}`, body),
+  );
+
+/** Yuan as the service states them ("100000"), shown with grouping. */
+export function formatYuan(fen: number | null | undefined, language: string): string {
+  if (fen === null || fen === undefined) return '—';
+  const yuan = fen / 100;
+  return language.startsWith('zh') ? `${yuan.toLocaleString('zh-CN')} 元` : `¥${yuan.toLocaleString('en')}`;
+}
