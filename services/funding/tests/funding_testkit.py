@@ -19,6 +19,7 @@ from devtools.processes import free_port
 from funding.config import SERVICE_DIR, FundingSettings
 from funding.deps import FUNDING_READ_SCOPE
 from funding.main import create_app
+from servicekit.database import Database
 from servicekit.testing import identity_headers, migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -168,3 +169,25 @@ def uvicorn_funding(database_url: str, workers: int = 2) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+async def execute_sql(url: str, *statements: str) -> None:
+    """Statements run straight on the database, as someone with access to it would (tamper tests)."""
+    from sqlalchemy import text
+
+    database = Database(url)
+    try:
+        async with database.engine.begin() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+    finally:
+        await database.dispose()
+
+
+def drop_guards(url: str, table: str) -> list[str]:
+    """The statements that take a ledger table's append-only (or counters-only) triggers away."""
+    if url.startswith("postgresql"):
+        return [f"ALTER TABLE {table} DISABLE TRIGGER USER"]
+    if table == "accounts":
+        return ["DROP TRIGGER accounts_guard"]
+    return [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"]

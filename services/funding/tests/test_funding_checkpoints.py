@@ -8,13 +8,11 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import text
 
 from funding.config import FundingSettings
 from funding.main import create_app
 from funding_factories import create_account, create_budget, create_treasury
-from funding_testkit import ROOT, admin, fresh_database, post_transfer, verify_ledger
-from servicekit.database import Database
+from funding_testkit import ROOT, admin, drop_guards, execute_sql, fresh_database, post_transfer, verify_ledger
 from servicekit.testing import committing_app, rolled_back_app
 
 PROOF_CHECK = ROOT / "services" / "funding" / "funding" / "proof_check.py"
@@ -107,22 +105,6 @@ async def test_a_transfers_proof_checks_offline_and_a_forged_one_does_not(client
 # --- committed databases: tampering, full runs, the background sealer ------------------------------------------
 
 
-async def _execute(url: str, *statements: str) -> None:
-    database = Database(url)
-    try:
-        async with database.engine.begin() as connection:
-            for statement in statements:
-                await connection.execute(text(statement))
-    finally:
-        await database.dispose()
-
-
-def _unguarded(url: str, table: str) -> list[str]:
-    if url.startswith("postgresql"):
-        return [f"ALTER TABLE {table} DISABLE TRIGGER USER"]
-    return [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"]
-
-
 async def _full_run(api) -> dict:
     started = await api.post("/ledger/verifications", headers=admin())
     assert started.status_code in (200, 202), started.text
@@ -157,8 +139,8 @@ async def test_a_full_run_passes_then_tampering_before_the_checkpoint_is_found_b
         assert clean["status"] == "passed", clean["problems"]
         assert clean["checkpoints_checked"] == 1 and clean["checked"] == clean["journal_length"]
 
-    await _execute(ledger_url, *_unguarded(ledger_url, "transfers"),
-                   "UPDATE transfers SET amount = 99 WHERE key = 'old2'")
+    await execute_sql(ledger_url, *drop_guards(ledger_url, "transfers"),
+                      "UPDATE transfers SET amount = 99 WHERE key = 'old2'")
     async with committing_app(_app(ledger_url)) as api:
         # The fast check trusts what is sealed (its rows are not re-read) ...
         assert (await verify_ledger(api))["ok"]
@@ -169,9 +151,9 @@ async def test_a_full_run_passes_then_tampering_before_the_checkpoint_is_found_b
 
 
 async def test_tampering_after_the_checkpoint_is_found_by_the_fast_check(ledger_url):
-    await _execute(ledger_url, *_unguarded(ledger_url, "entries"),
-                   "UPDATE entries SET amount = amount + 1 WHERE layer = 'posted' AND side = 'credit' "
-                   "AND transfer_id = (SELECT id FROM transfers WHERE key = 'new1')")
+    await execute_sql(ledger_url, *drop_guards(ledger_url, "entries"),
+                      "UPDATE entries SET amount = amount + 1 WHERE layer = 'posted' AND side = 'credit' "
+                      "AND transfer_id = (SELECT id FROM transfers WHERE key = 'new1')")
     async with committing_app(_app(ledger_url)) as api:
         report = await verify_ledger(api)
         assert report["ok"] is False and report["rows_rehashed"] == 3
@@ -181,16 +163,16 @@ async def test_tampering_after_the_checkpoint_is_found_by_the_fast_check(ledger_
 
 
 async def test_the_newest_journal_row_deleted_after_the_checkpoint_is_found(ledger_url):
-    await _execute(ledger_url, *_unguarded(ledger_url, "journal"), "DELETE FROM journal WHERE seq = (SELECT MAX(seq) "
-                   "FROM journal)")
+    await execute_sql(ledger_url, *drop_guards(ledger_url, "journal"),
+                      "DELETE FROM journal WHERE seq = (SELECT MAX(seq) FROM journal)")
     async with committing_app(_app(ledger_url)) as api:
         report = await verify_ledger(api)
     assert report["ok"] is False and {"journal"} <= {p["check"] for p in report["problems"]}
 
 
 async def test_a_forged_checkpoint_is_refused(ledger_url):
-    await _execute(ledger_url, *_unguarded(ledger_url, "ledger_checkpoints"),
-                   "UPDATE ledger_checkpoints SET counters_digest = '" + "ab" * 32 + "'")
+    await execute_sql(ledger_url, *drop_guards(ledger_url, "ledger_checkpoints"),
+                      "UPDATE ledger_checkpoints SET counters_digest = '" + "ab" * 32 + "'")
     async with committing_app(_app(ledger_url)) as api:
         report = await verify_ledger(api)
         assert report["ok"] is False
@@ -221,3 +203,25 @@ async def test_the_background_sealer_seals_what_is_due():
                 await asyncio.sleep(0.05)
             assert checkpoints, "nothing sealed"
             assert (await verify_ledger(api))["checkpoint_seq"] == checkpoints[0]["statement"]["seq"]
+
+
+def test_the_merkle_tree_is_rfc_9162s_and_every_path_leads_to_its_root():
+    import hashlib
+
+    from funding.proof_check import root_from_path
+    from funding.verification.merkle import inclusion_path, leaf_hash, tree_root
+
+    def recursive(leaves: list[bytes]) -> bytes:  # RFC 9162 §2.1.1, as written
+        if len(leaves) == 1:
+            return leaves[0]
+        k = 1 << ((len(leaves) - 1).bit_length() - 1)
+        return hashlib.sha256(b"\x01" + recursive(leaves[:k]) + recursive(leaves[k:])).digest()
+
+    for size in range(1, 40):
+        leaves = [leaf_hash(hashlib.sha256(str(i).encode()).hexdigest()) for i in range(size)]
+        root = tree_root(leaves)
+        assert root == recursive(leaves)
+        for index in range(size):
+            assert root_from_path(index, size, leaves[index], inclusion_path(index, leaves)) == root
+            if size > 1:
+                assert root_from_path(index, size, leaves[index - 1], inclusion_path(index, leaves)) != root

@@ -5,14 +5,12 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from funding.config import FundingSettings
 from funding.main import create_app
 from funding_factories import create_account, create_budget, create_treasury
-from funding_testkit import ROOT, admin, fresh_database, post_transfer, verify_ledger
-from servicekit.database import Database
+from funding_testkit import ROOT, admin, drop_guards, execute_sql, fresh_database, post_transfer, verify_ledger
 from servicekit.testing import committing_app
 
 
@@ -25,24 +23,6 @@ async def _populate(url: str) -> None:
         assert (await api.post("/transfers/p1/post", json={}, headers=admin())).status_code == 201
         assert (await post_transfer(api, "r1", budget, commitment, 5000)).status_code == 409
         assert (await verify_ledger(api))["ok"]
-
-
-async def _execute(url: str, *statements: str) -> None:
-    database = Database(url)
-    try:
-        async with database.engine.begin() as connection:
-            for statement in statements:
-                await connection.execute(text(statement))
-    finally:
-        await database.dispose()
-
-
-def _drop_guards(url: str, table: str) -> list[str]:
-    if url.startswith("postgresql"):
-        return [f"ALTER TABLE {table} DISABLE TRIGGER USER"]
-    if table == "accounts":
-        return ["DROP TRIGGER accounts_guard"]
-    return [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"]
 
 
 @pytest.fixture
@@ -69,10 +49,10 @@ REFUSED = [
 async def test_the_database_refuses_edits_and_deletes(populated):
     for statement in REFUSED:
         with pytest.raises(DBAPIError, match=".") as refused:
-            await _execute(populated, statement)
+            await execute_sql(populated, statement)
         assert refused.value is not None, statement
     # Closing an account is the one change besides the counters.
-    await _execute(populated, "UPDATE accounts SET closed_at = CURRENT_TIMESTAMP WHERE code = 'commitment-x'")
+    await execute_sql(populated, "UPDATE accounts SET closed_at = CURRENT_TIMESTAMP WHERE code = 'commitment-x'")
 
 
 TAMPERING = {
@@ -92,7 +72,7 @@ TAMPERING = {
 @pytest.mark.parametrize("case", list(TAMPERING))
 async def test_hand_edits_are_flagged_by_the_verifier(populated, case):
     table, statement, expected = TAMPERING[case]
-    await _execute(populated, *_drop_guards(populated, table), statement)
+    await execute_sql(populated, *drop_guards(populated, table), statement)
     async with committing_app(create_app(FundingSettings(database_url=populated))) as api:
         report = await verify_ledger(api)
     assert report["ok"] is False
@@ -107,7 +87,7 @@ async def test_the_cli_verifies_and_exits_nonzero_on_tampering(populated):
     clean = cli()
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert clean.stdout.startswith("OK:")
-    await _execute(populated, *_drop_guards(populated, "entries"), "UPDATE entries SET amount = amount * 2")
+    await execute_sql(populated, *drop_guards(populated, "entries"), "UPDATE entries SET amount = amount * 2")
     tampered = cli()
     assert tampered.returncode == 1
     assert tampered.stdout.startswith("FAILED") and "[counters]" in tampered.stdout
