@@ -117,6 +117,10 @@ async def test_allocations_never_exceed_the_total_nor_fall_below_what_is_held(cl
         (OTHER_CITY, None, 3, "大连增补名额")]
     assert changes[-1]["actor"] == "admin:user:1000"
     assert (await client.get(f"{url}/quota-changes", headers=applicant())).status_code == 403
+    # A change of an existing allocation keeps what it was before.
+    await must(await client.put(f"{url}/allocations/{OTHER_CITY}", headers=admin(), json={"size": 2, "reason": "调减"}))
+    last = (await client.get(f"{url}/quota-changes", headers=admin())).json()[-1]
+    assert (last["agency_code"], last["before"], last["after"]) == (OTHER_CITY, 3, 2)
 
 
 async def test_a_total_is_never_below_what_is_approved_plus_reserved(client, database_url, frozen_clock):

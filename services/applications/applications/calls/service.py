@@ -310,6 +310,7 @@ async def set_allocation(session: AsyncSession, principal: Principal, call: Call
     quota = await repo.quota(call.id, lock=True)
     allocations = await repo.allocations(call.id)
     current = next((a for a in allocations if a.agency_code == agency_code), None)
+    before = current.size if current else None  # read now: the guarded update below refreshes the row
     allocated = sum(a.size for a in allocations if a.agency_code != agency_code) + body.size
     if allocated > quota.total:
         raise errors.AllocationsExceedTotal(quota.total, allocated)
@@ -325,8 +326,7 @@ async def set_allocation(session: AsyncSession, principal: Principal, call: Call
             held = max(current.nominated, current.approved + current.reserved)
             raise errors.QuotaBelowCommitted(body.size, held, "该单位已推荐或已获批的数量",
                                              "what the agency has nominated or been awarded")
-    await _record_quota_change(session, principal, call, agency_code, current.size if current else None,
-                               body.size, body.reason)
+    await _record_quota_change(session, principal, call, agency_code, before, body.size, body.reason)
     return await read_quota(session, call)
 
 
