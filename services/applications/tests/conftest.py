@@ -23,7 +23,8 @@ from funding.config import FundingSettings
 from funding.plan_cli import load_plan_files as import_funding_rules
 from funding.main import create_app as create_funding_app
 from planfile import load_plan_file
-from servicekit.testing import committing_app, migrated_database, rolled_back_app
+from servicekit.pytest_fixtures import service_fixtures
+from servicekit.testing import migrated_database
 
 
 @pytest.fixture(scope="session")
@@ -70,15 +71,6 @@ def app(database_url: str, funding_app: FastAPI, agencies_app: FastAPI) -> FastA
                       agencies_transport=httpx.ASGITransport(app=agencies_app))
 
 
-@pytest.fixture
-async def client(app: FastAPI, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the app; everything the test writes is rolled back afterwards."""
-    async with rolled_back_app(app, database_url) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-async def committing_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app as it runs for real (every commit is kept): for concurrency tests, with unique data."""
-    async with committing_app(app) as test_client:
-        yield test_client
+# `client` and `committing_client` as every service has them, on the `app` and `database_url` above (fixtures
+# are found by name, so those two take the place of the generic ones).
+_, _, client, committing_client = service_fixtures(SERVICE_DIR, lambda database_url: None)
