@@ -59,7 +59,9 @@ class SagaPlatform:
                "APPLICATIONS_FUNDING_URL": self.url("funding"), "APPLICATIONS_AGENCIES_URL": self.url("agencies"),
                "APPLICATIONS_SAGA_WORKER_INTERVAL_SECONDS": "0.2", "APPLICATIONS_RECONCILE_EVERY_SECONDS": "3600",
                "APPLICATIONS_STALE_RESERVATION_SECONDS": "2", "APPLICATIONS_FUNDING_TIMEOUT_SECONDS": "3",
-               "APPLICATIONS_AGENCIES_TIMEOUT_SECONDS": "3"}
+               "APPLICATIONS_AGENCIES_TIMEOUT_SECONDS": "3",
+               # Five processes and the other tests of the run share the server's max_connections.
+               **{f"{name.upper()}_DATABASE_POOL_SIZE": "5" for name in ("agencies", "applications", "funding")}}
         for name, url in self.database_urls.items():
             env[f"{name.upper()}_DATABASE_URL"] = url
         return env
@@ -113,6 +115,12 @@ def saga_platform() -> Iterator[SagaPlatform]:
                 print(f"--- {log.name}\n{log.read_text()[-3000:]}")
             raise
         finally:
+            # Shown with a failing test's teardown: what went wrong inside the services.
+            for log in Path(folder).glob("*.log"):
+                text = log.read_text()
+                if "Traceback" in text:
+                    start = max(0, text.index("Traceback") - 300)
+                    print(f"--- {log.name}\n{text[start:start + 6000]}")
             for process in platform.processes.values():
                 if process.alive():
                     with contextlib.suppress(ProcessLookupError):

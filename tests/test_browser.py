@@ -64,15 +64,29 @@ def application_accounts(platform, platform_admin) -> dict[str, str]:
         login.raise_for_status()
         admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
         now = datetime.now(UTC)
-        call = api.post("/applications/calls", headers={**admin, "Idempotency-Key": "browser-call"}, json={
-            "program_code": "t05-postdoc-living-subsidy", "year": now.year, "title": f"{now.year}年度博士后生活补贴（浏览器测试）",
-            "opens_at": (now - timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=30)).isoformat(),
-            "quota_total": 10, "allocations": [{"agency_code": "city-shenyang", "size": 5}]})
-        call.raise_for_status()
+        program = "t05-postdoc-living-subsidy"
+        # Other tests on this platform may have opened this year's call already (one per program and year):
+        # then it gets 10 more places, 5 of them for 沈阳市, as an administrator would add them.
+        existing = api.get("/applications/calls", params={"program": program, "status": "open"}).json()["items"]
+        if existing:
+            call_id = existing[0]["id"]
+            quota = api.get(f"/applications/calls/{call_id}/quota", headers=admin).json()
+            shenyang = next((a["size"] for a in quota["allocations"] if a["agency_code"] == "city-shenyang"), 0)
+            api.put(f"/applications/calls/{call_id}/quota", headers=admin,
+                    json={"total": quota["total"] + 10, "reason": "浏览器测试增加名额"}).raise_for_status()
+            api.put(f"/applications/calls/{call_id}/allocations/city-shenyang", headers=admin,
+                    json={"size": shenyang + 5, "reason": "浏览器测试增加名额"}).raise_for_status()
+        else:
+            call = api.post("/applications/calls", headers={**admin, "Idempotency-Key": "browser-call"}, json={
+                "program_code": program, "year": now.year, "title": f"{now.year}年度博士后生活补贴（浏览器测试）",
+                "opens_at": (now - timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=30)).isoformat(),
+                "quota_total": 10, "allocations": [{"agency_code": "city-shenyang", "size": 5}]})
+            call.raise_for_status()
+            call_id = call.json()["id"]
         applicant = api.post("/admin/users", headers=admin, json={
             "username": "browser-applicant", "display_name": "浏览器测试申报人", "role": "applicant"})
         applicant.raise_for_status()
-        accounts = {"CALL_ID": str(call.json()["id"]), "APPLICANT_USERNAME": "browser-applicant",
+        accounts = {"CALL_ID": str(call_id), "APPLICANT_USERNAME": "browser-applicant",
                     "APPLICANT_PASSWORD": applicant.json()["initial_password"]}
         expert = api.post("/admin/users", headers=admin, json={
             "username": "browser-expert", "display_name": "浏览器测试专家", "role": "expert"})

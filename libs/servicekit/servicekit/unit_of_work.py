@@ -35,8 +35,10 @@ from servicekit.problems import DomainError, problem_for_status, send_problem, w
 
 logger = logging.getLogger("servicekit.unit_of_work")
 
-# Deadlock, serialisation failure, lock timeout, and the ways a connection goes away (admin shutdown, crash).
-RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "08000", "08003", "08006"})
+# Deadlock, serialisation failure, lock timeout, the ways a connection goes away (admin shutdown, crash), and a
+# server with no connection left to give (53300: every process of every service shares max_connections).
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "08000", "08003", "08006",
+                                 "53300"})
 ATTEMPT_STATE = "transaction_attempt"
 BeforeCommit = Callable[[AsyncSession, Request], Awaitable[None]]
 
