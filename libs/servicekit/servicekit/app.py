@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from servicekit.database import Database
 from servicekit.health import health_router
-from servicekit.identity import TokenSigner, load_verifier
+from servicekit.identity import load_verifier, service_signer
 from servicekit.logging import RequestContextMiddleware, configure_logging
 from servicekit.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from servicekit.settings import ServiceSettings, keys_dir
@@ -49,10 +49,7 @@ def create_service_app(
         app.state.token_verifier = load_verifier(
             keys / "gateway.pub", {name: keys / f"service-{name}.pub" for name in settings.trusted_services}
         )
-        own_key = keys / f"service-{settings.service_name}.pem"
-        app.state.service_signer = (
-            TokenSigner(own_key.read_bytes(), key_id=f"service:{settings.service_name}") if own_key.is_file() else None
-        )
+        app.state.service_signer = service_signer(settings.service_name)
         for hook in on_startup:
             await hook(app)
         try:

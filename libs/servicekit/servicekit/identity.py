@@ -191,3 +191,11 @@ def require_role(*roles: Role, scope: str | None = None) -> Callable[..., Awaita
         return principal
 
     return dependency
+
+
+def service_signer(service_name: str) -> "TokenSigner | None":
+    """The signer of this service's calls to other services, from its own key (None when it has none)."""
+    from servicekit.settings import own_key_file
+
+    key = own_key_file(service_name)
+    return TokenSigner(key.read_bytes(), key_id=f"service:{service_name}") if key.is_file() else None

@@ -54,11 +54,14 @@ class Page(BaseModel, Generic[T]):
                                                        "(null on the last page).")
 
 
+async def count_rows(session: AsyncSession, statement: Select) -> int:
+    return int(await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0)
+
+
 async def fetch_page(session: AsyncSession, statement: Select, params: PageParams) -> tuple[list, int]:
     """Rows of one page and the total count, for an ordered SELECT."""
-    total = await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     rows = (await session.scalars(statement.limit(params.size).offset(params.offset))).all()
-    return list(rows), int(total or 0)
+    return list(rows), await count_rows(session, statement)
 
 
 class InvalidCursor(Unprocessable):
@@ -109,7 +112,7 @@ async def fetch_keyed_page(session: AsyncSession, statement: Select, params: Pag
     if params.after is not None:
         ordered = ordered.where(_beyond(key, _decode(params.after, key)))
     else:
-        total = int(await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0)
+        total = await count_rows(session, statement)
         ordered = ordered.offset(params.offset)
     rows = list((await session.scalars(ordered.limit(params.size + 1))).all())
     more, rows = len(rows) > params.size, rows[:params.size]

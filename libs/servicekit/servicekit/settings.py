@@ -22,6 +22,14 @@ def keys_dir() -> Path:
     return Path(os.environ.get("TPP_KEYS_DIR", data_dir() / "keys"))
 
 
+def own_key_file(service_name: str) -> Path:
+    """A service's own private key: in TPP_KEYS_DIR (each process is started with its own key folder), or, for a
+    command run by hand on the embedded default, in the service's folder of the platform's keys."""
+    name = f"service-{service_name}.pem"
+    own = keys_dir() / name
+    return own if own.is_file() else keys_dir() / service_name / name
+
+
 def default_sqlite_url(service_name: str) -> str:
     """The embedded default: one SQLite file per service under the data directory."""
     folder = data_dir()

@@ -10,16 +10,18 @@ import asyncio
 import sys
 
 from funding.config import FundingSettings
-from funding.verification.background import begin_run, carry_out_run, key_file, load_checkpoint_key, run_read
+from funding.verification.background import begin_run, carry_out_run, load_checkpoint_key, run_read
 from funding.verification.schemas import VerificationRunRead
 from servicekit.database import Database
+from servicekit.settings import own_key_file
 
 
 async def run(settings: FundingSettings) -> VerificationRunRead:
     database = Database(settings.resolved_database_url(), pool_size=2)
     try:
         started, _ = await begin_run(database, "cli:verify", join_running=False)
-        return run_read(await carry_out_run(database, load_checkpoint_key(key_file(settings)), started.id))
+        key = load_checkpoint_key(own_key_file(settings.service_name))
+        return run_read(await carry_out_run(database, key, started.id))
     finally:
         await database.dispose()
 

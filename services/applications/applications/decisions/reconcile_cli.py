@@ -14,15 +14,13 @@ from applications.config import get_settings
 from applications.decisions.reconciler import Reconciler
 from applications.decisions.saga import Saga
 from servicekit.database import Database
-from servicekit.identity import TokenSigner
-from servicekit.settings import keys_dir
+from servicekit.identity import service_signer
 
 
 async def reconcile_once() -> dict:
     settings = get_settings()
     database = Database(settings.resolved_database_url(), pool_size=2)
-    own_key = keys_dir() / f"service-{settings.service_name}.pem"
-    signer = TokenSigner(own_key.read_bytes(), key_id=f"service:{settings.service_name}") if own_key.is_file() else None
+    signer = service_signer(settings.service_name)
     funding = FundingClient(settings.funding_url, timeout=settings.funding_timeout_seconds,
                             cache_seconds=settings.funding_cache_seconds, signer=signer)
     agencies = AgenciesClient(settings.agencies_url, timeout=settings.agencies_timeout_seconds, signer=signer)

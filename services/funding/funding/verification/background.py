@@ -29,7 +29,6 @@ from funding.verification.service import (
 )
 from servicekit import clock
 from servicekit.database import Database, is_sqlite
-from servicekit.settings import keys_dir
 from servicekit.unit_of_work import transaction
 
 logger = logging.getLogger(__name__)
@@ -38,14 +37,6 @@ logger = logging.getLogger(__name__)
 ABANDONED_AFTER = timedelta(seconds=60)
 PROGRESS_EVERY_SECONDS = 1.0
 SEALER_LOCK_KEY = 0x5345414C  # "SEAL": one sealer at a time across the service's processes
-
-
-def key_file(settings: FundingSettings) -> Path:
-    """The service's own private key, as servicekit.app loads it (TPP_KEYS_DIR is the process's own key folder),
-    or, from the command line on the embedded default, in the service's folder of the platform's keys."""
-    name = f"service-{settings.service_name}.pem"
-    own = keys_dir() / name
-    return own if own.is_file() else keys_dir() / settings.service_name / name
 
 
 def load_checkpoint_key(path: Path) -> CheckpointKey | None:
