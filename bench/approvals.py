@@ -23,7 +23,8 @@ os.environ.setdefault("TPP_TEST_BACKEND", "postgresql")
 # This file lives in bench/ next to gateway.py: keep its folder last on the path, or `import gateway` would
 # find bench/gateway.py instead of the gateway package. The tests' flow helpers are shared with this bench.
 BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:] = [str(BENCH_DIR.parent / "tests")] + [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+sys.path[:] = ([str(BENCH_DIR.parent / "tests")] + [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+               + [str(BENCH_DIR)])
 
 import httpx  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
@@ -66,24 +67,9 @@ async def prepare(platform, frozen: FrozenClock, program: str, reviewing: str, a
 
 
 def login(platform) -> dict[str, str]:  # noqa: ANN001
-    from gateway import service
-    from servicekit.database import Database
-    from servicekit.unit_of_work import transaction
+    from loadgen import gateway_admin
 
-    async def create() -> str:
-        database = Database(platform.database_urls["gateway"])
-        try:
-            async with transaction(database, write=True) as session:
-                _, password = await service.create_user(session, actor="bench", username="bench-admin",
-                                                        display_name="压测管理员", role="admin", password=None)
-            return password
-        finally:
-            await database.dispose()
-
-    password = asyncio.run(create())
-    token = ok(httpx.post(f"{platform.gateway_url}/api/auth/login", timeout=30,
-                          json={"username": "bench-admin", "password": password}))["access_token"]
-    return {"Authorization": f"Bearer {token}"}
+    return gateway_admin(platform.database_urls["gateway"], platform.gateway_url)
 
 
 async def decide(gateway_url: str, headers: dict[str, str], ids: list[int], concurrency: int,

@@ -6,9 +6,10 @@ and p99 per run, then the ledger's invariant check (GET /ledger/verify and the t
     .venv/bin/python bench/ledger.py --growth [--target 1000000] [--step 100000] [--seconds 10]
 
 --growth grows the ledger to --target transfers and, at every --step, measures posting (16 clients, spread),
-GET /ledger/verify, an account's movements (page 1 and page 100 by number, with their count and OFFSET; the
-next page by key) and the transfer list's next page by key (ms each); at the end it runs
-a full re-verification and prints its time. Between the measurements the ledger is filled by the service's own
+GET /ledger/verify (at the service and through the gateway, which an auditor uses), an account's movements
+(page 1 and page 100 by number, with their count and OFFSET; the next page by key), the transfer list's next
+page by key, and a program's award list and award report (first page; --awards-per-step awards are committed
+through the API at every step) (ms each); at the end it runs a full re-verification and prints its time. Between the measurements the ledger is filled by the service's own
 one-statement posting (funding.ledger.single_statement, the path every plain transfer takes), called from this
 process, which is several times faster than HTTP; the service's sealer seals as the ledger grows.
 
@@ -19,14 +20,17 @@ installed (apt-get install wrk), else an aiohttp loop."""
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -38,6 +42,7 @@ sys.path.append(str(Path(__file__).resolve().parent))  # loadgen, last: bench/ga
 
 SPREAD_ACCOUNTS = 64
 BUDGET_FEN = 10**15
+AWARDED, AWARD_YEAR = "t01-young-top", 2018  # growth: the program whose award list and report are timed
 
 
 class Headers:
@@ -185,6 +190,26 @@ async def fill(url: str, accounts: dict[str, list[int]], count: int, label: str)
     return count / (time.perf_counter() - started)
 
 
+async def add_awards(base: str, count: int, label: str, first: bool) -> None:
+    """`count` awards of AWARDED, reserved and committed through the API as the applications service does it
+    (the award list and its report then have pages to turn at every size)."""
+    import logging
+
+    import httpx
+
+    from funding_factories import create_committed_award, create_program_budget, create_rules
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would bury the table
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        if first:
+            await create_rules(client)
+            await create_program_budget(client, AWARDED, AWARD_YEAR, BUDGET_FEN)
+        for start in range(0, count, 8):
+            await asyncio.gather(*(create_committed_award(client, f"bench-{label}-{n}", AWARDED, AWARD_YEAR,
+                                                          grantee_name=f"压测对象{label}-{n}")
+                                   for n in range(start, min(count, start + 8))))
+
+
 async def timed_get(base: str, headers: Headers, path: str) -> tuple[float, dict]:
     async with aiohttp.ClientSession() as session:
         started = time.perf_counter()
@@ -207,32 +232,90 @@ async def full_verification(base: str, headers: Headers) -> tuple[float, dict]:
                 return time.perf_counter() - started, run
 
 
+@contextlib.contextmanager
+def gateway_in_front(funding_base: str) -> Iterator[str]:
+    """The gateway (one process, as `manage.py start` runs it) on a scratch database, in front of the bench's
+    funding service: an auditor's GET /ledger/verify goes through it, with its 30 s upstream timeout."""
+    from devtools.processes import free_port
+    from servicekit.testing import migrated_database
+
+    with migrated_database(ROOT / "gateway", "bench_gateway") as database_url:
+        port = free_port()
+        env = {**os.environ, "GATEWAY_DATABASE_URL": database_url, "GATEWAY_FUNDING_URL": funding_base,
+               "GATEWAY_PORT": str(port), "GATEWAY_ACCESS_LOG": "false", "TPP_LOG_LEVEL": "WARNING",
+               # One sign-in for the whole growth run (an hour and more), not one per 15 minutes.
+               "GATEWAY_ACCESS_TOKEN_TTL_SECONDS": "86400"}
+        log = open(Path(tempfile.gettempdir()) / f"bench-gateway-{port}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen([sys.executable, "-m", "uvicorn", "gateway.main:app", "--host", "127.0.0.1",
+                                    "--port", str(port), "--no-access-log"], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            import httpx
+
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"the gateway exited with {process.returncode}; see {log.name}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the gateway did not become ready")
+                time.sleep(0.2)
+            from loadgen import gateway_admin
+
+            yield base, gateway_admin(database_url, base)
+        finally:
+            process.terminate()
+            process.wait(15)
+            log.close()
+
+
 def growth(base: str, url: str, headers: Headers, accounts: dict[str, list[int]], measure, args) -> None:
     print(f"growth to {args.target:,} transfers, measured every {args.step:,} "
           f"(posting: 16 clients, spread, {args.seconds:g} s)\n")
-    print(f"{'transfers':>10} {'posting/s':>10} {'p99 ms':>8} {'fill/s':>8} {'verify ms':>10} {'re-hashed':>10} "
-          f"{'moves p1':>9} {'moves p100':>11} {'moves key':>10} {'list key':>9}")
+    print(f"{'transfers':>10} {'posting/s':>10} {'p99 ms':>8} {'fill/s':>8} {'verify ms':>10} {'via gw ms':>10} "
+          f"{'re-hashed':>10} {'moves p1':>9} {'moves p100':>11} {'moves key':>10} {'list key':>9} {'awards':>7} "
+          f"{'report':>7}")
     sink = accounts["sinks"][0]
     first_rate, expected_rate = None, args.expected_rate
-    for mark in range(args.step, args.target + 1, args.step):
-        _, report = asyncio.run(timed_get(base, headers, "/ledger/verify"))
-        to_fill = max(0, mark - report["journal_length"] - int(expected_rate * args.seconds))
-        fill_rate = asyncio.run(fill(url, accounts, to_fill, f"{mark}")) if to_fill else 0.0
-        rps, _, p99, _, errors = measure(base, headers, accounts, 16, args.seconds, False, f"growth{mark}")
-        expected_rate = rps
-        time.sleep(args.settle)  # the sealer catches up, as it would between bursts
-        verify_ms, report = asyncio.run(timed_get(base, headers, "/ledger/verify"))
-        assert report["ok"], report["problems"][:3]
-        first_ms, first = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100"))
-        deep_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&page=100"))
-        key_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&after={first['next']}"))
-        _, listed = asyncio.run(timed_get(base, headers, "/transfers?size=100"))
-        list_ms, _ = asyncio.run(timed_get(base, headers, f"/transfers?size=100&after={listed['next']}"))
-        first_rate = first_rate or rps
-        print(f"{report['journal_length']:>10,} {rps:>10.0f} {p99:>8.1f} {fill_rate:>8.0f} {verify_ms:>10.0f} "
-              f"{report['rows_rehashed']:>10,} {first_ms:>9.0f} {deep_ms:>11.0f} {key_ms:>10.0f} {list_ms:>9.0f}"
-              f"{'' if not errors else f'   ({errors} errors)'}   {100 * rps / first_rate:.0f} % of the first",
-              flush=True)
+    with contextlib.ExitStack() as stack:
+        gateway = None
+        if args.gateway:
+            gateway, signed_in = stack.enter_context(gateway_in_front(base))
+        for mark in range(args.step, args.target + 1, args.step):
+            asyncio.run(add_awards(base, args.awards_per_step, f"{mark}", first=mark == args.step))
+            _, report = asyncio.run(timed_get(base, headers, "/ledger/verify"))
+            to_fill = max(0, mark - report["journal_length"] - int(expected_rate * args.seconds))
+            fill_rate = asyncio.run(fill(url, accounts, to_fill, f"{mark}")) if to_fill else 0.0
+            rps, _, p99, _, errors = measure(base, headers, accounts, 16, args.seconds, False, f"growth{mark}")
+            expected_rate = rps
+            time.sleep(args.settle)  # the sealer catches up, as it would between bursts
+            verify_ms, report = asyncio.run(timed_get(base, headers, "/ledger/verify"))
+            assert report["ok"], report["problems"][:3]
+            gateway_ms = float("nan")
+            if gateway:
+                gateway_ms, through = asyncio.run(timed_get(gateway, lambda: signed_in, "/api/funding/ledger/verify"))
+                assert through["ok"], through["problems"][:3]
+            first_ms, first = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100"))
+            deep_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&page=100"))
+            key_ms, _ = asyncio.run(timed_get(base, headers, f"/accounts/{sink}/transfers?size=100&after={first['next']}"))
+            _, listed = asyncio.run(timed_get(base, headers, "/transfers?size=100"))
+            list_ms, _ = asyncio.run(timed_get(base, headers, f"/transfers?size=100&after={listed['next']}"))
+            # The award list and its report: the second page, by key (each first page is there to give `next`).
+            _, awards = asyncio.run(timed_get(base, headers, f"/awards?size=100&program_code={AWARDED}"))
+            awards_ms, _ = asyncio.run(timed_get(
+                base, headers, f"/awards?size=100&program_code={AWARDED}&after={awards['next']}"))
+            _, awarded = asyncio.run(timed_get(base, headers, f"/reports/awards?size=200&program_code={AWARDED}"))
+            report_ms, _ = asyncio.run(timed_get(
+                base, headers, f"/reports/awards?size=200&program_code={AWARDED}&after={awarded['next']}"))
+            first_rate = first_rate or rps
+            print(f"{report['journal_length']:>10,} {rps:>10.0f} {p99:>8.1f} {fill_rate:>8.0f} {verify_ms:>10.0f} "
+                  f"{gateway_ms:>10.0f} {report['rows_rehashed']:>10,} {first_ms:>9.0f} {deep_ms:>11.0f} {key_ms:>10.0f} "
+                  f"{list_ms:>9.0f} {awards_ms:>7.0f} {report_ms:>7.0f}"
+                  f"{'' if not errors else f'   ({errors} errors)'}   {100 * rps / first_rate:.0f} % of the first",
+                  flush=True)
     seconds, run = asyncio.run(full_verification(base, headers))
     print(f"\nfull re-verification: {run['status']}, {run['checked']:,} rows and {run['checkpoints_checked']} "
           f"checkpoints in {seconds:.1f} s ({run['checked'] / seconds:,.0f} rows/s)")
@@ -257,6 +340,10 @@ def main() -> None:
     parser.add_argument("--target", type=int, default=1_000_000)
     parser.add_argument("--step", type=int, default=100_000)
     parser.add_argument("--settle", type=float, default=5.0, help="seconds for the sealer before verifying")
+    parser.add_argument("--awards-per-step", type=int, default=1000,
+                        help="growth: awards committed at every step (the award list and report have pages)")
+    parser.add_argument("--no-gateway", dest="gateway", action="store_false",
+                        help="growth: do not also measure GET /ledger/verify through the gateway")
     parser.add_argument("--expected-rate", type=float, default=1000.0,
                         help="posting rate assumed when filling, so that each measurement ends near its mark")
     args = parser.parse_args()

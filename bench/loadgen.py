@@ -81,3 +81,29 @@ def measure(label: str, url: str, connections: int = 50, seconds: int = 10) -> R
         return run_wrk(label, url, connections, seconds)
     run_python(label, url, connections, 2)
     return run_python(label, url, connections, seconds)
+
+
+def gateway_admin(gateway_database_url: str, gateway_url: str) -> dict[str, str]:
+    """Headers of an administrator signed in at the gateway: the user is made in the gateway's database (as
+    `manage.py` makes the first admin), then signs in with its password like anyone."""
+    import httpx
+
+    from gateway.identity import service
+    from servicekit.database import Database
+    from servicekit.unit_of_work import transaction
+
+    async def create() -> str:
+        database = Database(gateway_database_url)
+        try:
+            async with transaction(database, write=True) as session:
+                _, password = await service.create_user(session, actor="bench", username="bench-admin",
+                                                        display_name="压测管理员", role="admin", password=None)
+            return password
+        finally:
+            await database.dispose()
+
+    password = asyncio.run(create())
+    response = httpx.post(f"{gateway_url}/api/auth/login", timeout=30,
+                          json={"username": "bench-admin", "password": password})
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -87,7 +87,7 @@ def python_part(backend: str, pytest_args: list[str], folder: Path, extra: list[
     report = folder / f"{backend}.xml"
     workers = os.environ.get("TPP_TEST_WORKERS", "2")
     command = [sys.executable, "-m", "pytest", f"--junitxml={report}", "-n", workers, "--dist", "loadgroup",
-               "-q", *extra, *pytest_args]
+               "-q", "--durations=25", *extra, *pytest_args]
     return Part(f"python/{backend}", command, ROOT, {**os.environ, "TPP_TEST_BACKEND": backend}, report,
                 junit_counts)
 

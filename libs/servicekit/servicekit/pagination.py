@@ -31,6 +31,10 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.size
 
 
+CursorQuery = Annotated[str | None, Query(pattern=CURSOR_PATTERN, description=(
+    "The `next` of the previous page: the page after it."))]
+
+
 async def _page_params(
     page: Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, at most {MAX_PAGE_SIZE}.")] = 20,

@@ -11,6 +11,7 @@ from funding.reports import service
 from funding.reports.export import to_csv, to_xlsx
 from funding.reports.schemas import Report
 from funding.types import FiscalYearQuery, RequiredProgramCodeQuery
+from servicekit.pagination import CursorQuery
 from servicekit.problems import PROBLEM_RESPONSES
 
 router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -62,7 +63,13 @@ async def city_report(request: Request, session: ReadSession, fiscal_year: Fisca
 
 @router.get("/reports/awards", response_model=Report, responses=EXPORTS, summary="Award list of a program")
 async def award_report(session: ReadSession, caller: FundingReader, program_code: RequiredProgramCodeQuery,
-                       fiscal_year: FiscalYearQuery = None, format: Format = "json") -> Response:  # noqa: A002
-    """Every award of one program (staff; agency staff only for programs their agency leads)."""
-    report = await service.award_report(session, caller, program_code, fiscal_year)
+                       fiscal_year: FiscalYearQuery = None, format: Format = "json",  # noqa: A002
+                       size: Annotated[int, Query(ge=1, le=service.EXPORT_PAGE, description="Rows per page (JSON).")]
+                       = 200, after: CursorQuery = None) -> Response:
+    """The awards of one program, newest first (staff; agency staff only for programs their agency leads). As
+    JSON one page at a time, paged by key (`next` → `after`); CSV and XLSX hold every row."""
+    if format == "json":
+        report = await service.award_report(session, caller, program_code, fiscal_year, size, after)
+    else:
+        report = await service.whole_award_report(session, caller, program_code, fiscal_year)
     return _render(report, format, f"funding-awards-{program_code}", "资助清单")

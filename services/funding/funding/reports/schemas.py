@@ -51,4 +51,6 @@ class Report(BaseModel):
     kind: Literal["programs", "agencies", "cities", "awards"]
     fiscal_year: int | None
     rows: list[ProgramRow] | list[AgencyRow] | list[CityRow] | list[AwardRow]
-    totals: dict[str, int]
+    totals: dict[str, int] = Field(description="Column sums over `rows` (on a page of the award list: that page's).")
+    next: str | None = Field(default=None, description="The award list is paged by key: pass as `after` for the "
+                                                       "next page (null on the last page and on other reports).")

@@ -15,6 +15,9 @@ from funding.rules.repository import RulesRepository
 from funding.rules.service import get_rule
 from planfile import PlanFileError, load_plan_file
 from servicekit.identity import Principal
+from servicekit.pagination import PageParams
+
+EXPORT_PAGE = 1000
 
 
 @lru_cache(maxsize=8)
@@ -87,19 +90,35 @@ async def city_report(session: AsyncSession, fiscal_year: int | None, names: dic
     return Report(kind="cities", fiscal_year=fiscal_year, rows=rows, totals=_totals(rows))
 
 
-async def award_report(session: AsyncSession, principal: Principal, program_code: str,
-                       fiscal_year: int | None) -> Report:
-    """Every award of one program (staff of its lead agencies, admins and services)."""
+async def award_report(session: AsyncSession, principal: Principal, program_code: str, fiscal_year: int | None,
+                       size: int, after: str | None) -> Report:
+    """One page of the awards of one program, newest first, paged by key (staff of its lead agencies, admins and
+    services)."""
     ensure_program_reader(principal, await get_rule(session, program_code))
-    awards = await AwardRepository(session).awards(AwardFilters(program_code=program_code, fiscal_year=fiscal_year))
-    reads = await read_awards(session, awards)
+    filters = AwardFilters(program_code=program_code, fiscal_year=fiscal_year)
+    awards, _, next_page = await AwardRepository(session).awards_page(filters, PageParams(size=size, after=after))
     rows = [AwardRow(award_id=a.id, application_id=a.application_id, program_code=a.program_code,
                      fiscal_year=a.fiscal_year, grantee_name=a.grantee_name, city_code=a.city_code,
                      amount=a.amount_fen, status=a.status, committed=a.committed_fen, disbursed=a.paid_fen,
                      remaining=a.remaining_fen)
-            for a in reads]
-    totals = {k: sum(getattr(r, k) for r in rows) for k in ("amount", "committed", "disbursed", "remaining")}
-    return Report(kind="awards", fiscal_year=None, rows=rows, totals=totals)
+            for a in await read_awards(session, awards)]
+    return Report(kind="awards", fiscal_year=fiscal_year, rows=rows, totals=_award_totals(rows), next=next_page)
+
+
+async def whole_award_report(session: AsyncSession, principal: Principal, program_code: str,
+                             fiscal_year: int | None) -> Report:
+    """Every award of the program, for a download: read page by page by key, so no page costs an OFFSET."""
+    rows: list[AwardRow] = []
+    after = None
+    while True:
+        page = await award_report(session, principal, program_code, fiscal_year, EXPORT_PAGE, after)
+        rows.extend(page.rows)
+        if (after := page.next) is None:
+            return Report(kind="awards", fiscal_year=fiscal_year, rows=rows, totals=_award_totals(rows))
+
+
+def _award_totals(rows: list[AwardRow]) -> dict[str, int]:
+    return {k: sum(getattr(r, k) for r in rows) for k in ("amount", "committed", "disbursed", "remaining")}
 
 
 def _totals(rows: list) -> dict[str, int]:
