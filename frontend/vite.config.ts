@@ -39,6 +39,10 @@ export default defineConfig({
     css: false,
     // jsdom + antd render slowly on a loaded 2-core CI machine; 5 s was seen to be too tight.
     testTimeout: 30000,
+    // One jsdom and one import of antd per worker instead of per test file: the run took 421 s (119 s CPU)
+    // isolated and 90 s (34 s CPU) so, on a loaded 2-core machine. What a test file leaves behind (DOM, mocks,
+    // stubs, language, tokens, location) is reset after every test in src/test/setup.ts.
+    isolate: false,
     // Through Vite, so the alias above applies inside rjsf too.
     server: { deps: { inline: [/@rjsf\//] } },
   },
