@@ -104,14 +104,14 @@ describe('DecisionsPage', () => {
 
   it('revokes an approval with a reason', async () => {
     signedIn();
-    let approval = APPROVAL;
+    let approval: object = APPROVAL;
     const fetchMock = mockApi({
       'GET /api/auth/me': () => jsonResponse(ADMIN),
       'GET /api/applications/calls/1': () => jsonResponse(CALL),
       'GET /api/applications/applications': (url) => jsonResponse(page(url.searchParams.get('state') === 'approved' ? [{ ...LIST[0], state: 'approved', state_label: label('已批准', 'Approved') }] : [])),
       'GET /api/applications/applications/11/approvals': () => jsonResponse([approval]),
       'POST /api/applications/approvals/approval-11-aa/revoke': () => {
-        approval = { ...APPROVAL, status: 'revoked', money: 'reversed', revoked_by: 'user:1', revoke_reason: '异议成立' } as typeof APPROVAL;
+        approval = { ...APPROVAL, status: 'revoked', money: 'reversed', revoked_by: 'user:1', revoke_reason: '异议成立' };
         return jsonResponse(approval);
       },
     });

@@ -67,7 +67,7 @@ describe('AwardPage', () => {
     expect(headerOf(posts[0]![1], 'Idempotency-Key')).toMatch(/^disbursement-/);
   });
 
-  it('says in the service's words why a disbursement was refused', async () => {
+  it('says in the service’s words why a disbursement was refused', async () => {
     signedIn();
     mockApi({
       'GET /api/auth/me': () => jsonResponse(ADMIN),
