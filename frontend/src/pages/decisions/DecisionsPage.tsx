@@ -140,7 +140,7 @@ function Outcomes({ outcomes, names }: { outcomes: DecisionOutcome[]; names: Map
       render: (_: unknown, row) => {
         const short = outcomeKind(row) === 'budgetShort' ? budgetShortfall(row) : null;
         return (
-          <div>
+          <div style={{ overflowWrap: 'anywhere' }}>
             <div>{zh ? row.message.zh : row.message.en}</div>
             {short && (
               <div data-testid="outcome-budget">
@@ -161,7 +161,6 @@ function Outcomes({ outcomes, names }: { outcomes: DecisionOutcome[]; names: Map
         dataSource={outcomes}
         size="small"
         pagination={false}
-        scroll={{ x: 'max-content' }}
         onRow={(row) => ({ 'data-testid': 'decision-outcome', 'data-key': row.application_id, 'data-status': outcomeKind(row) }) as React.HTMLAttributes<HTMLElement>}
       />
     </Card>
@@ -256,7 +255,6 @@ function CallDecision({ call }: { call: CallRead }) {
             loading={ready.isFetching}
             size="small"
             pagination={false}
-            scroll={{ x: 'max-content' }}
             rowSelection={{
               selectedRowKeys: stillReady,
               onChange: (keys) => setSelected(keys.map(Number)),

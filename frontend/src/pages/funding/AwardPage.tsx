@@ -7,13 +7,14 @@ import { Link, useParams } from 'react-router';
 import { newIdempotencyKey } from '../../api/idempotency';
 import { isAdmin } from '../../auth/authApi';
 import { useAuth } from '../../auth/AuthProvider';
+import AgencyName from '../../components/AgencyName';
 import ErrorAlert from '../../components/ErrorAlert';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
 import { formatDateTime } from '../../i18n/format';
 import { awardStatusTone } from './awardStatus';
 import type { AwardRead, InstallmentRead } from './fundingApi';
-import { fenToYuan, useAwardQuery, useDisburse, useRecordMatch, useReleaseAward, yuanToFen } from './fundingApi';
+import { fenToYuan, useAwardQuery, useDisburse, useFundingReport, useRecordMatch, useReleaseAward, yuanToFen } from './fundingApi';
 
 /** 记录拨付: an unpaid installment of a committed award, its amount in yuan; paid once whatever the retries. */
 function DisburseForm({ award }: { award: AwardRead }) {
@@ -140,6 +141,8 @@ export default function AwardPage() {
   const id = useParams().id ?? '';
   const { user } = useAuth();
   const award = useAwardQuery(id);
+  // Programme names from the public report (the award names its programme by code).
+  const programs = useFundingReport('programs', undefined);
   usePageTitle(award.data ? `${t('funding.award.title')} · ${award.data.grantee_name ?? award.data.id}` : t('funding.award.title'));
   const breadcrumb = <Breadcrumb items={[{ title: <Link to="/funding">{t('funding.title')}</Link> }, { title: <Link to="/funding/awards">{t('funding.awardList.title')}</Link> }, { title: id }]} />;
 
@@ -160,6 +163,8 @@ export default function AwardPage() {
     );
   }
   const data = award.data;
+  const programRow = programs.data?.rows.find((row) => 'program_code' in row && row.program_code === data.program_code);
+  const programName = programRow && 'program_name' in programRow ? (programRow.program_name ?? data.program_code) : data.program_code;
   const applicationId = data.application_id && /^\d+$/.test(data.application_id) ? data.application_id : null;
   const figures = [
     ['amount', data.amount_fen],
@@ -198,7 +203,7 @@ export default function AwardPage() {
           <code>{data.id}</code>
         </Typography.Text>
       </div>
-      <div className="tpp-figures" data-testid="award-figures">
+      <div className="tpp-figures tpp-figures-money" data-testid="award-figures">
         {figures.map(([name, fen]) => (
           <div className="tpp-figure" key={name} data-testid={`award-${name}`} data-value={fen}>
             <span className="tpp-figure-label">{t(`funding.award.${name}`)}</span>
@@ -211,10 +216,10 @@ export default function AwardPage() {
         size="small"
         column={{ xs: 1, md: 2 }}
         items={[
-          { key: 'program', label: t('funding.award.program'), children: data.program_code },
+          { key: 'program', label: t('funding.award.program'), children: programName },
           { key: 'year', label: t('funding.award.year'), children: data.fiscal_year },
-          { key: 'city', label: t('funding.award.city'), children: data.city_code ?? '—' },
-          { key: 'agency', label: t('funding.award.agency'), children: data.agency_code ?? '—' },
+          { key: 'city', label: t('funding.award.city'), children: data.city_code ? <AgencyName code={data.city_code} /> : '—' },
+          { key: 'agency', label: t('funding.award.agency'), children: data.agency_code ? <AgencyName code={data.agency_code} /> : '—' },
           { key: 'application', label: t('funding.award.application'), children: applicationId ? <Link to={`/applications/${applicationId}`}>#{applicationId}</Link> : (data.application_id ?? '—') },
           { key: 'created', label: t('funding.award.createdAt'), children: formatDateTime(data.created_at, language) },
           ...(data.status === 'reserved' && data.expires_at ? [{ key: 'expires', label: t('funding.award.expiresAt'), children: formatDateTime(data.expires_at, language) }] : []),

@@ -62,8 +62,8 @@ export default function AwardsPage() {
       </div>
       <Flex wrap gap={12} align="center" className="tpp-filters">
         <label className="tpp-facet">
-          <span>{t('funding.awardList.program')}</span>
-          <select value={program ?? ''} onChange={(event) => set('program', event.target.value || undefined)} data-testid="awards-program">
+          <span style={{ whiteSpace: 'nowrap' }}>{t('funding.awardList.program')}</span>
+          <select value={program ?? ''} onChange={(event) => set('program', event.target.value || undefined)} style={{ maxWidth: 260 }} data-testid="awards-program">
             <option value="">{t('funding.awardList.allPrograms')}</option>
             {[...programs].map(([code, name]) => (
               <option key={code} value={code}>
