@@ -89,7 +89,7 @@ try {
   const page = await signIn(context);
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  let approvedName = '';
+  let approvedId = '';
 
   await report.check('the call page leads an administrator to its decision page, with the recommended list', async () => {
     await page.goto(`${BASE_URL}/calls/${CALL_ID}`, { waitUntil: 'domcontentloaded' });
@@ -113,10 +113,12 @@ try {
     const response = await answered;
     expect(response.status() === 200, `POST /decisions answered ${response.status()}`);
     await page.locator(byTestId('decision-outcome')).first().waitFor({ timeout: 20_000 });
+    // The dialog closes with a fade: axe would measure its half-transparent text.
+    await page.locator(byTestId('decide-form')).waitFor({ state: 'hidden', timeout: 10_000 });
     const shown = await page.locator(byTestId('decision-outcome')).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
     expect(JSON.stringify([...shown].sort()) === JSON.stringify([...EXPECT_OUTCOMES].sort()), `outcomes ${shown.join(', ')}; expected ${EXPECT_OUTCOMES.join(', ')}`);
     const approvedRow = page.locator(`${byTestId('decision-outcome')}[data-status="approved"]`).first();
-    approvedName = ((await approvedRow.locator('a').first().textContent()) ?? '').trim();
+    approvedId = (await approvedRow.getAttribute('data-key')) ?? '';
     const summary = (await page.locator(byTestId('outcomes-summary')).textContent()) ?? '';
     const approved = EXPECT_OUTCOMES.filter((kind) => kind === 'approved').length;
     expect(summary.includes(`批准 ${approved} 件`), `the summary reads "${summary}"`);
@@ -125,7 +127,7 @@ try {
   });
 
   await report.check('the approval leads to its award, with the money committed', async () => {
-    const row = page.locator(`${byTestId('approved-row')}:has-text("${approvedName}")`).first();
+    const row = page.locator(`${byTestId('approved-row')}[data-key="${approvedId}"]`);
     await row.waitFor({ timeout: 15_000 });
     await row.locator('button').first().click();
     const approval = page.locator(`${byTestId('approval-row')}[data-status="approved"]`).first();

@@ -70,7 +70,7 @@ describe('DecisionsPage', () => {
 
     const outcomes = await screen.findAllByTestId('decision-outcome');
     expect(outcomes.map((row) => row.getAttribute('data-status'))).toEqual(['approved', 'budgetShort', 'quotaExhausted']);
-    expect(outcomes[0]).toHaveTextContent('甲博士');
+    expect(outcomes[0]).toHaveTextContent('#11 甲博士');
     expect(outcomes[0]).toHaveTextContent('已批准');
     expect(within(outcomes[1]!).getByTestId('outcome-budget')).toHaveTextContent('预算可用 50,000.00 元，本件需要 100,000.00 元');
     expect(outcomes[2]).toHaveTextContent('名额已满');

@@ -120,11 +120,12 @@ function Outcomes({ outcomes, names }: { outcomes: DecisionOutcome[]; names: Map
     {
       title: t('decisions.outcomes.application'),
       key: 'application',
-      render: (_: unknown, row) => <Link to={`/applications/${row.application_id}`}>{names.get(row.application_id) ?? `#${row.application_id}`}</Link>,
+      render: (_: unknown, row) => <Link to={`/applications/${row.application_id}`}>{`#${row.application_id} ${names.get(row.application_id) ?? ''}`.trim()}</Link>,
     },
     {
       title: t('decisions.outcomes.result'),
       key: 'result',
+      onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
       render: (_: unknown, row) => {
         const kind = outcomeKind(row);
         return (

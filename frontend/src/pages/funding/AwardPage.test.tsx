@@ -50,16 +50,16 @@ describe('AwardPage', () => {
     await renderApp('/funding/awards/approval-11-aa');
 
     expect(await screen.findByTestId('award-status')).toHaveAttribute('data-status', 'committed');
-    expect(screen.getByTestId('award-amount')).toHaveTextContent('3,000,000.00 元');
-    expect(screen.getByTestId('award-paid')).toHaveTextContent('1,500,000.00 元');
-    expect(screen.getByTestId('award-remaining')).toHaveTextContent('1,500,000.00 元');
+    expect(screen.getByTestId('award-amount')).toHaveTextContent('资助金额（元）3,000,000.00');
+    expect(screen.getByTestId('award-paid')).toHaveTextContent('1,500,000.00');
+    expect(screen.getByTestId('award-remaining')).toHaveTextContent('1,500,000.00');
     expect(screen.getAllByTestId('installment-row').map((row) => within(row).getByTestId('installment-paid').getAttribute('data-status'))).toEqual(['paid', 'unpaid', 'unpaid']);
     expect(screen.getByTestId('disburse-amount')).toHaveTextContent('本次拨付金额：900,000.00 元');
 
     fireEvent.click(screen.getByTestId('disburse-submit'));
     fireEvent.click(await screen.findByTestId('disburse-confirm'));
     expect(await screen.findByTestId('disburse-done')).toHaveTextContent('已拨付第 2 期：900,000.00 元');
-    await waitFor(() => expect(screen.getByTestId('award-paid')).toHaveTextContent('2,400,000.00 元'));
+    await waitFor(() => expect(screen.getByTestId('award-paid')).toHaveTextContent('2,400,000.00'));
     expect(screen.getByTestId('disburse-amount')).toHaveTextContent('600,000.00 元');
     const posts = callsTo(fetchMock, 'POST', '/api/funding/awards/approval-11-aa/disbursements');
     expect(posts).toHaveLength(1);

@@ -206,8 +206,8 @@ export default function AwardPage() {
       <div className="tpp-figures tpp-figures-money" data-testid="award-figures">
         {figures.map(([name, fen]) => (
           <div className="tpp-figure" key={name} data-testid={`award-${name}`} data-value={fen}>
-            <span className="tpp-figure-label">{t(`funding.award.${name}`)}</span>
-            <span className="tpp-figure-value">{fenToYuan(fen, language)}</span>
+            <span className="tpp-figure-label">{t('funding.award.inYuan', { label: t(`funding.award.${name}`) })}</span>
+            <span className="tpp-figure-value">{(fen / 100).toLocaleString(language.startsWith('zh') ? 'zh-CN' : 'en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}</span>
           </div>
         ))}
       </div>
