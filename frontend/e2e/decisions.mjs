@@ -177,6 +177,33 @@ try {
     return `${value}`;
   });
 
+  await report.check("the awards list, from the dashboard, shows the programme's awards", async () => {
+    await page.goto(`${BASE_URL}/funding?year=${FISCAL_YEAR}`, { waitUntil: 'domcontentloaded' });
+    await page.locator(byTestId('funding-awards-link')).click();
+    await page.locator(`${byTestId('awards-page')}[data-status="ready"]`).waitFor({ timeout: 20_000 });
+    await page.locator(byTestId('awards-program')).selectOption(PROGRAM_CODE);
+    await page.locator(byTestId('awards-year')).selectOption(FISCAL_YEAR);
+    const approved = EXPECT_OUTCOMES.filter((kind) => kind === 'approved').length;
+    const committed = page.locator(`${byTestId('award-row')}[data-status="committed"]`);
+    await page.waitForFunction(([selector, count]) => document.querySelectorAll(selector).length === count, [`${byTestId('award-row')}[data-status="committed"]`, approved], { timeout: 15_000 });
+    await accessibleAndFits(page, 'awards');
+    return `${await committed.count()} committed`;
+  });
+
+  await report.check("an administrator runs the reconciler and reads its report", async () => {
+    await page.goto(`${BASE_URL}/decisions`, { waitUntil: 'domcontentloaded' });
+    await page.locator(`${byTestId('reconciler-card')}:not([data-status="loading"])`).waitFor({ timeout: 20_000 });
+    const answered = page.waitForResponse((response) => response.url().endsWith('/api/applications/reconciler/runs'), { timeout: 120_000 });
+    await page.locator(byTestId('reconciler-run')).click();
+    expect((await answered).status() === 200, 'the reconciler run was refused');
+    const finished = page.locator(byTestId('reconciler-finished'));
+    await finished.waitFor({ timeout: 15_000 });
+    const text = ((await finished.textContent()) ?? '').trim();
+    expect(text.includes('管理员触发'), `the report reads "${text}"`);
+    await accessibleAndFits(page, 'reconciler');
+    return text;
+  });
+
   await report.check('the decision pages raised no error in the page', async () => {
     expect(pageErrors.length === 0, pageErrors.join('; '));
   });
