@@ -1,10 +1,11 @@
 // The decision in a real browser against the running platform: an administrator opens a call's decision page
 // from the call, approves its recommended list in one batch and sees each application's own outcome; the
-// approval's award shows the money committed; the funding dashboard shows the committed money and the task's
-// derived deliverable the approved count. Every page visited passes axe-core's WCAG 2.1 A/AA rules and fits a
+// approval's award shows the money committed and the administrator records its (single) installment paid; the
+// funding dashboard shows the committed and disbursed money and the task's derived deliverable the approved
+// count; the awards list and the reconciler's report are read. Every page visited passes axe-core's WCAG 2.1 A/AA rules and fits a
 // phone (390 px) without sideways scrolling.
 //   ADMIN_USERNAME=… ADMIN_PASSWORD=… CALL_ID=… EXPECT_OUTCOMES=approved,approved,quotaExhausted \
-//   PROGRAM_CODE=t01-outstanding FISCAL_YEAR=2019 EXPECT_COMMITTED_FEN=… AWARD_FEN=… \
+//   PROGRAM_CODE=t01-outstanding FISCAL_YEAR=2019 EXPECT_COMMITTED_FEN=… EXPECT_DISBURSED_FEN=… AWARD_FEN=… \
 //   TASK=liaoning-2018-2020/1 DELIVERABLE=t01-outstanding-talent EXPECT_DELIVERABLE=… BASE_URL=… node e2e/decisions.mjs
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,7 @@ const EXPECT_OUTCOMES = env('EXPECT_OUTCOMES').split(',');
 const PROGRAM_CODE = env('PROGRAM_CODE');
 const FISCAL_YEAR = env('FISCAL_YEAR');
 const EXPECT_COMMITTED_FEN = Number(env('EXPECT_COMMITTED_FEN'));
+const EXPECT_DISBURSED_FEN = Number(env('EXPECT_DISBURSED_FEN'));
 const AWARD_FEN = Number(env('AWARD_FEN'));
 const TASK = env('TASK');
 const DELIVERABLE = env('DELIVERABLE');
@@ -149,7 +151,24 @@ try {
     return `${wanYuan(committed)} committed`;
   });
 
-  await report.check('the funding dashboard shows the committed money of the programme and year', async () => {
+  await report.check("an administrator records the award's installment as disbursed", async () => {
+    const amount = ((await page.locator(byTestId('disburse-amount')).textContent()) ?? '').trim();
+    await page.locator(byTestId('disburse-submit')).click();
+    await page.locator(byTestId('disburse-confirm')).click();
+    await page.locator(byTestId('disburse-done')).waitFor({ timeout: 20_000 });
+    await page.waitForFunction(
+      ([selector, fen]) => document.querySelector(selector)?.getAttribute('data-value') === String(fen),
+      [byTestId('award-paid'), AWARD_FEN],
+      { timeout: 15_000 },
+    );
+    const remaining = await page.locator(byTestId('award-remaining')).getAttribute('data-value');
+    expect(remaining === '0', `${remaining} fen still to pay`);
+    const paid = await page.locator(`${byTestId('installment-paid')}[data-status="paid"]`).count();
+    expect(paid === 1, `${paid} installments shown paid`);
+    return amount;
+  });
+
+  await report.check('the funding dashboard shows the committed and disbursed money of the programme and year', async () => {
     const cell = `${byTestId('funding-row')}[data-key="${PROGRAM_CODE}/${FISCAL_YEAR}"] td:nth-child(5)`;
     const want = wanYuan(EXPECT_COMMITTED_FEN);
     const text = await eventually(
@@ -160,8 +179,10 @@ try {
       (value) => value === want,
     );
     expect(text === want, `committed reads "${text}", expected "${want}"`);
+    const disbursed = ((await page.locator(`${byTestId('funding-row')}[data-key="${PROGRAM_CODE}/${FISCAL_YEAR}"] td:nth-child(6)`).textContent()) ?? '').trim();
+    expect(disbursed === wanYuan(EXPECT_DISBURSED_FEN), `disbursed reads "${disbursed}", expected "${wanYuan(EXPECT_DISBURSED_FEN)}"`);
     await page.locator(byTestId('funding-awards-link')).waitFor();
-    return text;
+    return `committed ${text}, disbursed ${disbursed}`;
   });
 
   await report.check("the task's derived deliverable counts the approvals", async () => {
