@@ -9,6 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from approvals_flow import YEAR, ready_for_decision
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -117,3 +119,33 @@ def test_every_page_as_each_role_is_accessible_fits_phones_and_does_the_work(pla
     reviewer, reviewer_password = lead_agency_reviewer
     run_script("pages.mjs", platform.gateway_url, ADMIN_USERNAME=admin, ADMIN_PASSWORD=admin_password,
                REVIEWER_USERNAME=reviewer, REVIEWER_PASSWORD=reviewer_password, **application_accounts)
+
+
+async def test_admin_approves_a_recommended_list_and_the_dashboard_and_deliverable_follow(platform, platform_admin,
+                                                                                          frozen_clock):
+    """Three applications of 杰出人才 (2019) ready for the decision against a quota of 2: an administrator
+    approves the list in one batch (2 approved, 1 told the quota is exhausted); the award is committed and one is
+    recorded paid; the funding dashboard shows 2 × 300 万元 more committed and 300 万元 more disbursed, and
+    遴选支持 10 名左右杰出人才 two more people; the awards list and the reconciler's report are read."""
+    require_browser()
+    rule, year, amount, deliverable = "t01-outstanding", YEAR, 3_000_000 * 100, "t01-outstanding-talent"
+    call, _ = await ready_for_decision(platform.database_urls["applications"], platform.service_url("funding"),
+                                       frozen_clock, rule, "prov-science-tech-dept",
+                                       ["city-shenyang", "city-dalian", "city-anshan"], total=2)
+    username, password = platform_admin
+    with httpx.Client(base_url=f"{platform.gateway_url}/api", timeout=30) as api:
+        login = api.post("/auth/login", json={"username": username, "password": password})
+        login.raise_for_status()
+        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        api.put(f"/funding/budgets/{rule}/{year}", headers=admin, json={
+            "amount_fen": 10 * amount, "reason": "浏览器测试预算", "id": f"browser-budget-{rule}-{year}"}
+        ).raise_for_status()
+        rows = api.get("/funding/reports/programs", params={"fiscal_year": year}).json()["rows"]
+        before = next((r for r in rows if r["program_code"] == rule), {"committed": 0, "disbursed": 0})
+        counted = api.get(f"/agencies/deliverables/{deliverable}").json()["progress"]["value"]
+    run_script("decisions.mjs", platform.gateway_url, ADMIN_USERNAME=username, ADMIN_PASSWORD=password,
+               CALL_ID=str(call["id"]), EXPECT_OUTCOMES="approved,approved,quotaExhausted", PROGRAM_CODE=rule,
+               FISCAL_YEAR=str(year), AWARD_FEN=str(amount),
+               EXPECT_COMMITTED_FEN=str(before["committed"] + 2 * amount),
+               EXPECT_DISBURSED_FEN=str(before["disbursed"] + amount),
+               TASK="liaoning-2018-2020/1", DELIVERABLE=deliverable, EXPECT_DELIVERABLE=f"{counted + 2:g}")

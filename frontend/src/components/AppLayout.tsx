@@ -32,7 +32,8 @@ interface NavItem {
     | 'common.nav.queue'
     | 'common.nav.reviews'
     | 'common.nav.adminQuotas'
-    | 'common.nav.funding';
+    | 'common.nav.funding'
+    | 'common.nav.decisions';
   /** Who sees the entry; everybody when left out. */
   visibleTo?: (user: UserRead | null) => boolean;
 }
@@ -47,6 +48,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { key: '/funding', testId: 'nav-funding', labelKey: 'common.nav.funding' },
   { key: '/applications', testId: 'nav-applications', labelKey: 'common.nav.applications', visibleTo: isApplicant },
   { key: '/applications', testId: 'nav-queue', labelKey: 'common.nav.queue', visibleTo: (user) => isAgencyStaff(user) || isAdmin(user) },
+  { key: '/decisions', testId: 'nav-decisions', labelKey: 'common.nav.decisions', visibleTo: isAdmin },
   { key: '/reviews', testId: 'nav-reviews', labelKey: 'common.nav.reviews', visibleTo: isExpert },
   { key: '/reports', testId: 'nav-reports', labelKey: 'common.nav.reports', visibleTo: isAgencyStaff },
   { key: '/supervision', testId: 'nav-supervision', labelKey: 'common.nav.supervision', visibleTo: (user) => isAdmin(user) || isAgencyStaff(user) },

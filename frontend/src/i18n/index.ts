@@ -6,6 +6,7 @@ import zhApplications from './locales/zh-CN/applications.json';
 import zhAgencies from './locales/zh-CN/agencies.json';
 import zhAuth from './locales/zh-CN/auth.json';
 import zhCommon from './locales/zh-CN/common.json';
+import zhDecisions from './locales/zh-CN/decisions.json';
 import zhDeliverables from './locales/zh-CN/deliverables.json';
 import zhFunding from './locales/zh-CN/funding.json';
 import zhHome from './locales/zh-CN/home.json';
@@ -20,6 +21,7 @@ import enApplications from './locales/en/applications.json';
 import enAgencies from './locales/en/agencies.json';
 import enAuth from './locales/en/auth.json';
 import enCommon from './locales/en/common.json';
+import enDecisions from './locales/en/decisions.json';
 import enDeliverables from './locales/en/deliverables.json';
 import enFunding from './locales/en/funding.json';
 import enHome from './locales/en/home.json';
@@ -50,6 +52,7 @@ export const resources = {
       agencies: zhAgencies,
       auth: zhAuth,
       common: zhCommon,
+      decisions: zhDecisions,
       deliverables: zhDeliverables,
       funding: zhFunding,
       home: zhHome,
@@ -68,6 +71,7 @@ export const resources = {
       agencies: enAgencies,
       auth: enAuth,
       common: enCommon,
+      decisions: enDecisions,
       deliverables: enDeliverables,
       funding: enFunding,
       home: enHome,

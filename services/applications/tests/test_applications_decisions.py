@@ -115,6 +115,10 @@ async def test_revocation_gives_back_the_place_and_the_money_and_stops_counting(
     assert (quota["approved"], quota["reserved"]) == (0, 0)
     timeline = await must(await client.get(f"/applications/{application_id}/timeline", headers=applicant(1)))
     assert timeline[-1]["action"] == "revoke" and timeline[-1]["comment"] == "发现申报材料造假"
+    # The decision's events read as words on the timeline, not as their codes.
+    assert [(e["action"], e["action_label"]["zh"]) for e in timeline if e["action"] in ("decide_approve", "approve",
+                                                                                        "revoke")] == [
+        ("decide_approve", "批准（落实名额与资金）"), ("approve", "名额与资金已落实，批准生效"), ("revoke", "撤销批准")]
     audit = await must(await client.get("/audit", headers=admin(), params={"action": "approval.revoke"}))
     assert any(entry["entity_id"] == approval_id for entry in audit["items"])
 

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { AGENCY_ADMIN, APPLICANT, signedIn } from '../../test/fixtures';
+import { ADMIN, AGENCY_ADMIN, APPLICANT, signedIn } from '../../test/fixtures';
 import { FORM, FORMAL_REVIEW_APPLICATION, RETURNED_APPLICATION } from '../../test/applicationsFixtures';
 import { bodyOf, callsTo, headerOf, jsonResponse, mockApi, problemResponse, renderApp } from '../../test/utils';
 
@@ -68,5 +68,28 @@ describe('ApplicationPage', () => {
     fireEvent.click(confirm);
     expect(await within(screen.getByTestId('action-form')).findByText(/当前状态不能退回修改/)).toBeInTheDocument();
     expect(bodyOf(callsTo(fetchMock, 'POST', '/api/applications/applications/5/transitions')[0]![1])).toEqual({ action: 'return_for_revision', comment: '请补充证明材料。' });
+  });
+
+  it('shows an administrator the way to the decision, and an approved application’s approvals', async () => {
+    signedIn();
+    let state = 'ready_for_decision';
+    mockApi({
+      'GET /api/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/applications/applications/5': () => jsonResponse({ ...RETURNED_APPLICATION, state, state_label: { zh: state, en: state }, allowed_actions: [] }),
+      'GET /api/applications/forms/talent-person': () => jsonResponse(FORM),
+      'GET /api/applications/applications/5/reviews': () => jsonResponse({ application_id: 5, min_experts: 1, complete: 1, average_total: 84, assignments: [] }),
+      'GET /api/applications/applications/5/approvals': () =>
+        jsonResponse(state === 'approved' ? [{ id: 'approval-5-aa', application_id: 5, call_id: 1, program_code: 't05-postdoc-living-subsidy', fiscal_year: 2026, city_code: null, amount_fen: 10_000_000, status: 'approved', money: 'posted', counted: true, failure_code: null, failure_zh: null, failure_en: null, failure_detail: null, decided_by: 'user:1', created_at: '2026-11-30T02:00:00Z', updated_at: '2026-11-30T02:00:00Z', revoked_at: null, revoked_by: null, revoke_reason: null, steps: [] }] : []),
+    });
+    const { unmount } = await renderApp('/applications/5');
+    expect(await screen.findByTestId('application-decide')).toHaveAttribute('href', '/decisions/1');
+    unmount();
+
+    state = 'approved';
+    await renderApp('/applications/5');
+    const row = await screen.findByTestId('approval-row');
+    expect(row).toHaveAttribute('data-status', 'approved');
+    expect(within(row).getByTestId('approval-revoke')).toBeInTheDocument();
+    expect(screen.queryByTestId('application-decide')).not.toBeInTheDocument();
   });
 });

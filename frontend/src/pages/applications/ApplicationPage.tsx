@@ -9,6 +9,7 @@ import { newIdempotencyKey } from '../../api/idempotency';
 import { isAdmin } from '../../auth/authApi';
 import { useAuth } from '../../auth/AuthProvider';
 import { getTokens } from '../../auth/tokenStore';
+import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
@@ -29,6 +30,7 @@ import {
   useTransition,
   useUploadAttachment,
 } from './applicationsApi';
+import ApprovalsList from '../decisions/ApprovalsList';
 import { stateTone } from './labels';
 
 // rjsf and its widgets load only when a form is shown.
@@ -39,6 +41,8 @@ const TRANSITIONS = new Set(['submit', 'withdraw', 'resubmit', 'nominate', 'decl
 /** Steps that need a reason the applicant will read. */
 const NEEDS_REASON = new Set(['return_for_revision', 'reject', 'decline']);
 const EDITABLE = new Set(['draft', 'returned']);
+/** States with approvals to show (a failed attempt leaves the application ready for a decision again). */
+const DECIDED = new Set(['ready_for_decision', 'approving', 'approved', 'revoked']);
 
 /** Saves the attachment the way the browser saves a download (the request carries the token). */
 async function download(applicationId: number, attachment: AttachmentRead) {
@@ -302,7 +306,12 @@ export default function ApplicationPage() {
               {labelText(action.label, language)}
             </Button>
           ))}
-          {actions.length === 0 && !editable && <Typography.Text type="secondary">{t('applications.application.nothingToDo')}</Typography.Text>}
+          {isAdmin(user) && data.state === 'ready_for_decision' && (
+            <ButtonLink type="primary" to={`/decisions/${data.call_id}`} data-testid="application-decide">
+              {t('decisions.title')}
+            </ButtonLink>
+          )}
+          {actions.length === 0 && !editable && !(isAdmin(user) && data.state === 'ready_for_decision') && <Typography.Text type="secondary">{t('applications.application.nothingToDo')}</Typography.Text>}
         </Flex>
         {saved && !save.isError && <Alert style={{ marginTop: 12 }} type="success" showIcon title={t('applications.application.saved')} data-testid="application-saved" />}
         {save.isError && <div style={{ marginTop: 12 }}><ErrorAlert error={save.error} title={t('applications.application.saveError')} /></div>}
@@ -333,6 +342,12 @@ export default function ApplicationPage() {
 
       <Attachments application={data} editable={editable} />
       {reviewing && ['formal_review', 'expert_review', 'recommended', 'public_notice', 'on_hold', 'ready_for_decision'].includes(data.state) && <Experts application={data} />}
+
+      {isAdmin(user) && DECIDED.has(data.state) && (
+        <Card size="small" title={t('decisions.approvals.title')} data-testid="application-approvals">
+          <ApprovalsList applicationId={data.id} />
+        </Card>
+      )}
 
       <Card size="small" title={t('applications.application.timeline')}>
         <Timeline

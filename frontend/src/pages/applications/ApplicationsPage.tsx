@@ -57,6 +57,11 @@ export default function ApplicationsPage() {
         </Typography.Text>
       </div>
       {applicant && <ButtonLink to="/calls" style={{ alignSelf: 'flex-start' }}>{t('applications.list.findCall')}</ButtonLink>}
+      {isAdmin(user) && (
+        <ButtonLink to="/decisions" style={{ alignSelf: 'flex-start' }} data-testid="applications-decisions-link">
+          {t('decisions.title')}
+        </ButtonLink>
+      )}
       <Card size="small" title={t('applications.list.counts', { total: list.data?.total ?? 0 })}>
         <div style={{ overflowX: 'auto' }}>
           <Segmented<string>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 
 import { newIdempotencyKey } from '../../api/idempotency';
+import { isAdmin } from '../../auth/authApi';
 import { useAuth } from '../../auth/AuthProvider';
 import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
@@ -66,6 +67,11 @@ export default function CallPage() {
         <Typography.Title level={2} style={{ marginTop: 8 }}>
           {data.title}
         </Typography.Title>
+        {isAdmin(user) && (
+          <ButtonLink to={`/decisions/${data.id}`} data-testid="call-decisions-link">
+            {t('decisions.title')}
+          </ButtonLink>
+        )}
       </div>
       <Descriptions
         bordered

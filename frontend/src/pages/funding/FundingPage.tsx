@@ -1,7 +1,10 @@
 import { Empty, Flex, Segmented, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
+
+import { isAdmin, isAgencyStaff } from '../../auth/authApi';
+import { useAuth } from '../../auth/AuthProvider';
 
 import ChartCard from '../../components/charts/ChartCard';
 import ErrorAlert from '../../components/ErrorAlert';
@@ -27,6 +30,7 @@ export default function FundingPage() {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'zh-CN';
   usePageTitle(t('funding.title'));
+  const { user } = useAuth();
   const [search, setSearch] = useSearchParams();
   const kindParam = search.get('by');
   const kind: ReportKind = kindParam === 'agencies' || kindParam === 'cities' ? kindParam : 'programs';
@@ -85,6 +89,11 @@ export default function FundingPage() {
         <a href={reportDownload(kind, fiscalYear, 'xlsx')} download>
           {t('funding.download', { format: 'XLSX' })}
         </a>
+        {(isAdmin(user) || isAgencyStaff(user)) && (
+          <Link to="/funding/awards" data-testid="funding-awards-link">
+            {t('funding.awardsLink')}
+          </Link>
+        )}
       </Flex>
       {report.isError && <ErrorAlert error={report.error} title={t('funding.loadError')} onRetry={() => void report.refetch()} />}
       {report.data && (

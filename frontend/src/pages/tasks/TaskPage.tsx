@@ -212,7 +212,11 @@ function DeliverableCard({ deliverable, partOf, onReport, onReview }: Deliverabl
             {
               key: 'current',
               label: t('tasks.deliverable.current'),
-              children: `${formatNumber(progress.value, language, 2)} ${deliverable.unit}`,
+              children: (
+                <span data-testid="deliverable-value" data-value={progress.value}>
+                  {formatNumber(progress.value, language, 2)} {deliverable.unit}
+                </span>
+              ),
             },
             {
               key: 'expected',

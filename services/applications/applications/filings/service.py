@@ -49,7 +49,15 @@ from servicekit.identity import Principal
 from servicekit.pagination import Page, PageParams
 
 CREATED = "create"
-EVENT_LABELS = {CREATED: Label(zh="创建申报草稿", en="Draft created"),
+# The decision's events (applications.decisions) are not workflow actions; they are named here for the timeline.
+DECISION_EVENT_LABELS = {
+    "decide_approve": Label(zh="批准（落实名额与资金）", en="Approve (securing the place and the money)"),
+    "decide_reject": Label(zh="不予批准", en="Not approved"),
+    "approve": Label(zh="名额与资金已落实，批准生效", en="Place and money secured: approved"),
+    "approval_failed": Label(zh="批准未成功", en="Approval failed"),
+    "revoke": Label(zh="撤销批准", en="Approval revoked"),
+}
+EVENT_LABELS = {CREATED: Label(zh="创建申报草稿", en="Draft created"), **DECISION_EVENT_LABELS,
                 **{a.value: Label(zh=zh, en=en) for a, (zh, en) in ACTION_LABELS.items()}}
 # What an attachment may be, judged by its first bytes (never by its name or the Content-Type sent).
 SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
