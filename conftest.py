@@ -11,17 +11,24 @@ from devtools.processes import Platform, running_platform
 pytest_plugins = ["servicekit.pytest_fixtures"]
 
 
+# The longest test files (each a minute or more of one worker), measured on both backends. They are handed out
+# first, so pytest-xdist's workers end on short tests and finish together instead of one waiting on the other.
+LONG_FIRST = ("tests/test_browser.py", "tests/test_api_fuzz.py", "tests/test_approvals_replicas.py",
+              "services/funding/tests/test_funding_chaos.py", "services/funding/tests/test_funding_model.py",
+              "services/applications/tests/test_applications_saga_model.py", "tests/test_access_matrix.py",
+              "services/funding/tests/test_funding_races.py", "services/applications/tests/test_applications_races.py",
+              "services/applications/tests/test_applications_workflow.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), the tests that share the running platform go to one worker, so
-    each run starts the platform once."""
-    for item in items:
-        if "platform" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("platform"))
+    rank = {path: n for n, path in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONG_FIRST)))  # stable: same order within
 
 
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Platform]:
-    """The whole platform, shared by the tests of one run; a test that stops a service restarts it."""
+    """The whole platform, shared by the tests of one pytest process (each xdist worker that runs such a test
+    starts its own); a test that stops a service restarts it."""
     # Tests sign in often from one address (and fail on purpose); the login limits are tested in gateway/tests.
     with running_platform(extra_env={"GATEWAY_LOGIN_RATE_LIMIT": "10000/minute",
                                      "GATEWAY_LOGIN_FAILURE_LIMIT": "10000/minute"}) as running:

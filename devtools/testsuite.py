@@ -7,8 +7,9 @@
                      CI=true or TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
 * frontend           the SPA's unit tests (Vitest).
 
-Each Python part spreads its tests over pytest-xdist workers (TPP_TEST_WORKERS each, default 2); the tests
-that share one running platform stay on one worker (xdist_group "platform"), so each part starts it once.
+Each Python part spreads its tests over pytest-xdist workers (TPP_TEST_WORKERS each, default 2), the longest
+test files first (conftest.LONG_FIRST) so the workers finish together; each worker starts the running platform
+that tests share when it first needs it.
 Every part's output is printed whole when it ends, then one summary; the exit code is non-zero when any part
 failed. Extra arguments go to pytest, e.g. `python3 manage.py test -k ledger` (the frontend part then skips)."""
 

@@ -43,8 +43,8 @@ from gateway.bootstrap import create_admin
 from servicekit.testing import backend_under_test
 
 # Once per run, in the PostgreSQL pass: the stricter database (its JSON parser refused what SQLite stored), and
-# the test command's time stays in bounds.
-pytestmark = [pytest.mark.platform,
+# the test command's time stays in bounds. On one xdist worker, so its platform is started once.
+pytestmark = [pytest.mark.platform, pytest.mark.xdist_group("fuzz"),
               pytest.mark.skipif(backend_under_test() != "postgresql",
                                  reason="the fuzz harness runs in the PostgreSQL pass of the test command")]
 
