@@ -104,7 +104,7 @@ async def test_reconcile_settles_what_the_saga_left_half_way(client, funded):
     assert lines == {"app-r1": ("posted", "posted"), "r2": ("voided", "voided"), "r3": ("reversed", "posted"),
                      "zz": ("not_found", None)}
     statuses = {a["id"]: a["status"] for a in (await client.get("/awards", headers=admin())).json()["items"]}
-    assert (statuses["r1"], statuses["r2"]) == ("committed", "voided")
+    assert (statuses["r1"], statuses["r2"], statuses["r3"]) == ("committed", "voided", "reversed")
     assert (await client.get("/awards/r3", headers=admin())).json()["committed_fen"] == 0
     again = await client.post("/reconcile", json={"approved": ["app-r1"], "not_approved": ["r2"]},
                               headers=applications_service())

@@ -60,7 +60,7 @@ export function rowName(row: ReportRow): { key: string; name: string } {
 
 // --- awards (资助) and their installments; staff of the province and of the lead agencies read them -------
 
-export type AwardStatus = 'reserved' | 'committed' | 'released' | 'voided' | 'expired' | 'rejected';
+export type AwardStatus = 'reserved' | 'committed' | 'released' | 'voided' | 'expired' | 'rejected' | 'reversed';
 
 export interface InstallmentRead {
   number: number;

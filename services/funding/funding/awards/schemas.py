@@ -7,7 +7,7 @@ from funding.ledger.schemas import TransferRead
 from funding.rules.schemas import RuleInputs
 from funding.types import BusinessId, Fen, FiscalYear, Slug, Text, TransferKey
 
-AwardStatus = Literal["reserved", "committed", "released", "voided", "expired", "rejected"]
+AwardStatus = Literal["reserved", "committed", "released", "voided", "expired", "rejected", "reversed"]
 
 
 class ReservationCreate(BaseModel):

@@ -192,6 +192,10 @@ async def award_statuses(session: AsyncSession, awards: Sequence[Award],
     repo = LedgerRepository(session)
     found = await repo.transfers_with_journal([a.reservation_transfer_id for a in awards])
     resolutions = await repo.resolutions_of([a.reservation_transfer_id for a in awards])
+    reversals = await repo.reversals_of([r.id for r in resolutions.values() if r.kind == "post"])
+    reversal_journals = await repo.transfers_with_journal([t.id for t in reversals.values()])
+    # A commitment taken back (the reconciler reverses one whose approval is gone) is no longer committed.
+    reversed_posts = {post_id for post_id, t in reversals.items() if reversal_journals[t.id][1].outcome == "posted"}
     now = clock.now()
     statuses = {}
     for award in awards:
@@ -201,6 +205,8 @@ async def award_statuses(session: AsyncSession, awards: Sequence[Award],
             statuses[award.id] = "rejected"
         elif award.id in releases:
             statuses[award.id] = "released"
+        elif resolution is not None and resolution.id in reversed_posts:
+            statuses[award.id] = "reversed"
         elif resolution is not None:
             statuses[award.id] = {"post": "committed", "void": "voided", "expire": "expired"}[resolution.kind]
         elif transfer.expires_at is not None and transfer.expires_at <= now:
