@@ -190,7 +190,7 @@ def _check_transfer(transfer: RowMapping, record: Row, entries: list[Row], probl
                 transfer_id=transfer_id)
 
 
-def check_accounts(accounts: list[tuple[Account, list[int]]], problem: Problems) -> None:
+def check_accounts(accounts: list[tuple[Account | Row, list[int]]], problem: Problems) -> None:
     """Each account's stored counters against the ones rebuilt from entries; floors, ceilings, zero sum."""
     totals = dict.fromkeys(COUNTERS, 0)
     for account, rebuilt_values in accounts:
@@ -262,7 +262,7 @@ async def verify_since_checkpoint(session: AsyncSession, key: CheckpointKey | No
             problem("checkpoint", f"checkpoint {checkpoint.seq}: the journal no longer holds the hash it sealed",
                     seq=checkpoint.seq)
     walk = await walk_chain(repo, start_seq, start_hash, None, problem)
-    accounts = await repo.all(select(Account).order_by(Account.id))
+    accounts = await repo.accounts_to_check()
     check_accounts([(account, _plus(base, {account.id: walk.sums.get(account.id, [0, 0, 0, 0])})[account.id])
                     for account in accounts], problem)
     if checkpoint is None:
@@ -427,7 +427,7 @@ async def verify_everything(session: AsyncSession, key: CheckpointKey | None,
             position, head_hash, checked = checkpoint.seq, checkpoint.head_hash, checked + 1
     walk = await walk_chain(repo, position, head_hash, None, problem, progress)
     counters |= _plus(counters, walk.sums)
-    accounts = await repo.all(select(Account).order_by(Account.id))
+    accounts = await repo.accounts_to_check()
     check_accounts([(account, counters.get(account.id, [0, 0, 0, 0])) for account in accounts], problem)
     report = VerificationReport(ok=not problem, accounts=len(accounts), transfers=transfer_count,
                                 journal_length=journal_count, head_hash=walk.last_hash, problems=problem.items,
