@@ -111,11 +111,17 @@ class VerificationRepository(LedgerRepository):
     async def record_at(self, seq: int) -> JournalRecord | None:
         return await self.session.get(JournalRecord, seq)
 
-    async def transfers_without_journal(self, from_transfer_id: int) -> list[int]:
-        """Transfers from this id on that have no journal row (every transfer gets one in its transaction)."""
-        return list((await self.session.scalars(
-            select(Transfer.id).where(Transfer.id >= from_transfer_id,
-                                      ~exists().where(JournalRecord.transfer_id == Transfer.id)).limit(100))).all())
+    async def transfers_without_journal(self, from_transfer_id: int, expected: int) -> list[int]:
+        """Transfers from this id on that have no journal row (every transfer gets one in its transaction), when
+        about `expected` transfers are there. Two ordered index range reads compared here: as one anti-join,
+        PostgreSQL's plan for an unknown lower bound hashed the whole journal (0.2-0.4 s at 700,000 rows)."""
+        limit = expected + 101
+        transfer_ids = (await self.session.scalars(select(Transfer.id).where(Transfer.id >= from_transfer_id)
+                                                   .order_by(Transfer.id).limit(limit))).all()
+        recorded = set((await self.session.scalars(
+            select(JournalRecord.transfer_id).where(JournalRecord.transfer_id >= from_transfer_id)
+            .order_by(JournalRecord.transfer_id).limit(limit))).all())
+        return [transfer_id for transfer_id in transfer_ids if transfer_id not in recorded][:100]
 
     async def recorded_at(self, seq: int):  # noqa: ANN201 - a datetime or None
         return await self.session.scalar(select(JournalRecord.recorded_at).where(JournalRecord.seq == seq))

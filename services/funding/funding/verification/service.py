@@ -273,7 +273,7 @@ async def verify_since_checkpoint(session: AsyncSession, key: CheckpointKey | No
         # oldest transfer the walk met. An older one is the full run's to find.
         journal_count = transfer_count = walk.last_seq
         if walk.first_transfer_id is not None:
-            for orphan in await repo.transfers_without_journal(walk.first_transfer_id):
+            for orphan in await repo.transfers_without_journal(walk.first_transfer_id, walk.last_seq - start_seq):
                 problem("journal", f"transfer {orphan} has no journal row", transfer_id=orphan)
     return VerificationReport(ok=not problem, accounts=len(accounts), transfers=transfer_count,
                               journal_length=journal_count, head_hash=walk.last_hash, problems=problem.items,
