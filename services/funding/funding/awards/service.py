@@ -3,7 +3,7 @@ commitment transfer keyed by the approval id; posting it commits the award; inst
 paid (each at most once); matching awards are paid per national funding event, up to their cap; releasing an
 award gives its unpaid rest back (once) and ends it."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -24,7 +24,11 @@ from funding.awards.schemas import (
     ReconcileResult,
     ReleaseCreate,
     ReleaseRead,
+    ReservationBatchCreate,
+    ReservationBatchItem,
+    ReservationBatchResult,
     ReservationCreate,
+    ReservationPostBatch,
     ReservationRead,
 )
 from funding.budgets.service import budget_for, treasury_for
@@ -62,6 +66,7 @@ from servicekit.database import Database
 from servicekit.identity import Principal
 from servicekit.idempotency import InvalidIdempotencyKey
 from servicekit.pagination import Page, PageParams
+from servicekit.problems import DomainError
 from servicekit.unit_of_work import run_in_transaction
 
 NATIONAL_TREASURY = "treasury:national"
@@ -452,6 +457,47 @@ async def post_reservation(session: AsyncSession, approval_id: str, actor: str) 
 async def void_reservation(session: AsyncSession, approval_id: str, actor: str) -> Stored[ReservationRead]:
     """The approval did not go through: release the reserved money."""
     return await _reservation_answer(session, approval_id, await _void_reservation(session, approval_id, actor))
+
+
+async def _each(session: AsyncSession, approval_ids: Sequence[str],
+                act: Callable[[str, int], Awaitable[Stored[ReservationRead]]]) -> ReservationBatchResult:
+    """One outcome per approval, each under a savepoint of the batch's one transaction: a refusal undoes only
+    its own approval's writes (a stored ledger rejection stays, as the single endpoint keeps it)."""
+    items = []
+    for index, approval_id in enumerate(approval_ids):
+        savepoint = await session.begin_nested()
+        try:
+            stored = await act(approval_id, index)
+        except DomainError as error:
+            if error.commit_before_answer:
+                await savepoint.commit()
+            else:
+                await savepoint.rollback()
+            items.append(ReservationBatchItem(approval_id=approval_id, status=error.status,
+                                              problem=error.to_problem(english=False, instance=None)))
+            continue
+        await savepoint.commit()
+        items.append(ReservationBatchItem(approval_id=approval_id, status=200 if stored.replay else 201,
+                                          reservation=stored.read))
+    return ReservationBatchResult(items=items)
+
+
+async def create_reservations(session: AsyncSession, body: ReservationBatchCreate, actor: str,
+                              default_timeout_seconds: int) -> ReservationBatchResult:
+    """Saga step 2 for several approvals in one request and one transaction (a batch decision costs one round
+    trip); each reservation keyed by its approval id, with its own outcome."""
+    async def act(approval_id: str, index: int) -> Stored[ReservationRead]:
+        return await create_reservation(session, body.reservations[index], actor, default_timeout_seconds)
+
+    return await _each(session, [r.approval_id for r in body.reservations], act)
+
+
+async def post_reservations(session: AsyncSession, body: ReservationPostBatch, actor: str) -> ReservationBatchResult:
+    """Saga step 4 for several approvals in one request and one transaction, each with its own outcome."""
+    async def act(approval_id: str, index: int) -> Stored[ReservationRead]:
+        return await post_reservation(session, approval_id, actor)
+
+    return await _each(session, body.approval_ids, act)
 
 
 async def read_reservation(session: AsyncSession, approval_id: str) -> ReservationRead:
