@@ -159,6 +159,28 @@ async def saga_call(http: httpx.AsyncClient, method: str, path: str, headers: di
     return SagaAnswer(outcome="done", status=response.status_code, body=payload)
 
 
+def answers_of_batch(answer: SagaAnswer, ids: list[str], result_key: str) -> dict[str, SagaAnswer]:
+    """Each item of a batch endpoint's answer (`items`: approval_id, status, `result_key`, problem) as the single
+    endpoint's answer would be; a batch that failed as a whole is that failure for every id."""
+    if not answer.done:
+        return dict.fromkeys(ids, answer)
+    answers = {}
+    for item in answer.body.get("items", []):
+        status, problem = item.get("status", 500), item.get("problem") or {}
+        if status >= 500 or status == 429:
+            one = SagaAnswer(outcome="unavailable", status=status, code=problem.get("code"))
+        elif status >= 400:
+            messages = problem.get("messages") or {}
+            one = SagaAnswer(outcome="refused", status=status, code=problem.get("code"),
+                             message_zh=messages.get("zh-CN", problem.get("detail", "")),
+                             message_en=messages.get("en", problem.get("detail", "")), body=problem)
+        else:
+            one = SagaAnswer(outcome="done", status=status, body=item.get(result_key) or {})
+        answers.setdefault(item.get("approval_id"), one)
+    missing = SagaAnswer(outcome="unavailable", message_en="missing from the batch's answer")
+    return {i: answers.get(i, missing) for i in ids}
+
+
 class FundingSaga:
     """Funding's reservation API as the saga uses it: every call keyed by the approval id, so a retry after a
     crash or a lost answer finds what the first call did."""
@@ -168,6 +190,18 @@ class FundingSaga:
 
     async def reserve(self, body: dict[str, Any]) -> SagaAnswer:
         return await saga_call(self.client.http, "POST", "/reservations", self.client._headers(), body)
+
+    async def reserve_many(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
+        """Several reservations in one request and one transaction at funding, each with its own answer."""
+        answer = await saga_call(self.client.http, "POST", "/reservations/batch", self.client._headers(),
+                                 {"reservations": bodies})
+        return answers_of_batch(answer, [b["approval_id"] for b in bodies], "reservation")
+
+    async def post_many(self, approval_ids: list[str]) -> dict[str, SagaAnswer]:
+        """Several reservations posted (awards committed) in one request, each with its own answer."""
+        answer = await saga_call(self.client.http, "POST", "/reservations/batch/post", self.client._headers(),
+                                 {"approval_ids": approval_ids})
+        return answers_of_batch(answer, approval_ids, "reservation")
 
     async def post(self, approval_id: str) -> SagaAnswer:
         return await saga_call(self.client.http, "POST", f"/reservations/{approval_id}/post", self.client._headers())

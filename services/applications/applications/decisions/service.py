@@ -2,31 +2,34 @@
 secured together); revoking an approval; reading approvals. Approval and revocation write their state change
 and the saga's next steps in one transaction; `applications.decisions.saga` takes the steps."""
 
-import asyncio
 import secrets
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from applications import errors
 from applications.calls.service import get_call
 from applications.decisions.repository import DecisionRepository
-from applications.decisions.saga import RELEASE, RESERVE, UNCOUNT, Saga, give_back_nomination
+from applications.decisions.saga import RELEASE, RESERVE, UNCOUNT, Saga, give_back_nomination, reservation_body
 from applications.decisions.schemas import ApprovalRead, DecisionOutcome, StepRead
 from applications.filings.service import load, release_nomination
 from applications.filings.transitions import record_event
-from applications.models import Application, Approval, AuditLog
+from applications.filings.repository import FilingRepository
+from applications.models import Application, Approval, AuditLog, IdempotencyRecord, SagaStep
 from applications.programs.repository import ProgramRepository
 from applications.schemas import Label
 from applications.workflow import STATE_LABELS, State
 from servicekit.audit import record_change
+from servicekit.idempotency import Replay, claim_key, complete_key
 from servicekit.identity import Principal
 from servicekit.problems import DomainError
 from servicekit.unit_of_work import run_in_transaction
 
 DECIDABLE = State.ready_for_decision
-# How long a decision's answer waits for the saga's steps another process took (the rest is retried later).
-WAIT_FOR_OUTCOME_SECONDS = 8.0
 
 
 def _not_decidable(application: Application, action: str, action_zh: str) -> errors.TransitionNotAllowed:
@@ -40,9 +43,12 @@ async def _city_of(session: AsyncSession, plan_code: str, agency: str) -> str | 
 
 
 async def start_approval(session: AsyncSession, principal: Principal, application_id: int, comment: str,
-                         now: datetime) -> Approval:
-    """Saga step 1, in one transaction: a slot of the call (and of the nominator's allocation) reserved, the
-    application `approving`, the approval recorded, and its next step (reserve the money) in the outbox."""
+                         now: datetime, *, leased_until: datetime | None = None,
+                         cities: dict[tuple[str, str], str | None] | None = None) -> tuple[Approval, SagaStep]:
+    """Saga step 1, in one transaction: the application `approving`, the approval recorded, its next step
+    (reserve the money) in the outbox — leased to the caller when `leased_until` is given — and, last, a slot of
+    the call (and of the nominator's allocation) reserved: a hot quota row is locked only from that guarded
+    UPDATE to the commit. No slot left raises, and the caller rolls this application's writes back."""
     application, program = await load(session, application_id, lock=True)
     if application.state != DECIDABLE:
         raise _not_decidable(application, "approve", "批准")
@@ -50,6 +56,25 @@ async def start_approval(session: AsyncSession, principal: Principal, applicatio
         raise errors.AmountMissing()
     call = await get_call(session, application.call_id)
     repo = DecisionRepository(session)
+    city_key = (program.plan_code, application.nominating_agency)
+    if cities is None or city_key not in cities:
+        city = await _city_of(session, *city_key)
+        if cities is not None:
+            cities[city_key] = city
+    else:
+        city = cities[city_key]
+    approval = Approval(
+        id=f"approval-{application.id}-{secrets.token_hex(6)}",
+        application_id=application.id, call_id=call.id, allocation_id=application.allocation_id,
+        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year, city_code=city,
+        amount_fen=application.amount_fen, status="reserving", money="none", counted=False,
+        decided_by=principal.actor, comment=comment, created_at=now, updated_at=now)
+    session.add(approval)
+    application.state, application.approval_id, application.updated_at = State.approving.value, approval.id, now
+    await record_event(session, application, action="decide_approve", from_state=DECIDABLE.value,
+                       principal=principal, comment=comment, now=now)
+    step = repo.add_step(approval.id, RESERVE, now, leased_until=leased_until)
+    await session.flush()
     call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
     if not call_slot:
         quota = await repo.quota(call.id)
@@ -58,19 +83,7 @@ async def start_approval(session: AsyncSession, principal: Principal, applicatio
         allocation = await repo.allocation(application.allocation_id)
         raise errors.AllocationExhausted(allocation.agency_code, allocation.size, allocation.approved,
                                          allocation.reserved)
-    approval = Approval(
-        id=f"approval-{application.id}-{secrets.token_hex(6)}",
-        application_id=application.id, call_id=call.id, allocation_id=application.allocation_id,
-        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year,
-        city_code=await _city_of(session, program.plan_code, application.nominating_agency),
-        amount_fen=application.amount_fen, status="reserving", money="none", counted=False,
-        decided_by=principal.actor, comment=comment, created_at=now, updated_at=now)
-    await repo.add(approval)
-    application.state, application.approval_id, application.updated_at = State.approving.value, approval.id, now
-    await record_event(session, application, action="decide_approve", from_state=DECIDABLE.value,
-                       principal=principal, comment=comment, now=now)
-    repo.add_step(approval.id, RESERVE, now)
-    return approval
+    return approval, step
 
 
 async def reject(session: AsyncSession, principal: Principal, application_id: int, comment: str,
@@ -140,16 +153,14 @@ async def approvals_of(session: AsyncSession, application_id: int) -> list[Appro
 OUTCOME_LABELS = {
     "approved": Label(zh="已批准：名额与资金均已落实。", en="Approved: the place and the money are secured."),
     "rejected": Label(zh="不予批准。", en="Not approved."),
-    "pending": Label(zh="名额已预留，资金台账服务暂不可用，系统将自动重试。",
-                     en="The place is reserved; the funding service is unavailable, so it is retried automatically."),
+    "pending": Label(zh="名额已预留；资金尚未落实（资金台账服务暂不可用或正在处理），系统将自动完成。",
+                     en="The place is reserved; the money is not secured yet (the funding service is unavailable "
+                        "or still at it), and this finishes automatically."),
 }
 
 
-async def _outcome_of(saga: Saga, approval_id: str) -> DecisionOutcome:
-    async def work(session: AsyncSession) -> Approval:
-        return await DecisionRepository(session).approval(approval_id)
-
-    approval = await run_in_transaction(saga.database, work)
+def outcome_of(approval: Approval) -> DecisionOutcome:
+    """What the decider is told of an approval as it stands."""
     if approval.status == "failed":
         return DecisionOutcome(application_id=approval.application_id, approval_id=approval.id, outcome="failed",
                                code=approval.failure_code,
@@ -160,58 +171,110 @@ async def _outcome_of(saga: Saga, approval_id: str) -> DecisionOutcome:
                            code=None, message=OUTCOME_LABELS[outcome], detail={})
 
 
-async def _waiting_for_retry(saga: Saga, approval_id: str) -> bool:
-    """True when the approval's next step waits for another service to come back (not merely leased)."""
-    async def work(session: AsyncSession) -> bool:
-        steps = await DecisionRepository(session).steps_of(approval_id)
-        return any(s.status == "pending" and s.last_error for s in steps)
-
-    return await run_in_transaction(saga.database, work)
-
-
 def refused(application_id: int, error: DomainError) -> DecisionOutcome:
-    return DecisionOutcome(application_id=application_id, approval_id=None, outcome="refused", code=error.code,
-                           message=Label(zh=error.message_zh, en=error.message_en), detail=error.extra)
+    outcome = DecisionOutcome(application_id=application_id, approval_id=None, outcome="refused", code=error.code,
+                              message=Label(zh=error.message_zh, en=error.message_en), detail=error.extra)
+    outcome._status = error.status
+    return outcome
 
 
-async def approve(saga: Saga, principal: Principal, application_id: int, comment: str,
-                  now: datetime) -> DecisionOutcome:
-    """Step 1 committed on its own, then the saga's steps for this approval taken at once (the background
-    worker finishes what another service could not take now)."""
-    async def work(session: AsyncSession) -> Approval:
-        return await start_approval(session, principal, application_id, comment, now)
-
-    approval = await run_in_transaction(saga.database, work)
-    # Another replica's worker may have leased the step first: wait a little for its answer, so the decider
-    # learns the outcome rather than "pending" whenever the money is reserved within a few seconds.
-    deadline = asyncio.get_running_loop().time() + WAIT_FOR_OUTCOME_SECONDS
-    pause = 0.02
-    while True:
-        await saga.drain(approval.id)
-        outcome = await _outcome_of(saga, approval.id)
-        if outcome.outcome != "pending" or asyncio.get_running_loop().time() >= deadline:
-            return outcome
-        if await _waiting_for_retry(saga, approval.id):
-            return outcome
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, 0.25)
+def _rejected(application_id: int) -> DecisionOutcome:
+    return DecisionOutcome(application_id=application_id, approval_id=None, outcome="rejected", code=None,
+                           message=OUTCOME_LABELS["rejected"], detail={})
 
 
-async def decide_many(saga: Saga, principal: Principal, application_ids: list[int], decision: str, comment: str,
-                      now: datetime) -> list[DecisionOutcome]:
-    """A batch: each application decided on its own (its own transactions and outcome)."""
-    outcomes = []
-    for application_id in application_ids:
-        try:
-            if decision == "approve":
-                outcomes.append(await approve(saga, principal, application_id, comment, now))
-            else:
-                async def work(session: AsyncSession, application_id: int = application_id) -> Application:
-                    return await reject(session, principal, application_id, comment, now)
+@dataclass
+class DecisionKey:
+    """An `Idempotency-Key` on a decision. It is claimed in the decision's first transaction, with the answer as
+    it stands then (a place reserved: 202 pending), and completed in the transaction that writes the outcome: a
+    retry with the same key and body gets the stored answer, never a second decision. `render` makes the
+    answer (status, body) of the outcomes."""
 
-                await run_in_transaction(saga.database, work)
-                outcomes.append(DecisionOutcome(application_id=application_id, approval_id=None, outcome="rejected",
-                                                code=None, message=OUTCOME_LABELS["rejected"], detail={}))
-        except DomainError as error:
-            outcomes.append(refused(application_id, error))
-    return outcomes
+    scope: str
+    key: str
+    fingerprint: str
+    render: Callable[[list[DecisionOutcome]], tuple[int, Any]]
+
+    async def claim(self, session: AsyncSession) -> Replay | None:
+        _, replay = await claim_key(session, IdempotencyRecord, scope=self.scope, key=self.key,
+                                    request_fingerprint=self.fingerprint)
+        return replay
+
+    async def store(self, session: AsyncSession, outcomes: list[DecisionOutcome]) -> None:
+        record = await session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == self.scope,
+                                                                      IdempotencyRecord.key == self.key))
+        status, body = self.render(outcomes)
+        await complete_key(session, record, status, body)
+
+
+async def decide(saga: Saga, principal: Principal, application_ids: list[int], decision: str, comment: str,
+                 now: datetime, key: DecisionKey | None = None) -> list[DecisionOutcome] | Replay:
+    """Decide on applications, each on its own with its own outcome, in the order given.
+
+    Approval, in three moves and never a row lock held across a call to another service:
+    1. one transaction for all of them: each application `approving`, its approval and its first step
+       (`reserve_money`, leased to this request) written, and a quota slot taken (none left: `refused`, that
+       application's writes rolled back);
+    2. one request to funding reserving the money of all of them (keyed by their approval ids);
+    3. one transaction writing the answers: an approval with its money reserved becomes `approved` (the slot
+       confirmed; committing the money and counting it are left to the saga's worker), one refused by funding
+       `failed` with the reason (its slot released). Funding unreachable: the steps wait in the outbox with
+       their slots reserved, and the answer is `pending`; a worker finishes them.
+    A crash between the moves leaves leased steps whose lease runs out: a worker takes them then."""
+    leased_until = now + timedelta(seconds=saga.lease_seconds)
+
+    async def first(session: AsyncSession) -> Any:
+        if key is not None and (replay := await key.claim(session)) is not None:
+            return replay
+        outcomes: list[DecisionOutcome] = []
+        started: list[tuple[int, Approval, SagaStep]] = []
+        cities: dict[tuple[str, str], str | None] = {}
+        for index, application_id in enumerate(application_ids):
+            savepoint = await session.begin_nested()
+            try:
+                if decision == "approve":
+                    approval, step = await start_approval(session, principal, application_id, comment, now,
+                                                          leased_until=leased_until, cities=cities)
+                    started.append((index, approval, step))
+                    outcomes.append(outcome_of(approval))
+                else:
+                    await reject(session, principal, application_id, comment, now)
+                    outcomes.append(_rejected(application_id))
+            except DomainError as error:
+                await savepoint.rollback()
+                outcomes.append(refused(application_id, error))
+                continue
+            await savepoint.commit()
+        bodies = await _reservation_bodies(session, [a for _, a, _ in started])
+        if key is not None:
+            await key.store(session, outcomes)
+        return outcomes, started, bodies
+
+    first_result = await run_in_transaction(saga.database, first)
+    if isinstance(first_result, Replay):
+        return first_result
+    outcomes, started, bodies = first_result
+    if not started:
+        return outcomes
+    steps = [step for _, _, step in started]
+    approvals = {approval.id: approval for _, approval, _ in started}
+    found = await saga.funding.reserve_many(bodies)
+    answers = {step.id: found[step.approval_id] for step in steps}
+    await saga.settle_many(steps, approvals, answers)
+
+    async def last(session: AsyncSession) -> list[DecisionOutcome]:
+        current = {a.id: a for a in await DecisionRepository(session).approvals_by_ids(list(approvals))}
+        for index, approval, _ in started:
+            outcomes[index] = outcome_of(current[approval.id])
+        if key is not None:
+            await key.store(session, outcomes)
+        return outcomes
+
+    return await run_in_transaction(saga.database, last)
+
+
+async def _reservation_bodies(session: AsyncSession, approvals: list[Approval]) -> list[dict[str, Any]]:
+    if not approvals:
+        return []
+    names = await FilingRepository(session).applicant_names([a.application_id for a in approvals])
+    return [reservation_body(a, names.get(a.application_id)) for a in approvals]
