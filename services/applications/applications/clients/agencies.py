@@ -22,7 +22,7 @@ class AgenciesClient(ServiceClient):
     async def count_many(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
         """Several approvals counted in one request, each with its own answer."""
         answer = await saga_call(self.http, "POST", "/internal/approvals/batch", self._headers(),
-                                 {"approvals": bodies})
+                                 {"approvals": bodies}, items=len(bodies))
         return answers_of_batch(answer, [b["approval_id"] for b in bodies], "approval")
 
     async def uncount(self, approval_id: str, effective_at: datetime) -> SagaAnswer:

@@ -137,10 +137,17 @@ class SagaAnswer(BaseModel):
         return self.outcome == "refused"
 
 
+# A batch is given this much more time per item than a single call (its items run one after another there).
+BATCH_SECONDS_PER_ITEM = 0.1
+
+
 async def saga_call(http: httpx.AsyncClient, method: str, path: str, headers: dict[str, str],
-                    body: dict[str, Any] | None = None) -> SagaAnswer:
+                    body: dict[str, Any] | None = None, items: int = 1) -> SagaAnswer:
     try:
-        response = await http.request(method, path, json=body, headers=headers)
+        timeout = http.timeout
+        if items > 1:
+            timeout = httpx.Timeout((timeout.read or 5.0) + BATCH_SECONDS_PER_ITEM * items, connect=timeout.connect)
+        response = await http.request(method, path, json=body, headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
         return SagaAnswer(outcome="unavailable", message_en=type(exc).__name__)
     try:
@@ -194,13 +201,13 @@ class FundingSaga:
     async def reserve_many(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
         """Several reservations in one request and one transaction at funding, each with its own answer."""
         answer = await saga_call(self.client.http, "POST", "/reservations/batch", self.client._headers(),
-                                 {"reservations": bodies})
+                                 {"reservations": bodies}, items=len(bodies))
         return answers_of_batch(answer, [b["approval_id"] for b in bodies], "reservation")
 
     async def post_many(self, approval_ids: list[str]) -> dict[str, SagaAnswer]:
         """Several reservations posted (awards committed) in one request, each with its own answer."""
         answer = await saga_call(self.client.http, "POST", "/reservations/batch/post", self.client._headers(),
-                                 {"approval_ids": approval_ids})
+                                 {"approval_ids": approval_ids}, items=len(approval_ids))
         return answers_of_batch(answer, approval_ids, "reservation")
 
     async def post(self, approval_id: str) -> SagaAnswer:

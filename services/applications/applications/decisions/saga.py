@@ -135,14 +135,16 @@ class Saga:
         return answers
 
     async def settle_many(self, steps: list[SagaStep], approvals: dict[str, Approval],
-                          answers: dict[int, SagaAnswer]) -> None:
+                          answers: dict[int, SagaAnswer],
+                          then: Callable[[AsyncSession], Awaitable[Any]] | None = None) -> Any:
         """Every answer written in one transaction: the approvals' rows locked in the order of their
         applications, the quota counters moved once per call at the end (so a hot quota row is held only for
-        the commit). A step another service could not take waits with a growing pause."""
+        the commit). A step another service could not take waits with a growing pause. `then` runs last in the
+        same transaction (its result is returned)."""
         now = clock.now()
         ordered = sorted(steps, key=lambda s: (approvals[s.approval_id].application_id, s.id))
 
-        async def work(session: AsyncSession) -> None:
+        async def work(session: AsyncSession) -> Any:
             repo = DecisionRepository(session, defer_slot_moves=True)
             for step in ordered:
                 approval = approvals[step.approval_id]
@@ -152,8 +154,9 @@ class Saga:
                 else:
                     await self._settle(session, repo, step, approval.application_id, answer, now)
             await repo.apply_slot_moves()
+            return await then(session) if then is not None else None
 
-        await run_in_transaction(self.database, work)
+        return await run_in_transaction(self.database, work)
 
     async def _settle(self, session: AsyncSession, repo: DecisionRepository, step: SagaStep, application_id: int,
                       answer: SagaAnswer, now: datetime) -> None:

@@ -38,8 +38,7 @@ def _not_decidable(application: Application, action: str, action_zh: str) -> err
 
 
 async def _city_of(session: AsyncSession, plan_code: str, agency: str) -> str | None:
-    row = (await ProgramRepository(session).agencies({plan_code})).get((plan_code, agency))
-    return agency if row is not None and row.kind == "city" else None
+    return agency if await ProgramRepository(session).agency_kind(plan_code, agency) == "city" else None
 
 
 async def start_approval(session: AsyncSession, principal: Principal, application_id: int, comment: str,
@@ -56,6 +55,11 @@ async def start_approval(session: AsyncSession, principal: Principal, applicatio
         raise errors.AmountMissing()
     call = await get_call(session, application.call_id)
     repo = DecisionRepository(session)
+    # A full quota is told at once, before anything is written (the guarded UPDATE below stays the rule: this
+    # read only spares a list's late applications their writes and rollback once the places are gone).
+    quota = await repo.quota(call.id)
+    if quota.approved + quota.reserved >= quota.total:
+        raise errors.QuotaExhausted(quota.total, quota.approved, quota.reserved)
     city_key = (program.plan_code, application.nominating_agency)
     if cities is None or city_key not in cities:
         city = await _city_of(session, *city_key)
@@ -260,7 +264,6 @@ async def decide(saga: Saga, principal: Principal, application_ids: list[int], d
     approvals = {approval.id: approval for _, approval, _ in started}
     found = await saga.funding.reserve_many(bodies)
     answers = {step.id: found[step.approval_id] for step in steps}
-    await saga.settle_many(steps, approvals, answers)
 
     async def last(session: AsyncSession) -> list[DecisionOutcome]:
         current = {a.id: a for a in await DecisionRepository(session).approvals_by_ids(list(approvals))}
@@ -270,7 +273,8 @@ async def decide(saga: Saga, principal: Principal, application_ids: list[int], d
             await key.store(session, outcomes)
         return outcomes
 
-    return await run_in_transaction(saga.database, last)
+    # The answers and the outcomes (with the key's stored answer) in one transaction.
+    return await saga.settle_many(steps, approvals, answers, then=last)
 
 
 async def _reservation_bodies(session: AsyncSession, approvals: list[Approval]) -> list[dict[str, Any]]:

@@ -460,25 +460,44 @@ async def void_reservation(session: AsyncSession, approval_id: str, actor: str) 
 
 
 async def _each(session: AsyncSession, approval_ids: Sequence[str],
-                act: Callable[[str, int], Awaitable[Stored[ReservationRead]]]) -> ReservationBatchResult:
+                act: Callable[[str, int], Awaitable[Posted]]) -> ReservationBatchResult:
     """One outcome per approval, each under a savepoint of the batch's one transaction: a refusal undoes only
-    its own approval's writes (a stored ledger rejection stays, as the single endpoint keeps it)."""
-    items = []
+    its own approval's writes (a stored ledger rejection stays, as the single endpoint keeps it). The answers
+    are read for the whole batch at once, as the single endpoint would give each."""
+    done: dict[int, Posted] = {}
+    problems: dict[int, DomainError] = {}
     for index, approval_id in enumerate(approval_ids):
         savepoint = await session.begin_nested()
         try:
-            stored = await act(approval_id, index)
+            done[index] = await act(approval_id, index)
         except DomainError as error:
             if error.commit_before_answer:
                 await savepoint.commit()
             else:
                 await savepoint.rollback()
-            items.append(ReservationBatchItem(approval_id=approval_id, status=error.status,
-                                              problem=error.to_problem(english=False, instance=None)))
+            problems[index] = error
             continue
         await savepoint.commit()
-        items.append(ReservationBatchItem(approval_id=approval_id, status=200 if stored.replay else 201,
-                                          reservation=stored.read))
+    indexes = sorted(done)
+    awards = await AwardRepository(session).awards_by_ids(list({approval_ids[i] for i in indexes}))
+    reads = {read.id: read for read in await read_awards(session, awards)}
+    transfers = dict(zip(indexes, await describe(session, [done[i] for i in indexes]), strict=True))
+    items = []
+    for index, approval_id in enumerate(approval_ids):
+        if index not in problems:
+            read = ReservationRead(award=reads[approval_id], transfer=transfers[index])
+            try:
+                stored = await answer(session, [done[index]], read,
+                                      outcome=lambda read=read: {"reservation": read.model_dump(mode="json")})
+            except DomainError as error:
+                problems[index] = error
+            else:
+                items.append(ReservationBatchItem(approval_id=approval_id, status=200 if stored.replay else 201,
+                                                  reservation=read))
+                continue
+        error = problems[index]
+        items.append(ReservationBatchItem(approval_id=approval_id, status=error.status,
+                                          problem=error.to_problem(english=False, instance=None)))
     return ReservationBatchResult(items=items)
 
 
@@ -486,16 +505,16 @@ async def create_reservations(session: AsyncSession, body: ReservationBatchCreat
                               default_timeout_seconds: int) -> ReservationBatchResult:
     """Saga step 2 for several approvals in one request and one transaction (a batch decision costs one round
     trip); each reservation keyed by its approval id, with its own outcome."""
-    async def act(approval_id: str, index: int) -> Stored[ReservationRead]:
-        return await create_reservation(session, body.reservations[index], actor, default_timeout_seconds)
+    async def act(approval_id: str, index: int) -> Posted:
+        return await _reserve(session, body.reservations[index], actor, default_timeout_seconds)
 
     return await _each(session, [r.approval_id for r in body.reservations], act)
 
 
 async def post_reservations(session: AsyncSession, body: ReservationPostBatch, actor: str) -> ReservationBatchResult:
     """Saga step 4 for several approvals in one request and one transaction, each with its own outcome."""
-    async def act(approval_id: str, index: int) -> Stored[ReservationRead]:
-        return await post_reservation(session, approval_id, actor)
+    async def act(approval_id: str, index: int) -> Posted:
+        return await _post_reservation(session, approval_id, actor)
 
     return await _each(session, body.approval_ids, act)
 
