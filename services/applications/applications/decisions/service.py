@@ -16,9 +16,9 @@ from applications.calls.service import get_call
 from applications.decisions.repository import DecisionRepository
 from applications.decisions.saga import RELEASE, RESERVE, UNCOUNT, Saga, give_back_nomination, reservation_body
 from applications.decisions.schemas import ApprovalRead, DecisionOutcome, StepRead
+from applications.filings.repository import FilingRepository
 from applications.filings.service import load, release_nomination
 from applications.filings.transitions import record_event
-from applications.filings.repository import FilingRepository
 from applications.models import Application, Approval, AuditLog, IdempotencyRecord, SagaStep
 from applications.programs.repository import ProgramRepository
 from applications.schemas import Label
@@ -41,53 +41,80 @@ async def _city_of(session: AsyncSession, plan_code: str, agency: str) -> str | 
     return agency if await ProgramRepository(session).agency_kind(plan_code, agency) == "city" else None
 
 
-async def start_approval(session: AsyncSession, principal: Principal, application_id: int, comment: str,
-                         now: datetime, *, leased_until: datetime | None = None,
-                         cities: dict[tuple[str, str], str | None] | None = None) -> tuple[Approval, SagaStep]:
-    """Saga step 1, in one transaction: the application `approving`, the approval recorded, its next step
-    (reserve the money) in the outbox — leased to the caller when `leased_until` is given — and, last, a slot of
-    the call (and of the nominator's allocation) reserved: a hot quota row is locked only from that guarded
-    UPDATE to the commit. No slot left raises, and the caller rolls this application's writes back."""
-    application, program = await load(session, application_id, lock=True)
+async def start_approvals(session: AsyncSession, principal: Principal, application_ids: list[int], comment: str,
+                          now: datetime, leased_until: datetime) -> list[tuple[Approval, SagaStep] | DomainError]:
+    """Saga step 1 for a list, in the caller's transaction, each application on its own (in the order given): its
+    quota slot (and its nominator's allocation slot) taken by a guarded UPDATE, then the application
+    `approving`, its approval recorded and its next step (reserve the money) in the outbox, leased to the caller
+    until `leased_until`. A refusal (not found, not ready, no place left …) is that application's outcome and
+    writes nothing. The rows are read at the start (the applications locked in id order) and written in one
+    flush at the end, so a hot quota row is locked only from the first slot taken to the commit, with little in
+    between."""
+    repo = DecisionRepository(session)
+    applications = await FilingRepository(session).by_ids(application_ids, lock=True)
+    cities: dict[tuple[str, str], str | None] = {}
+    full: set[int] = set()
+    approvals: list[Approval] = []
+    # Slots are taken call by call (in the order given within a call): two lists never take two quotas' rows in
+    # opposite orders.
+    order = sorted(range(len(application_ids)),
+                   key=lambda i: getattr(applications.get(application_ids[i]), "call_id", 0))
+    results: dict[int, Approval | DomainError] = {}
+    with session.no_autoflush:
+        for index in order:
+            try:
+                approval = await _start_one(session, repo, principal, applications.get(application_ids[index]),
+                                            comment, now, cities, full)
+            except DomainError as error:
+                results[index] = error
+                continue
+            results[index] = approval
+            approvals.append(approval)
+    await session.flush()
+    steps = {a.id: repo.add_step(a.id, RESERVE, now, leased_until=leased_until) for a in approvals}
+    await session.flush()
+    return [results[i] if isinstance(results[i], DomainError) else (results[i], steps[results[i].id])
+            for i in range(len(application_ids))]
+
+
+async def _start_one(session: AsyncSession, repo: DecisionRepository, principal: Principal,
+                     application: Application | None, comment: str, now: datetime,
+                     cities: dict[tuple[str, str], str | None], full: set[int]) -> Approval:
+    if application is None:
+        raise errors.ApplicationNotFound()
     if application.state != DECIDABLE:
         raise _not_decidable(application, "approve", "批准")
     if application.amount_fen is None:
         raise errors.AmountMissing()
+    program = await ProgramRepository(session).by_id(application.program_id)
     call = await get_call(session, application.call_id)
-    repo = DecisionRepository(session)
-    # A full quota is told at once, before anything is written (the guarded UPDATE below stays the rule: this
-    # read only spares a list's late applications their writes and rollback once the places are gone).
-    quota = await repo.quota(call.id)
-    if quota.approved + quota.reserved >= quota.total:
-        raise errors.QuotaExhausted(quota.total, quota.approved, quota.reserved)
-    city_key = (program.plan_code, application.nominating_agency)
-    if cities is None or city_key not in cities:
-        city = await _city_of(session, *city_key)
-        if cities is not None:
-            cities[city_key] = city
+    if call.id not in full:
+        call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
     else:
-        city = cities[city_key]
+        call_slot, allocation_slot = False, True
+    if not call_slot:
+        full.add(call.id)
+        quota = await repo.quota(call.id)
+        raise errors.QuotaExhausted(quota.total, quota.approved, quota.reserved)
+    if not allocation_slot:
+        await repo.move_slot(call.id, None, reserved=-1, approved=0)
+        allocation = await repo.allocation(application.allocation_id)
+        raise errors.AllocationExhausted(allocation.agency_code, allocation.size, allocation.approved,
+                                         allocation.reserved)
+    city_key = (program.plan_code, application.nominating_agency)
+    if city_key not in cities:
+        cities[city_key] = await _city_of(session, *city_key)
     approval = Approval(
         id=f"approval-{application.id}-{secrets.token_hex(6)}",
         application_id=application.id, call_id=call.id, allocation_id=application.allocation_id,
-        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year, city_code=city,
+        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year, city_code=cities[city_key],
         amount_fen=application.amount_fen, status="reserving", money="none", counted=False,
         decided_by=principal.actor, comment=comment, created_at=now, updated_at=now)
     session.add(approval)
     application.state, application.approval_id, application.updated_at = State.approving.value, approval.id, now
     await record_event(session, application, action="decide_approve", from_state=DECIDABLE.value,
-                       principal=principal, comment=comment, now=now)
-    step = repo.add_step(approval.id, RESERVE, now, leased_until=leased_until)
-    await session.flush()
-    call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
-    if not call_slot:
-        quota = await repo.quota(call.id)
-        raise errors.QuotaExhausted(quota.total, quota.approved, quota.reserved)
-    if not allocation_slot:
-        allocation = await repo.allocation(application.allocation_id)
-        raise errors.AllocationExhausted(allocation.agency_code, allocation.size, allocation.approved,
-                                         allocation.reserved)
-    return approval, step
+                       principal=principal, comment=comment, now=now, flush=False)
+    return approval
 
 
 async def reject(session: AsyncSession, principal: Principal, application_id: int, comment: str,
@@ -232,23 +259,24 @@ async def decide(saga: Saga, principal: Principal, application_ids: list[int], d
             return replay
         outcomes: list[DecisionOutcome] = []
         started: list[tuple[int, Approval, SagaStep]] = []
-        cities: dict[tuple[str, str], str | None] = {}
-        for index, application_id in enumerate(application_ids):
+        if decision == "approve":
+            results = await start_approvals(session, principal, application_ids, comment, now, leased_until)
+            for index, (application_id, result) in enumerate(zip(application_ids, results, strict=True)):
+                if isinstance(result, DomainError):
+                    outcomes.append(refused(application_id, result))
+                else:
+                    started.append((index, *result))
+                    outcomes.append(outcome_of(result[0]))
+        for application_id in application_ids if decision == "reject" else []:
             savepoint = await session.begin_nested()
             try:
-                if decision == "approve":
-                    approval, step = await start_approval(session, principal, application_id, comment, now,
-                                                          leased_until=leased_until, cities=cities)
-                    started.append((index, approval, step))
-                    outcomes.append(outcome_of(approval))
-                else:
-                    await reject(session, principal, application_id, comment, now)
-                    outcomes.append(_rejected(application_id))
+                await reject(session, principal, application_id, comment, now)
             except DomainError as error:
                 await savepoint.rollback()
                 outcomes.append(refused(application_id, error))
                 continue
             await savepoint.commit()
+            outcomes.append(_rejected(application_id))
         bodies = await _reservation_bodies(session, [a for _, a, _ in started])
         if key is not None:
             await key.store(session, outcomes)

@@ -508,7 +508,22 @@ async def create_reservations(session: AsyncSession, body: ReservationBatchCreat
     async def act(approval_id: str, index: int) -> Posted:
         return await _reserve(session, body.reservations[index], actor, default_timeout_seconds)
 
+    budgets = set()
+    for reservation in body.reservations:
+        try:
+            budgets.add((await budget_for(session, await _rule(session, reservation.program_code),
+                                          reservation.fiscal_year, reservation.city_code)).id)
+        except DomainError:
+            continue  # that reservation is refused on its own below
+    await _lock_budgets(session, budgets)
     return await _each(session, [r.approval_id for r in body.reservations], act)
+
+
+async def _lock_budgets(session: AsyncSession, budget_ids: set[int]) -> None:
+    """A batch touching several budgets locks them all first, in ascending id order: otherwise two batches (or a
+    batch and a single posting) holding one budget each and the journal's lock would wait on each other."""
+    if len(budget_ids) > 1:
+        await lock_accounts(session, budget_ids)
 
 
 async def post_reservations(session: AsyncSession, body: ReservationPostBatch, actor: str) -> ReservationBatchResult:
@@ -516,6 +531,8 @@ async def post_reservations(session: AsyncSession, body: ReservationPostBatch, a
     async def act(approval_id: str, index: int) -> Posted:
         return await _post_reservation(session, approval_id, actor)
 
+    awards = await AwardRepository(session).awards_by_ids(list(set(body.approval_ids)))
+    await _lock_budgets(session, {a.budget_account_id for a in awards})
     return await _each(session, body.approval_ids, act)
 
 
