@@ -165,9 +165,19 @@ class DecisionRepository(RepositoryBase[Approval]):
     async def pending_steps(self) -> list[SagaStep]:
         return await self.all(select(SagaStep).where(SagaStep.status == PENDING).order_by(SagaStep.id))
 
-    async def approvals_by_ids(self, ids: list[str]) -> list[Approval]:
-        return await self.all(select(Approval).where(Approval.id.in_(ids))
-                              .execution_options(populate_existing=True))
+    async def approvals_by_ids(self, ids: list[str], *, lock: bool = False) -> dict[str, Approval]:
+        """{id: approval}; locked in id order when asked."""
+        statement = select(Approval).where(Approval.id.in_(ids)).order_by(Approval.id)
+        if lock:
+            statement = statement.with_for_update()
+        return {a.id: a for a in await self.all(statement.execution_options(populate_existing=True))}
+
+    async def steps_by_ids(self, ids: list[int], *, lock: bool = False) -> dict[int, SagaStep]:
+        """{id: step}; locked in id order when asked."""
+        statement = select(SagaStep).where(SagaStep.id.in_(ids)).order_by(SagaStep.id)
+        if lock:
+            statement = statement.with_for_update()
+        return {s.id: s for s in await self.all(statement.execution_options(populate_existing=True))}
 
     async def steps_of(self, approval_id: str) -> list[SagaStep]:
         return await self.all(select(SagaStep).where(SagaStep.approval_id == approval_id).order_by(SagaStep.id))

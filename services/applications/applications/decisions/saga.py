@@ -146,29 +146,37 @@ class Saga:
 
         async def work(session: AsyncSession) -> Any:
             repo = DecisionRepository(session, defer_slot_moves=True)
-            for step in ordered:
-                approval = approvals[step.approval_id]
-                answer = answers[step.id]
-                if answer.outcome == "unavailable":
-                    await self._pause(repo, step, answer, now)
-                else:
-                    await self._settle(session, repo, step, approval.application_id, answer, now)
+            # Every row the answers change, locked in three queries (steps, then applications and approvals in
+            # id order, as every writer of an application and its approval takes them), then written together.
+            current = await repo.steps_by_ids([s.id for s in ordered], lock=True)
+            live = [s for s in ordered if answers[s.id].outcome != "unavailable"]
+            applications = await FilingRepository(session).by_ids(
+                sorted({approvals[s.approval_id].application_id for s in live}), lock=True)
+            locked = await repo.approvals_by_ids(sorted({s.approval_id for s in live}), lock=True)
+            with session.no_autoflush:
+                for step in ordered:
+                    answer = answers[step.id]
+                    if answer.outcome == "unavailable":
+                        self._pause(current.get(step.id), step, answer, now)
+                    else:
+                        approval = locked[step.approval_id]
+                        await self._settle(session, repo, current.get(step.id), step,
+                                           applications[approval.application_id], approval, answer, now)
+            await session.flush()
             await repo.apply_slot_moves()
             return await then(session) if then is not None else None
 
         return await run_in_transaction(self.database, work)
 
-    async def _settle(self, session: AsyncSession, repo: DecisionRepository, step: SagaStep, application_id: int,
-                      answer: SagaAnswer, now: datetime) -> None:
-        current = await repo.step(step.id, lock=True)
+    async def _settle(self, session: AsyncSession, repo: DecisionRepository, current: SagaStep | None,
+                      step: SagaStep, application: Application, approval: Approval, answer: SagaAnswer,
+                      now: datetime) -> None:
         settled_meanwhile = current is None or current.status != PENDING
         if settled_meanwhile and not answer.done:
             return
-        application = await FilingRepository(session).by_id(application_id, lock=True)
-        locked = await repo.approval(step.approval_id, lock=True)
         # What another service did is written even when the reconciler settled the step meanwhile (money
         # reserved for an approval given up is then released): nothing it holds goes unrecorded.
-        error = await APPLY[step.step](session, repo, application, locked, answer, now)
+        error = await APPLY[step.step](session, repo, application, approval, answer, now)
         if settled_meanwhile:
             return
         current.status = DEAD if error else DONE
@@ -178,7 +186,7 @@ class Saga:
 
     async def _read_many(self, approval_ids: list[str]) -> dict[str, Approval]:
         async def work(session: AsyncSession) -> dict[str, Approval]:
-            return {a.id: a for a in await DecisionRepository(session).approvals_by_ids(sorted(set(approval_ids)))}
+            return await DecisionRepository(session).approvals_by_ids(sorted(set(approval_ids)))
 
         return await run_in_transaction(self.database, work)
 
@@ -189,9 +197,9 @@ class Saga:
         names = await run_in_transaction(self.database, work)
         return [reservation_body(a, names.get(a.application_id)) for a in approvals]
 
-    async def _pause(self, repo: DecisionRepository, step: SagaStep, answer: SagaAnswer, now: datetime) -> None:
+    def _pause(self, current: SagaStep | None, step: SagaStep, answer: SagaAnswer, now: datetime) -> None:
+        """The step waits (0.5 s doubling with each attempt, at most `max_pause_seconds`) and is leased no more."""
         pause = min(self.max_pause_seconds, 0.5 * 2 ** min(step.attempts, 10))
-        current = await repo.step(step.id, lock=True)
         if current is not None and current.status == PENDING:
             current.locked_until = None
             current.run_after = now + timedelta(seconds=pause)
@@ -268,7 +276,7 @@ async def confirm(session: AsyncSession, repo: DecisionRepository, application: 
     before = application.state
     application.state, application.updated_at = State.approved.value, now
     await record_event(session, application, action="approve", from_state=before, principal=SAGA,
-                       comment=f"名额与资金已落实 / place and money secured ({approval.id})", now=now)
+                       comment=f"名额与资金已落实 / place and money secured ({approval.id})", now=now, flush=False)
     if money != "posted":
         repo.add_step(approval.id, POST, now)
     repo.add_step(approval.id, COUNT, now)
@@ -286,7 +294,7 @@ async def fail(session: AsyncSession, repo: DecisionRepository, application: App
     application.state, application.approval_id, application.updated_at = (State.ready_for_decision.value, None,
                                                                            now)
     await record_event(session, application, action="approval_failed", from_state=before, principal=SAGA,
-                       comment=f"{zh} / {en}", now=now)
+                       comment=f"{zh} / {en}", now=now, flush=False)
     if approval.money in ("reserved", "posted", "none"):
         repo.add_step(approval.id, RELEASE, now)
     if approval.counted:

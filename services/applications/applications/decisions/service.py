@@ -294,7 +294,7 @@ async def decide(saga: Saga, principal: Principal, application_ids: list[int], d
     answers = {step.id: found[step.approval_id] for step in steps}
 
     async def last(session: AsyncSession) -> list[DecisionOutcome]:
-        current = {a.id: a for a in await DecisionRepository(session).approvals_by_ids(list(approvals))}
+        current = await DecisionRepository(session).approvals_by_ids(list(approvals))
         for index, approval, _ in started:
             outcomes[index] = outcome_of(current[approval.id])
         if key is not None:
