@@ -122,25 +122,42 @@ def _decide_amount(rule: FundingRuleVersion, body: ReservationCreate) -> tuple[i
     }
 
 
-async def _reserve(session: AsyncSession, body: ReservationCreate, actor: str, default_timeout_seconds: int) -> Posted:
+BudgetKey = tuple[str, int, str | None]
+
+
+async def _rule_and_budget(session: AsyncSession, body: ReservationCreate,
+                           known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] | None = None,
+                           ) -> tuple[FundingRuleVersion, Account]:
+    """The rule a reservation is under and the budget it draws on (looked up once per batch in `known`)."""
+    key = (body.program_code, body.fiscal_year, body.city_code)
+    if known is not None and key in known:
+        return known[key]
+    rule = await _rule(session, body.program_code)
+    found = rule, await budget_for(session, rule, body.fiscal_year, body.city_code)
+    if known is not None:
+        known[key] = found
+    return found
+
+
+async def _reserve(session: AsyncSession, body: ReservationCreate, actor: str, default_timeout_seconds: int,
+                   known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] | None = None) -> Posted:
     """Reserve the award's amount on its budget (a pending transfer), keyed by the approval id."""
     key = reservation_key(body.approval_id)
     request = {"operation": "reserve", **body.model_dump(mode="json")}
     if (replay := await outcome_stored_under(session, key, request)) is not None:
         return replay
-    rule = await _rule(session, body.program_code)
+    rule, budget = await _rule_and_budget(session, body, known)
     amount, computation = _decide_amount(rule, body)
     percents = body.installments or [100]
-    budget = await budget_for(session, rule, body.fiscal_year, body.city_code)
     agency = body.agency_code or (rule.lead_agencies or [None])[0]
     common = {"plan_code": rule.plan_code, "program_code": rule.code, "fiscal_year": body.fiscal_year,
               "agency_code": agency, "city_code": body.city_code, "award_id": body.approval_id}
     commitment, _ = await ensure_account(session, {
         "code": f"commitment:{body.approval_id}", "kind": "commitment", "normal_side": "credit", "floor": 0,
-        "ceiling": amount, "name": f"{rule.name} 资助承诺 {body.approval_id}", **common})
+        "ceiling": amount, "name": f"{rule.name} 资助承诺 {body.approval_id}", **common}, likely_new=True)
     paid, _ = await ensure_account(session, {
         "code": f"paid:{body.approval_id}", "kind": "paid", "normal_side": "credit", "floor": 0, "ceiling": amount,
-        "name": f"{rule.name} 已拨付 {body.approval_id}", **common})
+        "name": f"{rule.name} 已拨付 {body.approval_id}", **common}, likely_new=True)
     spec = TransferSpec(
         key=key, kind="pending", code="reservation", debit_account_id=budget.id, credit_account_id=commitment.id,
         amount=amount, request=request,
@@ -505,17 +522,17 @@ async def create_reservations(session: AsyncSession, body: ReservationBatchCreat
                               default_timeout_seconds: int) -> ReservationBatchResult:
     """Saga step 2 for several approvals in one request and one transaction (a batch decision costs one round
     trip); each reservation keyed by its approval id, with its own outcome."""
-    async def act(approval_id: str, index: int) -> Posted:
-        return await _reserve(session, body.reservations[index], actor, default_timeout_seconds)
+    known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] = {}
 
-    budgets = set()
+    async def act(approval_id: str, index: int) -> Posted:
+        return await _reserve(session, body.reservations[index], actor, default_timeout_seconds, known)
+
     for reservation in body.reservations:
         try:
-            budgets.add((await budget_for(session, await _rule(session, reservation.program_code),
-                                          reservation.fiscal_year, reservation.city_code)).id)
+            await _rule_and_budget(session, reservation, known)
         except DomainError:
             continue  # that reservation is refused on its own below
-    await _lock_budgets(session, budgets)
+    await _lock_budgets(session, {budget.id for _, budget in known.values()})
     return await _each(session, [r.approval_id for r in body.reservations], act)
 
 
