@@ -168,6 +168,8 @@ def rows() -> list[Row]:
                "/budgets/t05-postdoc-workstation/2019/adjustments", {}),
               ("POST", "/fiscal-years/{fiscal_year}/close", "/fiscal-years/2000/close", None),
               ("POST", "/reservations", "/reservations", {}),
+              ("POST", "/reservations/batch", "/reservations/batch", {}),
+              ("POST", "/reservations/batch/post", "/reservations/batch/post", {}),
               ("GET", "/reservations/{approval_id}", "/reservations/no-such-approval", None),
               ("POST", "/reservations/{approval_id}/post", "/reservations/no-such-approval/post", {}),
               ("POST", "/reservations/{approval_id}/void", "/reservations/no-such-approval/void", {}),

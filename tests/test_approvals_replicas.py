@@ -222,6 +222,41 @@ async def test_200_concurrent_approvals_against_a_quota_of_10_approve_exactly_10
     assert figures["deliverable"] == 10
 
 
+async def decide_in_batches(saga_platform: SagaPlatform, ids: list[int], size: int) -> list[dict]:
+    """Lists of `size` at once (`POST /decisions`), spread over the replicas in turn; every outcome."""
+    replicas = saga_platform.replicas
+    lists = [ids[i:i + size] for i in range(0, len(ids), size)]
+    async with httpx.AsyncClient(timeout=120) as client:
+        answers = await asyncio.gather(*(
+            client.post(f"{replicas[i % len(replicas)]}/decisions", headers=admin(),
+                        json={"decision": "approve", "application_ids": chosen, "comment": "批量审批"})
+            for i, chosen in enumerate(lists)))
+    return [outcome for response in answers for outcome in ok(response)]
+
+
+@postgres_only
+async def test_200_approvals_in_concurrent_batches_against_a_quota_of_10_approve_exactly_10(saga_platform,
+                                                                                          frozen_clock):
+    rule, amount, deliverable = "t01-tech-innovation-leader", 1_000_000 * YUAN, "t01-tech-innovation-leaders"
+    call, ids = await ready_for_decision(saga_platform.database_urls["applications"], saga_platform.url("funding"),
+                                         frozen_clock, rule, "prov-science-tech-dept",
+                                         ["city-shenyang", "city-dalian"] * 100, total=10)
+    set_budget(saga_platform, rule, 10 * amount)
+    before = counted(saga_platform, deliverable)
+
+    outcomes = await decide_in_batches(saga_platform, ids, 20)
+    tally = Counter((o["outcome"], o["code"]) for o in outcomes)
+    assert tally[("refused", "quota_exhausted")] == 190, tally
+    assert tally[("approved", None)] + tally[("pending", None)] == 10, tally
+    print("batch outcomes:", dict(tally))
+    figures = settle(saga_platform, 10, lambda: agreement(saga_platform, call, rule, amount, deliverable, before))
+    assert (figures["quota"], figures["approved_applications"]) == ((10, 0), 10)
+    assert (figures["commitments"], figures["commitment_amounts"]) == (10, {amount})
+    assert (figures["budget_reserved"], figures["budget_committed"]) == (0, 10 * amount)
+    assert figures["ledger_ok"] is True
+    assert figures["deliverable"] == 10
+
+
 @postgres_only
 async def test_concurrent_approvals_with_city_allocations_hold_each_citys_cap(saga_platform, frozen_clock):
     rule, amount, deliverable = "t02-young-top", 500_000 * YUAN, "t02-young-top-talent"

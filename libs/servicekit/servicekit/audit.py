@@ -44,8 +44,10 @@ async def record_change(
     entity_id: str | int,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    flush: bool = True,
 ) -> None:
-    """Add one audit row in the caller's transaction: the change and its record commit or vanish together."""
+    """Add one audit row in the caller's transaction: the change and its record commit or vanish together.
+    `flush=False` leaves it to the caller's next flush (many rows written in one go)."""
     session.add(
         model(  # type: ignore[call-arg]
             actor=actor,
@@ -57,7 +59,8 @@ async def record_change(
             request_id=current_request_id(),
         )
     )
-    await session.flush()
+    if flush:
+        await session.flush()
 
 
 # --- reading it (administrators): every service's GET /audit ---------------------------------------------

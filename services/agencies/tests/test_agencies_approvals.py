@@ -42,6 +42,21 @@ async def test_the_same_approval_id_counts_once(client):
     assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 1.0
 
 
+async def test_a_batch_counts_each_approval_once_with_its_own_outcome(client):
+    await create_approval(client, approval("apv-1"))
+    batch = [approval("apv-1"), approval("apv-2", application="app-2"), approval("apv-1", application="app-9"),
+             approval("apv-3", application="app-3", city="no-such-city"), approval("apv-2", application="app-2")]
+    response = await client.post("/internal/approvals/batch", headers=applications_service(),
+                                 json={"approvals": batch})
+    assert response.status_code == 200, response.text
+    assert [(i["approval_id"], i["status"], (i["problem"] or {}).get("code")) for i in response.json()["items"]] == [
+        ("apv-1", 200, None), ("apv-2", 201, None), ("apv-1", 409, "approval_id_reused"),
+        ("apv-3", 422, "unknown_city"), ("apv-2", 200, None)]
+    assert (await client.get(f"/deliverables/{WORKSTATIONS}")).json()["progress"]["value"] == 2.0
+    anonymous = await client.post("/internal/approvals/batch", json={"approvals": batch})
+    assert anonymous.status_code == 401
+
+
 async def test_the_same_approval_id_with_other_content_is_409(client):
     await create_approval(client, approval("apv-1"))
     for other in (approval("apv-1", application="app-2"), approval("apv-1", city=None),

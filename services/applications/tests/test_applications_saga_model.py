@@ -1,7 +1,8 @@
 """A model-based test of the decision (hypothesis): random sequences of approve, reject, revoke, withdraw,
-crash (funding unreachable while approving: the place stays reserved, the step waits in the outbox) and
-reconcile, on a call of 3 places and 5 applications ready for decision, with the real funding and agencies
-apps. After every sequence, once funding is back and the reconciler has run, the invariants hold:
+crash (funding unreachable while approving: the place stays reserved, the step waits in the outbox), work (the
+saga's background worker takes what is due: committing, counting, retries) and reconcile, on a call of 3
+places and 5 applications ready for decision, with the real funding and agencies apps. After every sequence,
+once funding is back and the reconciler has run, the invariants hold:
 
 * the call's counters equal the applications: `approved` = applications approved (never above the total),
   `reserved` = 0 and no application left `approving`;
@@ -27,7 +28,8 @@ DELIVERABLE = "t02-young-top-talent"
 APPLICATIONS = 5
 QUOTA = 3
 EXAMPLES = int(os.environ.get("TPP_SAGA_MODEL_EXAMPLES", "20"))
-OPERATIONS = st.lists(st.tuples(st.sampled_from(["approve", "reject", "revoke", "withdraw", "crash", "reconcile"]),
+OPERATIONS = st.lists(st.tuples(st.sampled_from(["approve", "reject", "revoke", "withdraw", "crash", "work",
+                                                 "reconcile"]),
                                 st.integers(0, APPLICATIONS - 1)), min_size=1, max_size=10)
 
 
@@ -74,6 +76,8 @@ async def _run(client: httpx.AsyncClient, app: FastAPI, operation: str, index: i
         response = await client.post(f"/applications/{application_id}/transitions", headers=applicant(index + 1),
                                      json={"action": "withdraw"})
         assert response.status_code in (200, 409), response.text
+    elif operation == "work":
+        await saga.drain()
     else:
         await must(await client.post("/reconciler/runs", headers=admin()))
 

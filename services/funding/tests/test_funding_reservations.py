@@ -179,3 +179,41 @@ async def test_award_lists_respect_the_agency(client, funded):
     first = (await client.get("/awards", params={"size": 1}, headers=admin())).json()
     second = (await client.get("/awards", params={"size": 1, "after": first["next"]}, headers=admin())).json()
     assert [a["id"] for a in first["items"] + second["items"]] == ["l2", "l1"] and second["next"] is None
+
+
+async def test_a_batch_reserves_each_approval_on_its_own_and_replays_by_approval_id(client, funded):
+    # 120 万 of budget, 50 万 each: two fit, the third is short; a repeated id in the batch is its replay.
+    body = {"reservations": [_reservation(a) for a in ("b1", "b2", "b3")] + [_reservation("b1")]}
+    first = await client.post("/reservations/batch", json=body, headers=applications_service())
+    assert first.status_code == 200, first.text
+    items = first.json()["items"]
+    assert [(i["approval_id"], i["status"]) for i in items] == [("b1", 201), ("b2", 201), ("b3", 409), ("b1", 200)]
+    assert [i["reservation"]["award"]["status"] for i in (items[0], items[1], items[3])] == ["reserved"] * 3
+    short = items[2]["problem"]
+    assert (short["code"], short["headroom_fen"], short["amount_fen"]) == ("budget_insufficient", 20_000_000,
+                                                                          50_000_000)
+    # The whole batch again: every approval gets what its id holds, nothing is reserved twice.
+    again = (await client.post("/reservations/batch", json=body, headers=applications_service())).json()["items"]
+    assert [(i["approval_id"], i["status"]) for i in again] == [("b1", 200), ("b2", 200), ("b3", 409), ("b1", 200)]
+    assert again[2]["problem"]["code"] == "budget_insufficient"
+    # The same id with another amount is refused for that approval only.
+    changed = (await client.post("/reservations/batch", headers=applications_service(), json={
+        "reservations": [_reservation("b1", amount_fen=40_000_000), _reservation("b4", amount_fen=10_000_000)]}))
+    assert [(i["status"], (i["problem"] or {}).get("code")) for i in changed.json()["items"]] == [
+        (409, "transfer_id_reused"), (201, None)]
+    budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
+    assert (budget["reserved"], budget["committed"]) == (110_000_000, 0)
+    # Posting in a batch: each commits once; an unknown approval is its own 404.
+    posted = await client.post("/reservations/batch/post", headers=applications_service(),
+                               json={"approval_ids": ["b1", "b2", "nope", "b1"]})
+    assert [(i["status"], (i["problem"] or {}).get("code")) for i in posted.json()["items"]] == [
+        (201, None), (201, None), (404, "award_not_found"), (200, None)]
+    assert posted.json()["items"][0]["reservation"]["award"]["status"] == "committed"
+    budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
+    assert (budget["reserved"], budget["committed"], budget["awards"]) == (10_000_000, 100_000_000, 2)
+
+
+async def test_only_the_applications_service_and_admins_reserve_in_batches(client, funded):
+    body = {"reservations": [_reservation("x1")]}
+    assert (await client.post("/reservations/batch", json=body, headers=reviewer("prov-org-dept"))).status_code == 403
+    assert (await client.post("/reservations/batch/post", json={"approval_ids": ["x1"]})).status_code == 401

@@ -16,6 +16,8 @@ from agencies.deps import (
 )
 from agencies.progress import service
 from agencies.progress.schemas import (
+    ApprovalBatchCreate,
+    ApprovalBatchResult,
     ApprovalCreate,
     ApprovalRead,
     ApprovalRevoke,
@@ -88,6 +90,14 @@ async def record_approval(payload: ApprovalCreate, caller: ApplicationsCaller, s
     if not created:
         response.status_code = 200
     return approval
+
+
+@internal_router.post("/approvals/batch", response_model=ApprovalBatchResult, summary="Record several approvals")
+async def record_approvals(payload: ApprovalBatchCreate, caller: ApplicationsCaller, session: WriteSession,
+                           now: Now) -> ApprovalBatchResult:
+    """From the applications service's saga worker: count several approvals in one request, each once, each with
+    its own outcome (201 counted now, 200 already counted, a refusal with its problem)."""
+    return await service.record_approvals(session, caller, payload, now)
 
 
 @internal_router.post("/approvals/{approval_id}/revoke", response_model=ApprovalRead, summary="Revoke an approval")

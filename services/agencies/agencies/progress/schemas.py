@@ -1,6 +1,7 @@
 """Progress reports, their review, and approvals counted towards derived deliverables."""
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
@@ -69,6 +70,13 @@ class ApprovalCreate(BaseModel):
         "final result counts it.")
 
 
+class ApprovalBatchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approvals: list[ApprovalCreate] = Field(min_length=1, max_length=200,
+                                            description="Each counted once, with its own outcome.")
+
+
 class ApprovalRevoke(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -89,3 +97,14 @@ class ApprovalRead(BaseModel):
     recorded_at: datetime
     revoked_at: datetime | None
     deliverables: list[DerivedValue] = Field(description="Deliverables derived from the program, with their counts.")
+
+
+class ApprovalBatchItem(BaseModel):
+    approval_id: str
+    status: int = Field(description="201 counted now, 200 already counted, 4xx refused (see `problem`).")
+    approval: ApprovalRead | None = None
+    problem: dict[str, Any] | None = None
+
+
+class ApprovalBatchResult(BaseModel):
+    items: list[ApprovalBatchItem] = Field(description="One per approval, in the order given.")

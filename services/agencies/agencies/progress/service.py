@@ -24,7 +24,17 @@ from agencies.periods import (
     schedule,
 )
 from agencies.progress.repository import ApprovalCount, ProgressRepository, ReportFact
-from agencies.progress.schemas import ApprovalCreate, ApprovalRead, DerivedValue, ReportCreate, ReportRead, ReviewCreate
+from agencies.progress.schemas import (
+    ApprovalBatchCreate,
+    ApprovalBatchItem,
+    ApprovalBatchResult,
+    ApprovalCreate,
+    ApprovalRead,
+    DerivedValue,
+    ReportCreate,
+    ReportRead,
+    ReviewCreate,
+)
 from agencies.types import ReportFilters
 from servicekit.audit import record_change
 from servicekit.identity import Principal
@@ -382,6 +392,26 @@ async def record_approval(session: AsyncSession, principal: Principal, payload: 
     if not _same_approval(existing, payload):
         raise errors.ApprovalIdReused()
     return await _approval_read(repo, existing, payload.city), False
+
+
+async def record_approvals(session: AsyncSession, principal: Principal, payload: ApprovalBatchCreate,
+                           now: datetime) -> ApprovalBatchResult:
+    """Count several approvals in one transaction, each once and with its own outcome (a refusal undoes only
+    its own writes)."""
+    items = []
+    for one in payload.approvals:
+        savepoint = await session.begin_nested()
+        try:
+            approval, created = await record_approval(session, principal, one, now)
+        except DomainError as error:
+            await savepoint.rollback()
+            items.append(ApprovalBatchItem(approval_id=one.approval_id, status=error.status,
+                                           problem=error.to_problem(english=False, instance=None)))
+            continue
+        await savepoint.commit()
+        items.append(ApprovalBatchItem(approval_id=one.approval_id, status=201 if created else 200,
+                                       approval=approval))
+    return ApprovalBatchResult(items=items)
 
 
 def _effective(moment: datetime | None, now: datetime, not_before: datetime | None = None) -> datetime:

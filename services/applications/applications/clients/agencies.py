@@ -4,16 +4,26 @@ deliverables derived from its program (per city where it has one), and uncounted
 from datetime import datetime
 from typing import Any
 
-from applications.clients.funding import SagaAnswer, ServiceClient, saga_call
+from applications.clients.funding import SagaAnswer, ServiceClient, answers_of_batch, saga_call
+
+
+def count_body(approval_id: str, program_code: str, application_id: int, city: str | None,
+               effective_at: datetime) -> dict[str, Any]:
+    return {"approval_id": approval_id, "program_code": program_code, "application_id": str(application_id),
+            "city": city, "effective_at": effective_at.isoformat()}
 
 
 class AgenciesClient(ServiceClient):
     async def count(self, approval_id: str, program_code: str, application_id: int, city: str | None,
                     effective_at: datetime) -> SagaAnswer:
-        body: dict[str, Any] = {"approval_id": approval_id, "program_code": program_code,
-                                "application_id": str(application_id), "city": city,
-                                "effective_at": effective_at.isoformat()}
+        body = count_body(approval_id, program_code, application_id, city, effective_at)
         return await saga_call(self.http, "POST", "/internal/approvals", self._headers(), body)
+
+    async def count_many(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
+        """Several approvals counted in one request, each with its own answer."""
+        answer = await saga_call(self.http, "POST", "/internal/approvals/batch", self._headers(),
+                                 {"approvals": bodies}, items=len(bodies))
+        return answers_of_batch(answer, [b["approval_id"] for b in bodies], "approval")
 
     async def uncount(self, approval_id: str, effective_at: datetime) -> SagaAnswer:
         return await saga_call(self.http, "POST", f"/internal/approvals/{approval_id}/revoke", self._headers(),

@@ -2,8 +2,10 @@
 shows or records is the rule's own computation, asked of funding (kept for a few seconds, never copied into
 a table as a rule); when funding does not answer, the caller gets 503 `funding_unavailable`."""
 
+import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -137,10 +139,17 @@ class SagaAnswer(BaseModel):
         return self.outcome == "refused"
 
 
+# A batch is given this much more time per item than a single call (its items run one after another there).
+BATCH_SECONDS_PER_ITEM = 0.1
+
+
 async def saga_call(http: httpx.AsyncClient, method: str, path: str, headers: dict[str, str],
-                    body: dict[str, Any] | None = None) -> SagaAnswer:
+                    body: dict[str, Any] | None = None, items: int = 1) -> SagaAnswer:
     try:
-        response = await http.request(method, path, json=body, headers=headers)
+        timeout = http.timeout
+        if items > 1:
+            timeout = httpx.Timeout((timeout.read or 5.0) + BATCH_SECONDS_PER_ITEM * items, connect=timeout.connect)
+        response = await http.request(method, path, json=body, headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
         return SagaAnswer(outcome="unavailable", message_en=type(exc).__name__)
     try:
@@ -159,15 +168,94 @@ async def saga_call(http: httpx.AsyncClient, method: str, path: str, headers: di
     return SagaAnswer(outcome="done", status=response.status_code, body=payload)
 
 
+def answers_of_batch(answer: SagaAnswer, ids: list[str], result_key: str) -> dict[str, SagaAnswer]:
+    """Each item of a batch endpoint's answer (`items`: approval_id, status, `result_key`, problem) as the single
+    endpoint's answer would be; a batch that failed as a whole is that failure for every id."""
+    if not answer.done:
+        return dict.fromkeys(ids, answer)
+    answers = {}
+    for item in answer.body.get("items", []):
+        status, problem = item.get("status", 500), item.get("problem") or {}
+        if status >= 500 or status == 429:
+            one = SagaAnswer(outcome="unavailable", status=status, code=problem.get("code"))
+        elif status >= 400:
+            messages = problem.get("messages") or {}
+            one = SagaAnswer(outcome="refused", status=status, code=problem.get("code"),
+                             message_zh=messages.get("zh-CN", problem.get("detail", "")),
+                             message_en=messages.get("en", problem.get("detail", "")), body=problem)
+        else:
+            one = SagaAnswer(outcome="done", status=status, body=item.get(result_key) or {})
+        answers.setdefault(item.get("approval_id"), one)
+    missing = SagaAnswer(outcome="unavailable", message_en="missing from the batch's answer")
+    return {i: answers.get(i, missing) for i in ids}
+
+
+class Coalescer:
+    """Joins concurrent calls of a batch endpoint into fewer requests ("smart batching"): with fewer than
+    `in_flight` requests out, a call is sent at once (no waiting at low load); otherwise it waits for one to come
+    back, and everything that waited goes out together, up to `max_items` a request. The items are independent at
+    the other service (each its own outcome, keyed by its own id), so joining them changes no answer."""
+
+    def __init__(self, send: Callable[[list[dict[str, Any]]], Awaitable[dict[str, SagaAnswer]]], *,
+                 in_flight: int = 2, max_items: int = 100) -> None:
+        self.send = send
+        self.max_items = max_items
+        self.slots = asyncio.Semaphore(in_flight)
+        self.waiting: list[tuple[list[dict[str, Any]], asyncio.Future]] = []
+
+    async def __call__(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((bodies, future))
+        async with self.slots:
+            if not future.done():
+                await self._send_waiting()
+        return await future
+
+    async def _send_waiting(self) -> None:
+        taken, count = [], 0
+        while self.waiting and (not taken or count + len(self.waiting[0][0]) <= self.max_items):
+            bodies, future = self.waiting.pop(0)
+            taken.append((bodies, future))
+            count += len(bodies)
+        try:
+            answers = await self.send([body for bodies, _ in taken for body in bodies])
+        except BaseException as error:
+            for _, future in taken:
+                if not future.done():
+                    future.set_exception(error)
+            raise
+        for bodies, future in taken:
+            if not future.done():
+                future.set_result({b["approval_id"]: answers[b["approval_id"]] for b in bodies})
+
+
 class FundingSaga:
     """Funding's reservation API as the saga uses it: every call keyed by the approval id, so a retry after a
-    crash or a lost answer finds what the first call did."""
+    crash or a lost answer finds what the first call did. Concurrent reservations of this process (single
+    decisions arriving together) go to funding joined in batches."""
 
     def __init__(self, client: FundingClient) -> None:
         self.client = client
+        self._reservations = Coalescer(self._reserve_batch)
 
     async def reserve(self, body: dict[str, Any]) -> SagaAnswer:
         return await saga_call(self.client.http, "POST", "/reservations", self.client._headers(), body)
+
+    async def reserve_many(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
+        """Several reservations in one request and one transaction at funding, each with its own answer (joined
+        with other callers' when requests are already out)."""
+        return await self._reservations(bodies)
+
+    async def _reserve_batch(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
+        answer = await saga_call(self.client.http, "POST", "/reservations/batch", self.client._headers(),
+                                 {"reservations": bodies}, items=len(bodies))
+        return answers_of_batch(answer, [b["approval_id"] for b in bodies], "reservation")
+
+    async def post_many(self, approval_ids: list[str]) -> dict[str, SagaAnswer]:
+        """Several reservations posted (awards committed) in one request, each with its own answer."""
+        answer = await saga_call(self.client.http, "POST", "/reservations/batch/post", self.client._headers(),
+                                 {"approval_ids": approval_ids}, items=len(approval_ids))
+        return answers_of_batch(answer, approval_ids, "reservation")
 
     async def post(self, approval_id: str) -> SagaAnswer:
         return await saga_call(self.client.http, "POST", f"/reservations/{approval_id}/post", self.client._headers())

@@ -4,6 +4,7 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from applications.models import Approval, CallQuota, QuotaAllocation, ReconcilerReport, SagaStep
@@ -13,6 +14,11 @@ PENDING, DONE, DEAD = "pending", "done", "dead"
 
 
 class DecisionRepository(RepositoryBase[Approval]):
+    def __init__(self, session: AsyncSession, *, defer_slot_moves: bool = False) -> None:
+        super().__init__(session)
+        # (call, allocation) → [reserved, approved] to move at `apply_slot_moves`, when deferred.
+        self._slot_moves: dict[tuple[int, int | None], list[int]] | None = {} if defer_slot_moves else None
+
     # --- quota slots -----------------------------------------------------------------------------------
 
     async def reserve_slot(self, call_id: int, allocation_id: int | None) -> tuple[bool, bool]:
@@ -35,12 +41,39 @@ class DecisionRepository(RepositoryBase[Approval]):
 
     async def move_slot(self, call_id: int, allocation_id: int | None, *, reserved: int, approved: int) -> None:
         """Change the held slots: confirm (reserved -1, approved +1), release (reserved -1), return (approved
-        -1). The database's CHECKs refuse anything that would go negative."""
+        -1). The database's CHECKs refuse anything that would go negative. A repository made with
+        `defer_slot_moves` adds them up and moves them at `apply_slot_moves` (one UPDATE per call)."""
+        if self._slot_moves is not None:
+            moves = self._slot_moves.setdefault((call_id, allocation_id), [0, 0])
+            moves[0] += reserved
+            moves[1] += approved
+            return
         await self.session.execute(update(CallQuota).where(CallQuota.call_id == call_id).values(
             reserved=CallQuota.reserved + reserved, approved=CallQuota.approved + approved))
         if allocation_id is not None:
             await self.session.execute(update(QuotaAllocation).where(QuotaAllocation.id == allocation_id).values(
                 reserved=QuotaAllocation.reserved + reserved, approved=QuotaAllocation.approved + approved))
+
+    async def apply_slot_moves(self) -> None:
+        """The deferred moves, calls then allocations in ascending id (the order every writer takes them), as
+        late in the transaction as possible: a hot quota row is locked only from here to the commit."""
+        moves, self._slot_moves = self._slot_moves or {}, {}
+        by_call: dict[int, list[int]] = {}
+        by_allocation: dict[int, list[int]] = {}
+        for (call_id, allocation_id), (reserved, approved) in moves.items():
+            for key, target in ((call_id, by_call), (allocation_id, by_allocation)):
+                if key is not None:
+                    total = target.setdefault(key, [0, 0])
+                    total[0] += reserved
+                    total[1] += approved
+        for call_id, (reserved, approved) in sorted(by_call.items()):
+            if reserved or approved:
+                await self.session.execute(update(CallQuota).where(CallQuota.call_id == call_id).values(
+                    reserved=CallQuota.reserved + reserved, approved=CallQuota.approved + approved))
+        for allocation_id, (reserved, approved) in sorted(by_allocation.items()):
+            if reserved or approved:
+                await self.session.execute(update(QuotaAllocation).where(QuotaAllocation.id == allocation_id).values(
+                    reserved=QuotaAllocation.reserved + reserved, approved=QuotaAllocation.approved + approved))
 
     async def quota(self, call_id: int) -> CallQuota:
         return await self.one_or_none(select(CallQuota).where(CallQuota.call_id == call_id)
@@ -86,9 +119,13 @@ class DecisionRepository(RepositoryBase[Approval]):
 
     # --- the outbox ------------------------------------------------------------------------------------
 
-    def add_step(self, approval_id: str, step: str, now: datetime) -> None:
-        self.session.add(SagaStep(approval_id=approval_id, step=step, status=PENDING, attempts=0, run_after=now,
-                                  created_at=now))
+    def add_step(self, approval_id: str, step: str, now: datetime, *, leased_until: datetime | None = None) -> SagaStep:
+        """A step of the outbox; `leased_until`: already leased (one attempt) by the request that writes it, which
+        takes it at once after the commit; a worker takes it only if that lease runs out (the request died)."""
+        row = SagaStep(approval_id=approval_id, step=step, status=PENDING, attempts=1 if leased_until else 0,
+                       run_after=now, created_at=now, locked_until=leased_until)
+        self.session.add(row)
+        return row
 
     async def has_pending(self, approval_id: str, steps: tuple[str, ...] | None = None) -> bool:
         statement = select(SagaStep.id).where(SagaStep.approval_id == approval_id, SagaStep.status == PENDING)
@@ -127,6 +164,20 @@ class DecisionRepository(RepositoryBase[Approval]):
 
     async def pending_steps(self) -> list[SagaStep]:
         return await self.all(select(SagaStep).where(SagaStep.status == PENDING).order_by(SagaStep.id))
+
+    async def approvals_by_ids(self, ids: list[str], *, lock: bool = False) -> dict[str, Approval]:
+        """{id: approval}; locked in id order when asked."""
+        statement = select(Approval).where(Approval.id.in_(ids)).order_by(Approval.id)
+        if lock:
+            statement = statement.with_for_update()
+        return {a.id: a for a in await self.all(statement.execution_options(populate_existing=True))}
+
+    async def steps_by_ids(self, ids: list[int], *, lock: bool = False) -> dict[int, SagaStep]:
+        """{id: step}; locked in id order when asked."""
+        statement = select(SagaStep).where(SagaStep.id.in_(ids)).order_by(SagaStep.id)
+        if lock:
+            statement = statement.with_for_update()
+        return {s.id: s for s in await self.all(statement.execution_options(populate_existing=True))}
 
     async def steps_of(self, approval_id: str) -> list[SagaStep]:
         return await self.all(select(SagaStep).where(SagaStep.approval_id == approval_id).order_by(SagaStep.id))

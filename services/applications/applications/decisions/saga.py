@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from applications.clients.agencies import AgenciesClient
+from applications.clients.agencies import AgenciesClient, count_body
 from applications.clients.funding import FundingSaga, SagaAnswer
 from applications.decisions.repository import DEAD, DONE, PENDING, DecisionRepository
 from applications.filings.repository import FilingRepository
@@ -61,9 +61,8 @@ class Saga:
     agencies: AgenciesClient
     lease_seconds: float = 30.0
     max_pause_seconds: float = 60.0
-    # The background worker leaves a new step this long to the request that wrote it (which takes it at once
-    # and answers with its outcome), so deciders do not wait behind a worker's batch.
-    worker_grace_seconds: float = 2.0
+    # Steps a worker leases at once: taken to each service in one request per kind of step.
+    batch_size: int = 100
 
     @property
     def database(self) -> Database:
@@ -79,77 +78,142 @@ class Saga:
         return await run_in_transaction(self.database, work)
 
     async def drain(self, approval_id: str | None = None, *, rounds: int = 10, due_for: float = 0.0,
-                    limit: int = 20) -> int:
+                    limit: int | None = None) -> int:
         """Take the due steps (of one approval, or all) until none is left or one must wait; the number taken."""
         taken = 0
         for _ in range(rounds):
-            steps = await self.lease(approval_id, limit=limit, due_for=due_for)
+            steps = await self.lease(approval_id, limit=limit or self.batch_size, due_for=due_for)
             if not steps:
                 break
-            results = [await self.run(step) for step in steps]
+            finished = await self.run_many(steps)
             taken += len(steps)
-            if approval_id is not None and not all(results):
+            if approval_id is not None and not all(finished.values()):
                 break
         return taken
 
     async def run(self, step: SagaStep) -> bool:
         """One leased step: call the other service, then write its answer. True when the step is finished."""
-        approval = await self._read(step.approval_id)
-        call = CALLS[step.step]
-        answer = await call(self, approval)
-        if answer.outcome == "unavailable":
-            await self._pause(step, answer)
-            return False
-        apply = APPLY[step.step]
+        return (await self.run_many([step]))[step.id]
 
-        async def work(session: AsyncSession) -> None:
-            repo = DecisionRepository(session)
-            current = await repo.step(step.id, lock=True)
-            settled_meanwhile = current is None or current.status != PENDING
-            if settled_meanwhile and not answer.done:
-                return
-            application = await FilingRepository(session).by_id(approval.application_id, lock=True)
-            locked = await repo.approval(approval.id, lock=True)
-            # What another service did is written even when the reconciler settled the step meanwhile (money
-            # reserved for an approval given up is then released): nothing it holds goes unrecorded.
-            error = await apply(session, repo, application, locked, answer, clock.now())
-            if settled_meanwhile:
-                return
-            current.status = DEAD if error else DONE
-            current.last_error = error
-            current.done_at = clock.now()
-            current.locked_until = None
+    async def run_many(self, steps: list[SagaStep]) -> dict[int, bool]:
+        """Leased steps (each the first unfinished one of its approval): one request per kind of step to each
+        service (funding reserves, posts; agencies counts), then every answer written in one transaction.
+        {step id: finished}; a step whose service could not be reached waits with a growing pause."""
+        approvals = await self._read_many([s.approval_id for s in steps])
+        answers = await self.call_many(steps, approvals)
+        await self.settle_many(steps, approvals, answers)
+        return {s.id: answers[s.id].outcome != "unavailable" for s in steps}
 
-        await run_in_transaction(self.database, work)
-        return True
+    async def call_many(self, steps: list[SagaStep], approvals: dict[str, Approval]) -> dict[int, SagaAnswer]:
+        """What the other services answered each step (never raises for an answer)."""
+        by_kind: dict[str, list[SagaStep]] = {}
+        for step in steps:
+            by_kind.setdefault(step.step, []).append(step)
+        answers: dict[int, SagaAnswer] = {}
 
-    async def _read(self, approval_id: str) -> Approval:
-        async def work(session: AsyncSession) -> Approval:
-            return await DecisionRepository(session).approval(approval_id)
+        async def reserve(group: list[SagaStep]) -> None:
+            bodies = await self._reservation_bodies([approvals[s.approval_id] for s in group])
+            found = await self.funding.reserve_many(bodies)
+            answers.update({s.id: found[s.approval_id] for s in group})
+
+        async def post(group: list[SagaStep]) -> None:
+            found = await self.funding.post_many([s.approval_id for s in group])
+            answers.update({s.id: found[s.approval_id] for s in group})
+
+        async def count(group: list[SagaStep]) -> None:
+            bodies = [count_body(a.id, a.program_code, a.application_id, a.city_code, counts_from(a))
+                      for a in (approvals[s.approval_id] for s in group)]
+            found = await self.agencies.count_many(bodies)
+            answers.update({s.id: found[s.approval_id] for s in group})
+
+        async def one_by_one(group: list[SagaStep]) -> None:
+            for step in group:
+                answers[step.id] = await CALLS[step.step](self, approvals[step.approval_id])
+
+        batched = {RESERVE: reserve, POST: post, COUNT: count}
+        await asyncio.gather(*(batched.get(kind, one_by_one)(group) for kind, group in by_kind.items()))
+        return answers
+
+    async def settle_many(self, steps: list[SagaStep], approvals: dict[str, Approval],
+                          answers: dict[int, SagaAnswer],
+                          then: Callable[[AsyncSession], Awaitable[Any]] | None = None) -> Any:
+        """Every answer written in one transaction: the approvals' rows locked in the order of their
+        applications, the quota counters moved once per call at the end (so a hot quota row is held only for
+        the commit). A step another service could not take waits with a growing pause. `then` runs last in the
+        same transaction (its result is returned)."""
+        now = clock.now()
+        ordered = sorted(steps, key=lambda s: (approvals[s.approval_id].application_id, s.id))
+
+        async def work(session: AsyncSession) -> Any:
+            repo = DecisionRepository(session, defer_slot_moves=True)
+            # Every row the answers change, locked in three queries (steps, then applications and approvals in
+            # id order, as every writer of an application and its approval takes them), then written together.
+            current = await repo.steps_by_ids([s.id for s in ordered], lock=True)
+            live = [s for s in ordered if answers[s.id].outcome != "unavailable"]
+            applications = await FilingRepository(session).by_ids(
+                sorted({approvals[s.approval_id].application_id for s in live}), lock=True)
+            locked = await repo.approvals_by_ids(sorted({s.approval_id for s in live}), lock=True)
+            with session.no_autoflush:
+                for step in ordered:
+                    answer = answers[step.id]
+                    if answer.outcome == "unavailable":
+                        self._pause(current.get(step.id), step, answer, now)
+                    else:
+                        approval = locked[step.approval_id]
+                        await self._settle(session, repo, current.get(step.id), step,
+                                           applications[approval.application_id], approval, answer, now)
+            await session.flush()
+            await repo.apply_slot_moves()
+            return await then(session) if then is not None else None
 
         return await run_in_transaction(self.database, work)
 
-    async def _pause(self, step: SagaStep, answer: SagaAnswer) -> None:
+    async def _settle(self, session: AsyncSession, repo: DecisionRepository, current: SagaStep | None,
+                      step: SagaStep, application: Application, approval: Approval, answer: SagaAnswer,
+                      now: datetime) -> None:
+        settled_meanwhile = current is None or current.status != PENDING
+        if settled_meanwhile and not answer.done:
+            return
+        # What another service did is written even when the reconciler settled the step meanwhile (money
+        # reserved for an approval given up is then released): nothing it holds goes unrecorded.
+        error = await APPLY[step.step](session, repo, application, approval, answer, now)
+        if settled_meanwhile:
+            return
+        current.status = DEAD if error else DONE
+        current.last_error = error
+        current.done_at = now
+        current.locked_until = None
+
+    async def _read_many(self, approval_ids: list[str]) -> dict[str, Approval]:
+        async def work(session: AsyncSession) -> dict[str, Approval]:
+            return await DecisionRepository(session).approvals_by_ids(sorted(set(approval_ids)))
+
+        return await run_in_transaction(self.database, work)
+
+    async def _reservation_bodies(self, approvals: list[Approval]) -> list[dict[str, Any]]:
+        async def work(session: AsyncSession) -> dict[int, str]:
+            return await FilingRepository(session).applicant_names([a.application_id for a in approvals])
+
+        names = await run_in_transaction(self.database, work)
+        return [reservation_body(a, names.get(a.application_id)) for a in approvals]
+
+    def _pause(self, current: SagaStep | None, step: SagaStep, answer: SagaAnswer, now: datetime) -> None:
+        """The step waits (0.5 s doubling with each attempt, at most `max_pause_seconds`) and is leased no more."""
         pause = min(self.max_pause_seconds, 0.5 * 2 ** min(step.attempts, 10))
-
-        async def work(session: AsyncSession) -> None:
-            current = await DecisionRepository(session).step(step.id, lock=True)
-            if current is not None and current.status == PENDING:
-                current.locked_until = None
-                current.run_after = clock.now() + timedelta(seconds=pause)
-                current.last_error = f"unavailable: {answer.status or answer.message_en}"
-
-        await run_in_transaction(self.database, work)
+        if current is not None and current.status == PENDING:
+            current.locked_until = None
+            current.run_after = now + timedelta(seconds=pause)
+            current.last_error = f"unavailable: {answer.status or answer.message_en}"
 
     # --- the worker ----------------------------------------------------------------------------------------
 
     async def work_forever(self, interval: float, reconcile: Callable[[], Awaitable[object]] | None = None,
                            reconcile_every: float = 300.0) -> None:
-        """The background worker of one process: drains due steps, and reconciles now and then."""
+        """The background worker of one process: drains due steps in batches, and reconciles now and then."""
         next_reconcile = asyncio.get_running_loop().time() + reconcile_every
         while True:
             try:
-                while await self.drain(rounds=1, due_for=self.worker_grace_seconds, limit=5):
+                while await self.drain(rounds=1):
                     pass
                 if reconcile is not None and asyncio.get_running_loop().time() >= next_reconcile:
                     next_reconcile = asyncio.get_running_loop().time() + reconcile_every
@@ -161,19 +225,20 @@ class Saga:
             await asyncio.sleep(interval)
 
 
+def reservation_body(approval: Approval, grantee_name: str | None) -> dict[str, Any]:
+    """What funding is asked to reserve for an approval (keyed by its id)."""
+    return {"approval_id": approval.id, "application_id": str(approval.application_id),
+            "program_code": approval.rule_code, "fiscal_year": approval.fiscal_year, "city_code": approval.city_code,
+            "grantee_ref": f"application:{approval.application_id}", "grantee_name": grantee_name,
+            "amount_fen": approval.amount_fen}
+
+
 # --- calls to the other services -------------------------------------------------------------------------
 
 
 async def _reserve_call(saga: Saga, approval: Approval) -> SagaAnswer:
-    async def grantee(session: AsyncSession) -> Application:
-        return await FilingRepository(session).by_id(approval.application_id)
-
-    application = await run_in_transaction(saga.database, grantee)
-    return await saga.funding.reserve({
-        "approval_id": approval.id, "application_id": str(approval.application_id),
-        "program_code": approval.rule_code, "fiscal_year": approval.fiscal_year, "city_code": approval.city_code,
-        "grantee_ref": f"application:{approval.application_id}", "grantee_name": application.applicant_name,
-        "amount_fen": approval.amount_fen})
+    [body] = await saga._reservation_bodies([approval])
+    return await saga.funding.reserve(body)
 
 
 async def _post_call(saga: Saga, approval: Approval) -> SagaAnswer:
@@ -211,7 +276,7 @@ async def confirm(session: AsyncSession, repo: DecisionRepository, application: 
     before = application.state
     application.state, application.updated_at = State.approved.value, now
     await record_event(session, application, action="approve", from_state=before, principal=SAGA,
-                       comment=f"名额与资金已落实 / place and money secured ({approval.id})", now=now)
+                       comment=f"名额与资金已落实 / place and money secured ({approval.id})", now=now, flush=False)
     if money != "posted":
         repo.add_step(approval.id, POST, now)
     repo.add_step(approval.id, COUNT, now)
@@ -229,7 +294,7 @@ async def fail(session: AsyncSession, repo: DecisionRepository, application: App
     application.state, application.approval_id, application.updated_at = (State.ready_for_decision.value, None,
                                                                            now)
     await record_event(session, application, action="approval_failed", from_state=before, principal=SAGA,
-                       comment=f"{zh} / {en}", now=now)
+                       comment=f"{zh} / {en}", now=now, flush=False)
     if approval.money in ("reserved", "posted", "none"):
         repo.add_step(approval.id, RELEASE, now)
     if approval.counted:

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from applications.schemas import Label
 from applications.types import Comment, Reason
@@ -37,6 +37,9 @@ class DecisionOutcome(BaseModel):
     code: str | None
     message: Label
     detail: dict[str, Any]
+    # The HTTP status a refusal has on its own (404 not found, 409 quota exhausted …): a single decision answers
+    # with it.
+    _status: int = PrivateAttr(409)
 
 
 class StepRead(BaseModel):

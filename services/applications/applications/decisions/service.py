@@ -2,31 +2,34 @@
 secured together); revoking an approval; reading approvals. Approval and revocation write their state change
 and the saga's next steps in one transaction; `applications.decisions.saga` takes the steps."""
 
-import asyncio
 import secrets
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from applications import errors
 from applications.calls.service import get_call
 from applications.decisions.repository import DecisionRepository
-from applications.decisions.saga import RELEASE, RESERVE, UNCOUNT, Saga, give_back_nomination
+from applications.decisions.saga import RELEASE, RESERVE, UNCOUNT, Saga, give_back_nomination, reservation_body
 from applications.decisions.schemas import ApprovalRead, DecisionOutcome, StepRead
+from applications.filings.repository import FilingRepository
 from applications.filings.service import load, release_nomination
 from applications.filings.transitions import record_event
-from applications.models import Application, Approval, AuditLog
+from applications.models import Application, Approval, AuditLog, IdempotencyRecord, SagaStep
 from applications.programs.repository import ProgramRepository
 from applications.schemas import Label
 from applications.workflow import STATE_LABELS, State
 from servicekit.audit import record_change
+from servicekit.idempotency import Replay, claim_key, complete_key
 from servicekit.identity import Principal
 from servicekit.problems import DomainError
 from servicekit.unit_of_work import run_in_transaction
 
 DECIDABLE = State.ready_for_decision
-# How long a decision's answer waits for the saga's steps another process took (the rest is retried later).
-WAIT_FOR_OUTCOME_SECONDS = 8.0
 
 
 def _not_decidable(application: Application, action: str, action_zh: str) -> errors.TransitionNotAllowed:
@@ -35,41 +38,82 @@ def _not_decidable(application: Application, action: str, action_zh: str) -> err
 
 
 async def _city_of(session: AsyncSession, plan_code: str, agency: str) -> str | None:
-    row = (await ProgramRepository(session).agencies({plan_code})).get((plan_code, agency))
-    return agency if row is not None and row.kind == "city" else None
+    return agency if await ProgramRepository(session).agency_kind(plan_code, agency) == "city" else None
 
 
-async def start_approval(session: AsyncSession, principal: Principal, application_id: int, comment: str,
-                         now: datetime) -> Approval:
-    """Saga step 1, in one transaction: a slot of the call (and of the nominator's allocation) reserved, the
-    application `approving`, the approval recorded, and its next step (reserve the money) in the outbox."""
-    application, program = await load(session, application_id, lock=True)
+async def start_approvals(session: AsyncSession, principal: Principal, application_ids: list[int], comment: str,
+                          now: datetime, leased_until: datetime) -> list[tuple[Approval, SagaStep] | DomainError]:
+    """Saga step 1 for a list, in the caller's transaction, each application on its own (in the order given): its
+    quota slot (and its nominator's allocation slot) taken by a guarded UPDATE, then the application
+    `approving`, its approval recorded and its next step (reserve the money) in the outbox, leased to the caller
+    until `leased_until`. A refusal (not found, not ready, no place left …) is that application's outcome and
+    writes nothing. The rows are read at the start (the applications locked in id order) and written in one
+    flush at the end, so a hot quota row is locked only from the first slot taken to the commit, with little in
+    between."""
+    repo = DecisionRepository(session)
+    applications = await FilingRepository(session).by_ids(application_ids, lock=True)
+    cities: dict[tuple[str, str], str | None] = {}
+    full: set[int] = set()
+    approvals: list[Approval] = []
+    # Slots are taken call by call (in the order given within a call): two lists never take two quotas' rows in
+    # opposite orders.
+    order = sorted(range(len(application_ids)),
+                   key=lambda i: getattr(applications.get(application_ids[i]), "call_id", 0))
+    results: dict[int, Approval | DomainError] = {}
+    with session.no_autoflush:
+        for index in order:
+            try:
+                approval = await _start_one(session, repo, principal, applications.get(application_ids[index]),
+                                            comment, now, cities, full)
+            except DomainError as error:
+                results[index] = error
+                continue
+            results[index] = approval
+            approvals.append(approval)
+    await session.flush()
+    steps = {a.id: repo.add_step(a.id, RESERVE, now, leased_until=leased_until) for a in approvals}
+    await session.flush()
+    return [results[i] if isinstance(results[i], DomainError) else (results[i], steps[results[i].id])
+            for i in range(len(application_ids))]
+
+
+async def _start_one(session: AsyncSession, repo: DecisionRepository, principal: Principal,
+                     application: Application | None, comment: str, now: datetime,
+                     cities: dict[tuple[str, str], str | None], full: set[int]) -> Approval:
+    if application is None:
+        raise errors.ApplicationNotFound()
     if application.state != DECIDABLE:
         raise _not_decidable(application, "approve", "批准")
     if application.amount_fen is None:
         raise errors.AmountMissing()
+    program = await ProgramRepository(session).by_id(application.program_id)
     call = await get_call(session, application.call_id)
-    repo = DecisionRepository(session)
-    call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
+    if call.id not in full:
+        call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
+    else:
+        call_slot, allocation_slot = False, True
     if not call_slot:
+        full.add(call.id)
         quota = await repo.quota(call.id)
         raise errors.QuotaExhausted(quota.total, quota.approved, quota.reserved)
     if not allocation_slot:
+        await repo.move_slot(call.id, None, reserved=-1, approved=0)
         allocation = await repo.allocation(application.allocation_id)
         raise errors.AllocationExhausted(allocation.agency_code, allocation.size, allocation.approved,
                                          allocation.reserved)
+    city_key = (program.plan_code, application.nominating_agency)
+    if city_key not in cities:
+        cities[city_key] = await _city_of(session, *city_key)
     approval = Approval(
         id=f"approval-{application.id}-{secrets.token_hex(6)}",
         application_id=application.id, call_id=call.id, allocation_id=application.allocation_id,
-        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year,
-        city_code=await _city_of(session, program.plan_code, application.nominating_agency),
+        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year, city_code=cities[city_key],
         amount_fen=application.amount_fen, status="reserving", money="none", counted=False,
         decided_by=principal.actor, comment=comment, created_at=now, updated_at=now)
-    await repo.add(approval)
+    session.add(approval)
     application.state, application.approval_id, application.updated_at = State.approving.value, approval.id, now
     await record_event(session, application, action="decide_approve", from_state=DECIDABLE.value,
-                       principal=principal, comment=comment, now=now)
-    repo.add_step(approval.id, RESERVE, now)
+                       principal=principal, comment=comment, now=now, flush=False)
     return approval
 
 
@@ -140,16 +184,14 @@ async def approvals_of(session: AsyncSession, application_id: int) -> list[Appro
 OUTCOME_LABELS = {
     "approved": Label(zh="已批准：名额与资金均已落实。", en="Approved: the place and the money are secured."),
     "rejected": Label(zh="不予批准。", en="Not approved."),
-    "pending": Label(zh="名额已预留，资金台账服务暂不可用，系统将自动重试。",
-                     en="The place is reserved; the funding service is unavailable, so it is retried automatically."),
+    "pending": Label(zh="名额已预留；资金尚未落实（资金台账服务暂不可用或正在处理），系统将自动完成。",
+                     en="The place is reserved; the money is not secured yet (the funding service is unavailable "
+                        "or still at it), and this finishes automatically."),
 }
 
 
-async def _outcome_of(saga: Saga, approval_id: str) -> DecisionOutcome:
-    async def work(session: AsyncSession) -> Approval:
-        return await DecisionRepository(session).approval(approval_id)
-
-    approval = await run_in_transaction(saga.database, work)
+def outcome_of(approval: Approval) -> DecisionOutcome:
+    """What the decider is told of an approval as it stands."""
     if approval.status == "failed":
         return DecisionOutcome(application_id=approval.application_id, approval_id=approval.id, outcome="failed",
                                code=approval.failure_code,
@@ -160,58 +202,111 @@ async def _outcome_of(saga: Saga, approval_id: str) -> DecisionOutcome:
                            code=None, message=OUTCOME_LABELS[outcome], detail={})
 
 
-async def _waiting_for_retry(saga: Saga, approval_id: str) -> bool:
-    """True when the approval's next step waits for another service to come back (not merely leased)."""
-    async def work(session: AsyncSession) -> bool:
-        steps = await DecisionRepository(session).steps_of(approval_id)
-        return any(s.status == "pending" and s.last_error for s in steps)
-
-    return await run_in_transaction(saga.database, work)
-
-
 def refused(application_id: int, error: DomainError) -> DecisionOutcome:
-    return DecisionOutcome(application_id=application_id, approval_id=None, outcome="refused", code=error.code,
-                           message=Label(zh=error.message_zh, en=error.message_en), detail=error.extra)
+    outcome = DecisionOutcome(application_id=application_id, approval_id=None, outcome="refused", code=error.code,
+                              message=Label(zh=error.message_zh, en=error.message_en), detail=error.extra)
+    outcome._status = error.status
+    return outcome
 
 
-async def approve(saga: Saga, principal: Principal, application_id: int, comment: str,
-                  now: datetime) -> DecisionOutcome:
-    """Step 1 committed on its own, then the saga's steps for this approval taken at once (the background
-    worker finishes what another service could not take now)."""
-    async def work(session: AsyncSession) -> Approval:
-        return await start_approval(session, principal, application_id, comment, now)
-
-    approval = await run_in_transaction(saga.database, work)
-    # Another replica's worker may have leased the step first: wait a little for its answer, so the decider
-    # learns the outcome rather than "pending" whenever the money is reserved within a few seconds.
-    deadline = asyncio.get_running_loop().time() + WAIT_FOR_OUTCOME_SECONDS
-    pause = 0.02
-    while True:
-        await saga.drain(approval.id)
-        outcome = await _outcome_of(saga, approval.id)
-        if outcome.outcome != "pending" or asyncio.get_running_loop().time() >= deadline:
-            return outcome
-        if await _waiting_for_retry(saga, approval.id):
-            return outcome
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, 0.25)
+def _rejected(application_id: int) -> DecisionOutcome:
+    return DecisionOutcome(application_id=application_id, approval_id=None, outcome="rejected", code=None,
+                           message=OUTCOME_LABELS["rejected"], detail={})
 
 
-async def decide_many(saga: Saga, principal: Principal, application_ids: list[int], decision: str, comment: str,
-                      now: datetime) -> list[DecisionOutcome]:
-    """A batch: each application decided on its own (its own transactions and outcome)."""
-    outcomes = []
-    for application_id in application_ids:
-        try:
-            if decision == "approve":
-                outcomes.append(await approve(saga, principal, application_id, comment, now))
-            else:
-                async def work(session: AsyncSession, application_id: int = application_id) -> Application:
-                    return await reject(session, principal, application_id, comment, now)
+@dataclass
+class DecisionKey:
+    """An `Idempotency-Key` on a decision. It is claimed in the decision's first transaction, with the answer as
+    it stands then (a place reserved: 202 pending), and completed in the transaction that writes the outcome: a
+    retry with the same key and body gets the stored answer, never a second decision. `render` makes the
+    answer (status, body) of the outcomes."""
 
-                await run_in_transaction(saga.database, work)
-                outcomes.append(DecisionOutcome(application_id=application_id, approval_id=None, outcome="rejected",
-                                                code=None, message=OUTCOME_LABELS["rejected"], detail={}))
-        except DomainError as error:
-            outcomes.append(refused(application_id, error))
-    return outcomes
+    scope: str
+    key: str
+    fingerprint: str
+    render: Callable[[list[DecisionOutcome]], tuple[int, Any]]
+
+    async def claim(self, session: AsyncSession) -> Replay | None:
+        _, replay = await claim_key(session, IdempotencyRecord, scope=self.scope, key=self.key,
+                                    request_fingerprint=self.fingerprint)
+        return replay
+
+    async def store(self, session: AsyncSession, outcomes: list[DecisionOutcome]) -> None:
+        record = await session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == self.scope,
+                                                                      IdempotencyRecord.key == self.key))
+        status, body = self.render(outcomes)
+        await complete_key(session, record, status, body)
+
+
+async def decide(saga: Saga, principal: Principal, application_ids: list[int], decision: str, comment: str,
+                 now: datetime, key: DecisionKey | None = None) -> list[DecisionOutcome] | Replay:
+    """Decide on applications, each on its own with its own outcome, in the order given.
+
+    Approval, in three moves and never a row lock held across a call to another service:
+    1. one transaction for all of them: each application `approving`, its approval and its first step
+       (`reserve_money`, leased to this request) written, and a quota slot taken (none left: `refused`, that
+       application's writes rolled back);
+    2. one request to funding reserving the money of all of them (keyed by their approval ids);
+    3. one transaction writing the answers: an approval with its money reserved becomes `approved` (the slot
+       confirmed; committing the money and counting it are left to the saga's worker), one refused by funding
+       `failed` with the reason (its slot released). Funding unreachable: the steps wait in the outbox with
+       their slots reserved, and the answer is `pending`; a worker finishes them.
+    A crash between the moves leaves leased steps whose lease runs out: a worker takes them then."""
+    leased_until = now + timedelta(seconds=saga.lease_seconds)
+
+    async def first(session: AsyncSession) -> Any:
+        if key is not None and (replay := await key.claim(session)) is not None:
+            return replay
+        outcomes: list[DecisionOutcome] = []
+        started: list[tuple[int, Approval, SagaStep]] = []
+        if decision == "approve":
+            results = await start_approvals(session, principal, application_ids, comment, now, leased_until)
+            for index, (application_id, result) in enumerate(zip(application_ids, results, strict=True)):
+                if isinstance(result, DomainError):
+                    outcomes.append(refused(application_id, result))
+                else:
+                    started.append((index, *result))
+                    outcomes.append(outcome_of(result[0]))
+        for application_id in application_ids if decision == "reject" else []:
+            savepoint = await session.begin_nested()
+            try:
+                await reject(session, principal, application_id, comment, now)
+            except DomainError as error:
+                await savepoint.rollback()
+                outcomes.append(refused(application_id, error))
+                continue
+            await savepoint.commit()
+            outcomes.append(_rejected(application_id))
+        bodies = await _reservation_bodies(session, [a for _, a, _ in started])
+        if key is not None:
+            await key.store(session, outcomes)
+        return outcomes, started, bodies
+
+    first_result = await run_in_transaction(saga.database, first)
+    if isinstance(first_result, Replay):
+        return first_result
+    outcomes, started, bodies = first_result
+    if not started:
+        return outcomes
+    steps = [step for _, _, step in started]
+    approvals = {approval.id: approval for _, approval, _ in started}
+    found = await saga.funding.reserve_many(bodies)
+    answers = {step.id: found[step.approval_id] for step in steps}
+
+    async def last(session: AsyncSession) -> list[DecisionOutcome]:
+        current = await DecisionRepository(session).approvals_by_ids(list(approvals))
+        for index, approval, _ in started:
+            outcomes[index] = outcome_of(current[approval.id])
+        if key is not None:
+            await key.store(session, outcomes)
+        return outcomes
+
+    # The answers and the outcomes (with the key's stored answer) in one transaction.
+    return await saga.settle_many(steps, approvals, answers, then=last)
+
+
+async def _reservation_bodies(session: AsyncSession, approvals: list[Approval]) -> list[dict[str, Any]]:
+    if not approvals:
+        return []
+    names = await FilingRepository(session).applicant_names([a.application_id for a in approvals])
+    return [reservation_body(a, names.get(a.application_id)) for a in approvals]

@@ -24,6 +24,21 @@ class FilingRepository(RepositoryBase[Application]):
             statement = statement.with_for_update()
         return await self.one_or_none(statement.execution_options(populate_existing=True))
 
+    async def by_ids(self, application_ids: list[int], *, lock: bool = False) -> dict[int, Application]:
+        """{id: application} of those that exist; locked in ascending id order (as concurrent batches lock
+        them, so two never wait on each other in a cycle)."""
+        statement = select(Application).where(Application.id.in_(application_ids)).order_by(Application.id)
+        if lock:
+            statement = statement.with_for_update()
+        rows = await self.all(statement.execution_options(populate_existing=True))
+        return {row.id: row for row in rows}
+
+    async def applicant_names(self, application_ids: list[int]) -> dict[int, str]:
+        """{application id: the applicant's name} (what a 公示 shows, and what funding's award names)."""
+        rows = await self.session.execute(select(Application.id, Application.applicant_name)
+                                          .where(Application.id.in_(application_ids)))
+        return {row.id: row.applicant_name for row in rows}
+
     async def active_in_cycle(self, application: Application, digest: str | None, plan_code: str,
                               year: int) -> list[tuple[Application, Program]]:
         statement = (select(Application, Program).join(Call, Call.id == Application.call_id)

@@ -41,14 +41,16 @@ def check(application: Application, action: Action, actors: frozenset[Actor]) ->
 
 
 async def record_event(session: AsyncSession, application: Application, *, action: str, from_state: str | None,
-                       principal: Principal, comment: str, now: datetime) -> None:
+                       principal: Principal, comment: str, now: datetime, flush: bool = True) -> None:
+    """The step on the timeline and in the audit log; `flush=False` leaves the writing to the caller's next flush
+    (a batch writes all its rows in one go)."""
     session.add(ApplicationEvent(application_id=application.id, occurred_at=now, actor=principal.actor,
                                  actor_role=principal.role, action=action, from_state=from_state,
                                  to_state=application.state, comment=comment))
     await record_change(session, AuditLog, actor=principal.actor, action=f"application.{action}",
                         entity_type="application", entity_id=application.id,
                         before={"state": from_state} if from_state else None,
-                        after={"state": application.state, "comment": comment})
+                        after={"state": application.state, "comment": comment}, flush=flush)
 
 
 async def apply(session: AsyncSession, application: Application, transition: Transition, principal: Principal,

@@ -43,6 +43,11 @@ class ProgramRepository(RepositoryBase[Program]):
         return await self.one_or_none(select(PlanTask).where(PlanTask.plan_code == plan_code,
                                                              PlanTask.number == number))
 
+    async def agency_kind(self, plan_code: str, code: str) -> str | None:
+        """The kind of one agency of a plan (city, department …), None when the plan names no such agency."""
+        return await self.session.scalar(select(PlanAgency.kind).where(PlanAgency.plan_code == plan_code,
+                                                                       PlanAgency.code == code))
+
     async def agencies(self, plan_codes: set[str]) -> dict[tuple[str, str], PlanAgency]:
         rows = await self.all(select(PlanAgency).where(PlanAgency.plan_code.in_(plan_codes)))
         return {(row.plan_code, row.code): row for row in rows}

@@ -16,7 +16,10 @@ from funding.awards.schemas import (
     ReconcileResult,
     ReleaseCreate,
     ReleaseRead,
+    ReservationBatchCreate,
+    ReservationBatchResult,
     ReservationCreate,
+    ReservationPostBatch,
     ReservationRead,
 )
 from funding.deps import AdminCaller, FundingReader, ReadSession, SagaCaller, WriteSession, stored_answer
@@ -39,6 +42,25 @@ async def create_reservation(body: ReservationCreate, request: Request, session:
     the budget is short)."""
     timeout = request.app.state.settings.reservation_timeout_seconds
     return stored_answer(await service.create_reservation(session, body, caller.actor, timeout))
+
+
+@router.post("/reservations/batch", response_model=ReservationBatchResult, tags=["reservations"],
+             summary="Reserve several awards' money")
+async def create_reservations(body: ReservationBatchCreate, request: Request, session: WriteSession,
+                              caller: SagaCaller) -> ReservationBatchResult:
+    """Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, a 200
+    replay, or a refusal such as budget_insufficient with the headroom), all in one transaction."""
+    timeout = request.app.state.settings.reservation_timeout_seconds
+    return await service.create_reservations(session, body, caller.actor, timeout)
+
+
+@router.post("/reservations/batch/post", response_model=ReservationBatchResult, tags=["reservations"],
+             summary="Commit several reserved awards")
+async def post_reservations(body: ReservationPostBatch, session: WriteSession,
+                            caller: SagaCaller) -> ReservationBatchResult:
+    """Saga step 4 for several approvals: each as `POST /reservations/{id}/post` would answer it, in one
+    transaction."""
+    return await service.post_reservations(session, body, caller.actor)
 
 
 @router.get("/reservations/{approval_id}", response_model=ReservationRead, tags=["reservations"],

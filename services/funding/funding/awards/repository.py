@@ -34,6 +34,9 @@ class AwardRepository(RepositoryBase[Award]):
     async def award(self, award_id: str) -> Award | None:
         return await self.session.get(Award, award_id)
 
+    async def awards_by_ids(self, award_ids: list[str]) -> list[Award]:
+        return await self.all(select(Award).where(Award.id.in_(award_ids)).order_by(Award.id))
+
     async def awards(self, filters: AwardFilters) -> list[Award]:
         return await self.all(_matching(filters))
 

@@ -74,6 +74,34 @@ class ReservationRead(BaseModel):
     transfer: TransferRead
 
 
+class ReservationBatchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reservations: Annotated[list[ReservationCreate], Field(min_length=1, max_length=200)] = Field(
+        description="Each reserved on its own (its own outcome), all in one transaction; each keyed by its "
+        "approval id, so a retry of the batch replays what was done.")
+
+
+class ReservationPostBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approval_ids: Annotated[list[BusinessId], Field(min_length=1, max_length=200)] = Field(
+        description="The approvals whose reservations are posted (committed), each with its own outcome.")
+
+
+class ReservationBatchItem(BaseModel):
+    approval_id: str
+    status: int = Field(description="What the single endpoint would have answered: 201 done now, 200 a replay "
+                        "of what the id already holds, 4xx refused (see `problem`).")
+    reservation: ReservationRead | None = None
+    problem: dict[str, Any] | None = Field(None, description="The problem+json body of a refusal, e.g. "
+                                           "budget_insufficient with headroom_fen and amount_fen.")
+
+
+class ReservationBatchResult(BaseModel):
+    items: list[ReservationBatchItem] = Field(description="One per approval, in the order given.")
+
+
 class ReconcileRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -3,7 +3,7 @@ commitment transfer keyed by the approval id; posting it commits the award; inst
 paid (each at most once); matching awards are paid per national funding event, up to their cap; releasing an
 award gives its unpaid rest back (once) and ends it."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -24,7 +24,11 @@ from funding.awards.schemas import (
     ReconcileResult,
     ReleaseCreate,
     ReleaseRead,
+    ReservationBatchCreate,
+    ReservationBatchItem,
+    ReservationBatchResult,
     ReservationCreate,
+    ReservationPostBatch,
     ReservationRead,
 )
 from funding.budgets.service import budget_for, treasury_for
@@ -62,6 +66,7 @@ from servicekit.database import Database
 from servicekit.identity import Principal
 from servicekit.idempotency import InvalidIdempotencyKey
 from servicekit.pagination import Page, PageParams
+from servicekit.problems import DomainError
 from servicekit.unit_of_work import run_in_transaction
 
 NATIONAL_TREASURY = "treasury:national"
@@ -117,25 +122,42 @@ def _decide_amount(rule: FundingRuleVersion, body: ReservationCreate) -> tuple[i
     }
 
 
-async def _reserve(session: AsyncSession, body: ReservationCreate, actor: str, default_timeout_seconds: int) -> Posted:
+BudgetKey = tuple[str, int, str | None]
+
+
+async def _rule_and_budget(session: AsyncSession, body: ReservationCreate,
+                           known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] | None = None,
+                           ) -> tuple[FundingRuleVersion, Account]:
+    """The rule a reservation is under and the budget it draws on (looked up once per batch in `known`)."""
+    key = (body.program_code, body.fiscal_year, body.city_code)
+    if known is not None and key in known:
+        return known[key]
+    rule = await _rule(session, body.program_code)
+    found = rule, await budget_for(session, rule, body.fiscal_year, body.city_code)
+    if known is not None:
+        known[key] = found
+    return found
+
+
+async def _reserve(session: AsyncSession, body: ReservationCreate, actor: str, default_timeout_seconds: int,
+                   known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] | None = None) -> Posted:
     """Reserve the award's amount on its budget (a pending transfer), keyed by the approval id."""
     key = reservation_key(body.approval_id)
     request = {"operation": "reserve", **body.model_dump(mode="json")}
     if (replay := await outcome_stored_under(session, key, request)) is not None:
         return replay
-    rule = await _rule(session, body.program_code)
+    rule, budget = await _rule_and_budget(session, body, known)
     amount, computation = _decide_amount(rule, body)
     percents = body.installments or [100]
-    budget = await budget_for(session, rule, body.fiscal_year, body.city_code)
     agency = body.agency_code or (rule.lead_agencies or [None])[0]
     common = {"plan_code": rule.plan_code, "program_code": rule.code, "fiscal_year": body.fiscal_year,
               "agency_code": agency, "city_code": body.city_code, "award_id": body.approval_id}
     commitment, _ = await ensure_account(session, {
         "code": f"commitment:{body.approval_id}", "kind": "commitment", "normal_side": "credit", "floor": 0,
-        "ceiling": amount, "name": f"{rule.name} 资助承诺 {body.approval_id}", **common})
+        "ceiling": amount, "name": f"{rule.name} 资助承诺 {body.approval_id}", **common}, likely_new=True)
     paid, _ = await ensure_account(session, {
         "code": f"paid:{body.approval_id}", "kind": "paid", "normal_side": "credit", "floor": 0, "ceiling": amount,
-        "name": f"{rule.name} 已拨付 {body.approval_id}", **common})
+        "name": f"{rule.name} 已拨付 {body.approval_id}", **common}, likely_new=True)
     spec = TransferSpec(
         key=key, kind="pending", code="reservation", debit_account_id=budget.id, credit_account_id=commitment.id,
         amount=amount, request=request,
@@ -458,6 +480,83 @@ async def post_reservation(session: AsyncSession, approval_id: str, actor: str) 
 async def void_reservation(session: AsyncSession, approval_id: str, actor: str) -> Stored[ReservationRead]:
     """The approval did not go through: release the reserved money."""
     return await _reservation_answer(session, approval_id, await _void_reservation(session, approval_id, actor))
+
+
+async def _each(session: AsyncSession, approval_ids: Sequence[str],
+                act: Callable[[str, int], Awaitable[Posted]]) -> ReservationBatchResult:
+    """One outcome per approval, each under a savepoint of the batch's one transaction: a refusal undoes only
+    its own approval's writes (a stored ledger rejection stays, as the single endpoint keeps it). The answers
+    are read for the whole batch at once, as the single endpoint would give each."""
+    done: dict[int, Posted] = {}
+    problems: dict[int, DomainError] = {}
+    for index, approval_id in enumerate(approval_ids):
+        savepoint = await session.begin_nested()
+        try:
+            done[index] = await act(approval_id, index)
+        except DomainError as error:
+            if error.commit_before_answer:
+                await savepoint.commit()
+            else:
+                await savepoint.rollback()
+            problems[index] = error
+            continue
+        await savepoint.commit()
+    indexes = sorted(done)
+    awards = await AwardRepository(session).awards_by_ids(list({approval_ids[i] for i in indexes}))
+    reads = {read.id: read for read in await read_awards(session, awards)}
+    transfers = dict(zip(indexes, await describe(session, [done[i] for i in indexes]), strict=True))
+    items = []
+    for index, approval_id in enumerate(approval_ids):
+        if index not in problems:
+            read = ReservationRead(award=reads[approval_id], transfer=transfers[index])
+            try:
+                stored = await answer(session, [done[index]], read,
+                                      outcome=lambda read=read: {"reservation": read.model_dump(mode="json")})
+            except DomainError as error:
+                problems[index] = error
+            else:
+                items.append(ReservationBatchItem(approval_id=approval_id, status=200 if stored.replay else 201,
+                                                  reservation=read))
+                continue
+        error = problems[index]
+        items.append(ReservationBatchItem(approval_id=approval_id, status=error.status,
+                                          problem=error.to_problem(english=False, instance=None)))
+    return ReservationBatchResult(items=items)
+
+
+async def create_reservations(session: AsyncSession, body: ReservationBatchCreate, actor: str,
+                              default_timeout_seconds: int) -> ReservationBatchResult:
+    """Saga step 2 for several approvals in one request and one transaction (a batch decision costs one round
+    trip); each reservation keyed by its approval id, with its own outcome."""
+    known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] = {}
+
+    async def act(approval_id: str, index: int) -> Posted:
+        return await _reserve(session, body.reservations[index], actor, default_timeout_seconds, known)
+
+    for reservation in body.reservations:
+        try:
+            await _rule_and_budget(session, reservation, known)
+        except DomainError:
+            continue  # that reservation is refused on its own below
+    await _lock_budgets(session, {budget.id for _, budget in known.values()})
+    return await _each(session, [r.approval_id for r in body.reservations], act)
+
+
+async def _lock_budgets(session: AsyncSession, budget_ids: set[int]) -> None:
+    """A batch touching several budgets locks them all first, in ascending id order: otherwise two batches (or a
+    batch and a single posting) holding one budget each and the journal's lock would wait on each other."""
+    if len(budget_ids) > 1:
+        await lock_accounts(session, budget_ids)
+
+
+async def post_reservations(session: AsyncSession, body: ReservationPostBatch, actor: str) -> ReservationBatchResult:
+    """Saga step 4 for several approvals in one request and one transaction, each with its own outcome."""
+    async def act(approval_id: str, index: int) -> Posted:
+        return await _post_reservation(session, approval_id, actor)
+
+    awards = await AwardRepository(session).awards_by_ids(list(set(body.approval_ids)))
+    await _lock_budgets(session, {a.budget_account_id for a in awards})
+    return await _each(session, body.approval_ids, act)
 
 
 async def read_reservation(session: AsyncSession, approval_id: str) -> ReservationRead:

@@ -103,6 +103,13 @@ class LedgerRepository(RepositoryBase[Account]):
                                          .execution_options(populate_existing=True))
         return account, created
 
+    async def insert_new_account(self, values: dict[str, Any]) -> Account | None:
+        """Create the account in one statement, returning it; None when its code is taken (then read it)."""
+        statement = (insert_unless_present(self.session, Account).values(**values)
+                     .on_conflict_do_nothing(index_elements=["code"]).returning(Account)
+                     .execution_options(populate_existing=True))
+        return (await self.session.scalars(statement)).first()
+
     async def accounts_page(self, filters: AccountFilters, params: PageParams) -> tuple[list[Account], int]:
         return await self.page(equal_to(select(Account), **vars(filters)).order_by(Account.id), params)
 

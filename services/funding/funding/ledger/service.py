@@ -65,11 +65,15 @@ def _differences(account: Account, values: dict[str, Any]) -> list[str]:
     return [f for f in COMPARED_ACCOUNT_FIELDS if f in values and getattr(account, f) != values[f]]
 
 
-async def ensure_account(session: AsyncSession, values: dict[str, Any]) -> tuple[Account, bool]:
+async def ensure_account(session: AsyncSession, values: dict[str, Any], *,
+                         likely_new: bool = False) -> tuple[Account, bool]:
     """The account with `values["code"]`, created if absent; (account, created). An existing account with other
-    attributes is a 409: accounts are never changed."""
+    attributes is a 409: accounts are never changed. `likely_new`: try creating it first (one statement when it
+    is new, as an award's own accounts are)."""
     values = {"currency": CURRENCY, "created_at": clock.now(), **values}
     repo = LedgerRepository(session)
+    if likely_new and (created_now := await repo.insert_new_account(values)) is not None:
+        return created_now, True
     existing, created = await repo.account_by_code(values["code"]), False
     if existing is None:
         existing, created = await repo.insert_account_if_absent(values)
