@@ -112,13 +112,25 @@ def test_admin_signs_in_and_manages_an_api_key(platform, platform_admin):
     run_script("auth.mjs", platform.gateway_url, ADMIN_USERNAME=username, ADMIN_PASSWORD=password)
 
 
-def test_every_page_as_each_role_is_accessible_fits_phones_and_does_the_work(platform, platform_admin,
-                                                                             lead_agency_reviewer,
-                                                                             application_accounts):
-    admin, admin_password = platform_admin
-    reviewer, reviewer_password = lead_agency_reviewer
-    run_script("pages.mjs", platform.gateway_url, ADMIN_USERNAME=admin, ADMIN_PASSWORD=admin_password,
-               REVIEWER_USERNAME=reviewer, REVIEWER_PASSWORD=reviewer_password, **application_accounts)
+# The page checks per role, and the work, as separate tests (one script run each): the longest browser test
+# (about 4 minutes on a loaded machine) becomes six that pytest-xdist's workers share.
+@pytest.mark.parametrize("role", ["public", "reviewer", "admin", "applicant", "expert"])
+def test_every_page_as_each_role_is_accessible_and_fits_phones(platform, platform_admin, lead_agency_reviewer,
+                                                               application_accounts, role):
+    run_script("pages.mjs", platform.gateway_url, E2E_PART="pages", E2E_ROLES=role,
+               **_role_accounts(platform_admin, lead_agency_reviewer, application_accounts))
+
+
+def test_each_role_does_its_work_in_the_browser(platform, platform_admin, lead_agency_reviewer,
+                                                application_accounts):
+    run_script("pages.mjs", platform.gateway_url, E2E_PART="work",
+               **_role_accounts(platform_admin, lead_agency_reviewer, application_accounts))
+
+
+def _role_accounts(platform_admin, lead_agency_reviewer, application_accounts) -> dict[str, str]:
+    (admin, admin_password), (reviewer, reviewer_password) = platform_admin, lead_agency_reviewer
+    return {"ADMIN_USERNAME": admin, "ADMIN_PASSWORD": admin_password, "REVIEWER_USERNAME": reviewer,
+            "REVIEWER_PASSWORD": reviewer_password, **application_accounts}
 
 
 async def test_admin_approves_a_recommended_list_and_the_dashboard_and_deliverable_follow(platform, platform_admin,

@@ -453,23 +453,30 @@ async function checkApplications(report, states) {
 
 const report = createReporter();
 let exitCode = 1;
-// E2E_PART=work runs only the reporting, review, escalation and applications checks (quicker while working on them).
-const onlyWork = process.env.E2E_PART === 'work';
+// E2E_PART: "pages" runs only the page checks (axe, widths, phones) of the roles in E2E_ROLES (comma-separated,
+// "public" among them; all when unset), "work" only the reporting, review, escalation and applications checks,
+// "all" (the default) both. The test suite runs the parts as separate tests, so its workers share them.
+const part = process.env.E2E_PART ?? 'all';
+const onlyRoles = process.env.E2E_ROLES ? process.env.E2E_ROLES.split(',') : null;
+const pagesOf = (role) => part !== 'work' && (!onlyRoles || onlyRoles.includes(role));
 try {
-  console.log(`e2e: every page as each role at ${BASE_URL}`);
-  if (!onlyWork) {
+  console.log(`e2e: every page as each role at ${BASE_URL} (${part}${onlyRoles ? `: ${onlyRoles.join(', ')}` : ''})`);
+  if (pagesOf('public')) {
     await checkPages(report, 'public', PUBLIC_PAGES, undefined);
     await checkPhone(report, 'public', PUBLIC_PAGES.slice(0, 6), undefined);
   }
   const states = {};
   for (const role of Object.keys(ROLES)) {
+    if (part === 'pages' && !pagesOf(role)) continue;
     states[role] = await signIn(role);
-    if (onlyWork) continue;
+    if (!pagesOf(role)) continue;
     await checkPages(report, role, ROLE_PAGES[role], states[role]);
     await checkPhone(report, role, ROLE_PAGES[role].slice(0, 1), states[role]);
   }
-  await checkWork(report, states.reviewer, states.admin);
-  await checkApplications(report, states);
+  if (part !== 'pages') {
+    await checkWork(report, states.reviewer, states.admin);
+    await checkApplications(report, states);
+  }
   exitCode = report.summary();
 } catch (error) {
   report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
