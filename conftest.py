@@ -13,11 +13,11 @@ pytest_plugins = ["servicekit.pytest_fixtures"]
 
 # The longest test files (each a minute or more of one worker), measured on both backends. They are handed out
 # first, so pytest-xdist's workers end on short tests and finish together instead of one waiting on the other.
+# Only files with databases of their own (a platform, a fresh database): the applications service's tests share
+# one database per worker and some commit, so they keep the order they were written for.
 LONG_FIRST = ("tests/test_browser.py", "tests/test_api_fuzz.py", "tests/test_approvals_replicas.py",
               "services/funding/tests/test_funding_chaos.py", "services/funding/tests/test_funding_model.py",
-              "services/applications/tests/test_applications_saga_model.py", "tests/test_access_matrix.py",
-              "services/funding/tests/test_funding_races.py", "services/applications/tests/test_applications_races.py",
-              "services/applications/tests/test_applications_workflow.py")
+              "tests/test_access_matrix.py", "services/funding/tests/test_funding_races.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
