@@ -37,8 +37,9 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
-    // jsdom + antd render slowly on a loaded 2-core CI machine; 5 s was seen to be too tight.
-    testTimeout: 30000,
+    // jsdom + antd render slowly on a loaded 2-core CI machine, where these tests share the cores with both
+    // Python passes and their browsers: 5 s and then 30 s were seen to be too tight (a form test took 3 s alone).
+    testTimeout: 90000,
     // One jsdom and one import of antd per worker instead of per test file: the run took 421 s (119 s CPU)
     // isolated and 90 s (34 s CPU) so, on a loaded 2-core machine. What a test file leaves behind (DOM, mocks,
     // stubs, language, tokens, location) is reset after every test in src/test/setup.ts.

@@ -5,8 +5,8 @@ import { afterEach, vi } from 'vitest';
 import { AUTH_STORAGE_KEY, clearTokens } from '../auth/tokenStore';
 import i18n, { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY } from '../i18n';
 
-// The first render of antd in a test file (style injection) can take seconds on a busy machine.
-configure({ asyncUtilTimeout: 15000 });
+// The first render of antd (style injection) can take seconds, and far more while both Python passes run.
+configure({ asyncUtilTimeout: 30000 });
 
 // jsdom lacks matchMedia, which antd's responsive helpers (Grid, Table columns) use. Tests see a
 // desktop-wide window: every min-width query matches.
