@@ -4,6 +4,7 @@ import contextlib
 import ctypes
 import importlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -20,10 +21,34 @@ SERVICES = ("agencies", "applications", "funding")
 DEFAULT_PORTS = {"gateway": 8000, "agencies": 8101, "applications": 8102, "funding": 8103}
 
 
+_PORTS_GIVEN: set[int] = set()
+_PICK = random.SystemRandom()  # not the `random` module's state, which hypothesis seeds in its tests
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port free right now, for a process to listen on. Not one the kernel hands out (`bind(0)` gave two
+    services of one platform the same port, and outgoing connections take their local ports from that range
+    too), never the same twice in this process, and drawn at random, so that other test processes rarely pick
+    it at the same moment."""
+    high = _ephemeral_low() - 1
+    while True:
+        port = _PICK.randint(10_000, high)
+        if port in _PORTS_GIVEN:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _PORTS_GIVEN.add(port)
+        return port
 
 
 def _die_with_parent() -> None:

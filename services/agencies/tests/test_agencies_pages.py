@@ -4,6 +4,7 @@ and a page being built while a write lands is not kept."""
 
 import asyncio
 import json
+import time
 from datetime import UTC, datetime
 
 import httpx
@@ -17,7 +18,7 @@ from agencies_factories import PLAN, agency_key, create_report
 
 POSTDOCS = "t05-doctors-postdocs"
 TASK = f"/tasks/{PLAN}/5"
-KEEP_SECONDS = 1.5  # long enough for a second worker to start and answer on a busy machine
+KEEP_SECONDS = 5.0  # long enough for a second worker to start and answer on a busy machine (1.5 s was not)
 
 
 @pytest.fixture
@@ -69,6 +70,7 @@ async def test_a_write_in_this_process_shows_at_once(client, pages):
 async def test_a_write_in_another_worker_shows_within_the_keeping_time(client, app, pages):
     """Two workers of the service on one database: worker B takes the report, worker A keeps its page for at
     most KEEP_SECONDS."""
+    kept_at = time.monotonic()  # the page is kept from about now until KEEP_SECONDS later
     before = reports_in((await client.get(TASK)).json())
     worker_b = create_app(AgenciesSettings(database_url="sqlite+aiosqlite://", catalog_page_seconds=KEEP_SECONDS))
     async with worker_b.router.lifespan_context(worker_b):
@@ -80,8 +82,9 @@ async def test_a_write_in_another_worker_shows_within_the_keeping_time(client, a
                 assert response.status_code == 201, response.text
         finally:
             worker_b.state.database = own_database
-    assert reports_in((await client.get(TASK)).json()) == before  # A still resends its page
-    await asyncio.sleep(KEEP_SECONDS + 0.05)
+    if time.monotonic() - kept_at < KEEP_SECONDS - 1:  # a machine slower than that cannot see the page kept
+        assert reports_in((await client.get(TASK)).json()) == before  # A still resends its page
+    await asyncio.sleep(max(0.0, kept_at + KEEP_SECONDS + 0.05 - time.monotonic()))
     assert reports_in((await client.get(TASK)).json()) == before + 1
 
 
