@@ -235,18 +235,20 @@ async def decide_in_batches(saga_platform: SagaPlatform, ids: list[int], size: i
 
 
 @postgres_only
-async def test_200_approvals_in_concurrent_batches_against_a_quota_of_10_approve_exactly_10(saga_platform,
+async def test_100_approvals_in_concurrent_batches_against_a_quota_of_10_approve_exactly_10(saga_platform,
                                                                                           frozen_clock):
+    """Five lists of 20 at once over the two replicas (the 200 single decisions above cover the burst; making
+    200 more applications ready took this test most of its time in the test command)."""
     rule, amount, deliverable = "t01-tech-innovation-leader", 1_000_000 * YUAN, "t01-tech-innovation-leaders"
     call, ids = await ready_for_decision(saga_platform.database_urls["applications"], saga_platform.url("funding"),
                                          frozen_clock, rule, "prov-science-tech-dept",
-                                         ["city-shenyang", "city-dalian"] * 100, total=10)
+                                         ["city-shenyang", "city-dalian"] * 50, total=10)
     set_budget(saga_platform, rule, 10 * amount)
     before = counted(saga_platform, deliverable)
 
     outcomes = await decide_in_batches(saga_platform, ids, 20)
     tally = Counter((o["outcome"], o["code"]) for o in outcomes)
-    assert tally[("refused", "quota_exhausted")] == 190, tally
+    assert tally[("refused", "quota_exhausted")] == 90, tally
     assert tally[("approved", None)] + tally[("pending", None)] == 10, tally
     print("batch outcomes:", dict(tally))
     figures = settle(saga_platform, 10, lambda: agreement(saga_platform, call, rule, amount, deliverable, before))
