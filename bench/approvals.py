@@ -34,7 +34,7 @@ sys.path[:] = ([str(BENCH_DIR.parent / "tests")] + [p for p in sys.path if Path(
 
 import httpx  # noqa: E402
 import yaml  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from applications.models import Application, SagaStep  # noqa: E402
 from approvals_flow import YEAR, admin, ok, ready_for_decision  # noqa: E402
@@ -89,25 +89,17 @@ def counted(platform, deliverable: str) -> float:  # noqa: ANN001
         "progress"]["value"]
 
 
-async def copies(database_url: str, template: int, count: int) -> tuple[list[int], int]:
-    """`count` more applications like `template` (ready for decision), made in one statement; and their amount."""
-    columns = [c for c in Application.__table__.columns if c.name not in ("id", "approval_id")]
-    async with standalone_session(database_url, write=True) as session:
-        source = select(*columns).where(Application.id == template)
-        rows = [dict(row._mapping) for row in (await session.execute(source)).all()] * count
-        amount = rows[0]["amount_fen"]
-        for n, row in enumerate(rows):
-            row["applicant_subject"] = f"user:{800000 + template * 10000 + n}"
-        result = await session.execute(insert(Application).returning(Application.id), rows)
-        return [template, *result.scalars().all()], amount
+async def amount_of(database_url: str, application_id: int) -> int:
+    async with standalone_session(database_url, write=False) as session:
+        return await session.scalar(select(Application.amount_fen).where(Application.id == application_id))
 
 
 async def prepare(platform, frozen: FrozenClock, program: str, reviewing: str, quota: int,  # noqa: ANN001
                   decisions: int) -> tuple[Target, list[int]]:
     database_url = platform.database_urls["applications"]
-    call, [template] = await ready_for_decision(database_url, platform.service_url("funding"), frozen, program,
-                                                reviewing, ["city-shenyang"], total=quota)
-    ids, amount = await copies(database_url, template, decisions - 1)
+    call, ids = await ready_for_decision(database_url, platform.service_url("funding"), frozen, program, reviewing,
+                                         ["city-shenyang"] * decisions, total=quota)
+    amount = await amount_of(database_url, ids[0])
     ok(httpx.put(f"{platform.service_url('funding')}/budgets/{program}/{YEAR}", headers=admin(), timeout=30,
                  json={"amount_fen": quota * amount, "reason": "bench", "id": f"bench-{program}-{time.time_ns()}"}))
     deliverable = deliverable_of(program)

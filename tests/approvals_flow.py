@@ -1,7 +1,9 @@
 """Applications brought to "ready for decision" through the applications API, for the approval saga's
 cross-process tests and bench/approvals.py: an applications app in this process on the service's database (its
 clock frozen in the 2019 call's window, then moved past the public notice), calling the real funding service
-for the amounts. The decisions themselves then go to the running processes."""
+for the amounts. One application per nominating agency takes the whole workflow; the others like it are copies
+of its row, made in one statement (taking 200 applications through ten requests each cost the approval tests
+most of their time). The decisions themselves then go to the running processes."""
 
 import asyncio
 import itertools
@@ -10,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import insert, select
 
 from applications.config import ApplicationsSettings
 from applications.main import create_app
+from applications.models import Application
 from servicekit.clock import CHINA_TIME
+from servicekit.database import standalone_session
 from servicekit.testing import committing_app, identity_headers
 
 YEAR = 2019
@@ -59,7 +64,8 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 async def ready_for_decision(database_url: str, funding_url: str, frozen_clock, program: str,  # noqa: ANN001
                              reviewing: str, nominators: list[str], total: int,
                              allocations: dict[str, int] | None = None) -> tuple[dict, list[int]]:
-    """A 2019 call of `program` and one application per nominator entry, each taken to ready_for_decision."""
+    """A 2019 call of `program` and one application per nominator entry, each ready for decision (in the order
+    of `nominators`): the first of each nominator through the workflow, the rest copies of it."""
     settings = ApplicationsSettings(database_url=database_url, saga_worker=False, funding_url=funding_url,
                                     plans_dir=PLANS)
     frozen_clock.move_to(IN_WINDOW)
@@ -93,10 +99,24 @@ async def ready_for_decision(database_url: str, funding_url: str, frozen_clock, 
                 ok(await api.post(f"{path}/transitions", headers=reviewer(reviewing), json={"action": "recommend"}))
                 return application["id"]
 
-        ids = list(await asyncio.gather(*(one(n) for n in nominators)))
+        distinct = list(dict.fromkeys(nominators))
+        templates = dict(zip(distinct, await asyncio.gather(*(one(n) for n in distinct)), strict=True))
         notice = ok(await api.post(f"/calls/{call['id']}/notices", headers=reviewer(reviewing),
-                                   json={"application_ids": ids}), 201)
+                                   json={"application_ids": list(templates.values())}), 201)
         day_after = date.fromisoformat(notice["ends_on"]) + timedelta(days=1)
         frozen_clock.move_to(datetime.combine(day_after, datetime.min.time(), CHINA_TIME))
         ok(await api.post(f"/notices/{notice['id']}/conclude", headers=reviewer(reviewing)))
-    return call, ids
+    made = {nominator: iter([template, *await copies(database_url, template, nominators.count(nominator) - 1)])
+            for nominator, template in templates.items()}
+    return call, [next(made[nominator]) for nominator in nominators]
+
+
+async def copies(database_url: str, template: int, count: int) -> list[int]:
+    """`count` more applications like `template` (ready for decision, each of another applicant)."""
+    if count <= 0:
+        return []
+    columns = [c for c in Application.__table__.columns if c.name not in ("id", "approval_id")]
+    async with standalone_session(database_url, write=True) as session:
+        row = dict((await session.execute(select(*columns).where(Application.id == template))).one()._mapping)
+        rows = [{**row, "applicant_subject": f"user:{template * 1_000_000 + n}"} for n in range(count)]
+        return list((await session.execute(insert(Application).returning(Application.id), rows)).scalars().all())
