@@ -1,7 +1,7 @@
 // Sign-in and administration in a real browser against the running platform: an administrator signs
 // in, sees the admin menu, creates an agency API key (its secret shown once), revokes it, signs out.
 //   ADMIN_USERNAME=admin ADMIN_PASSWORD=… BASE_URL=http://127.0.0.1:8000 node e2e/auth.mjs
-import { BASE_URL, closeBrowser, createReporter, expect, screenshot, withPage } from './browser.mjs';
+import { BASE_URL, expect, screenshot, withPage, runChecks } from './browser.mjs';
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 const USERNAME = process.env.ADMIN_USERNAME ?? '';
@@ -128,16 +128,6 @@ async function authChecks(report) {
   });
 }
 
-const report = createReporter();
-let exitCode = 1;
-try {
+await runChecks(async (report) => {
   await authChecks(report);
-  exitCode = report.summary();
-} catch (error) {
-  report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
-  report.summary();
-  exitCode = 1;
-} finally {
-  await closeBrowser();
-}
-process.exit(exitCode);
+});

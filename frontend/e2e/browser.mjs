@@ -99,6 +99,23 @@ export function createReporter() {
   };
 }
 
+/** Runs a script's checks with a fresh reporter, then closes the browser and exits: 0 when every check passed.
+ *  An error outside a check (the page did not open) fails the run. */
+export async function runChecks(checks) {
+  const report = createReporter();
+  let exitCode = 1;
+  try {
+    await checks(report);
+    exitCode = report.summary();
+  } catch (error) {
+    report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
+    report.summary();
+  } finally {
+    await closeBrowser();
+  }
+  process.exit(exitCode);
+}
+
 /** Throws with `message` unless `condition` holds. */
 export function expect(condition, message) {
   if (!condition) throw new Error(message);

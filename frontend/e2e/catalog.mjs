@@ -1,7 +1,7 @@
 // The public catalog in a real browser against the running platform: the task list and its Chinese
 // search, a task page, the responsibility matrix and an agency page, with text from the loaded plan.
 //   BASE_URL=http://127.0.0.1:8000 CHROMIUM_PATH=/usr/bin/chromium node e2e/catalog.mjs
-import { BASE_URL, closeBrowser, createReporter, expect, screenshot, withPage } from './browser.mjs';
+import { BASE_URL, expect, screenshot, withPage, runChecks } from './browser.mjs';
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 const PLAN = 'liaoning-2018-2020';
@@ -124,16 +124,6 @@ async function catalogChecks(report) {
   });
 }
 
-const report = createReporter();
-let exitCode = 1;
-try {
+await runChecks(async (report) => {
   await catalogChecks(report);
-  exitCode = report.summary();
-} catch (error) {
-  report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
-  report.summary();
-  exitCode = 1;
-} finally {
-  await closeBrowser();
-}
-process.exit(exitCode);
+});

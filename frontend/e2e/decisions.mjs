@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-import { BASE_URL, closeBrowser, createReporter, expect, getBrowser, screenshot } from './browser.mjs';
+import { BASE_URL, expect, getBrowser, screenshot, runChecks } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -82,9 +82,7 @@ async function signIn(context) {
   return page;
 }
 
-const report = createReporter();
-let exitCode = 1;
-try {
+await runChecks(async (report) => {
   console.log(`e2e: an administrator approves call ${CALL_ID}'s recommended list at ${BASE_URL}`);
   const context = await (await getBrowser()).newContext({ viewport: DESKTOP });
   await context.addInitScript(() => window.localStorage.setItem('tpp.lang', 'zh-CN'));
@@ -229,12 +227,4 @@ try {
     expect(pageErrors.length === 0, pageErrors.join('; '));
   });
   await context.close();
-  exitCode = report.summary();
-} catch (error) {
-  report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
-  report.summary();
-  exitCode = 1;
-} finally {
-  await closeBrowser();
-}
-process.exit(exitCode);
+});

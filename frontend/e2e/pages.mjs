@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-import { BASE_URL, closeBrowser, createReporter, expect, getBrowser, screenshot } from './browser.mjs';
+import { BASE_URL, expect, getBrowser, screenshot, runChecks } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 // Evaluated through the DevTools protocol, which the page's Content-Security-Policy (script-src 'self') does not block.
@@ -451,15 +451,13 @@ async function checkApplications(report, states) {
   }
 }
 
-const report = createReporter();
-let exitCode = 1;
 // E2E_PART: "pages" runs only the page checks (axe, widths, phones) of the roles in E2E_ROLES (comma-separated,
 // "public" among them; all when unset), "work" only the reporting, review, escalation and applications checks,
 // "all" (the default) both. The test suite runs the parts as separate tests, so its workers share them.
 const part = process.env.E2E_PART ?? 'all';
 const onlyRoles = process.env.E2E_ROLES ? process.env.E2E_ROLES.split(',') : null;
 const pagesOf = (role) => part !== 'work' && (!onlyRoles || onlyRoles.includes(role));
-try {
+await runChecks(async (report) => {
   console.log(`e2e: every page as each role at ${BASE_URL} (${part}${onlyRoles ? `: ${onlyRoles.join(', ')}` : ''})`);
   if (pagesOf('public')) {
     await checkPages(report, 'public', PUBLIC_PAGES, undefined);
@@ -477,12 +475,4 @@ try {
     await checkWork(report, states.reviewer, states.admin);
     await checkApplications(report, states);
   }
-  exitCode = report.summary();
-} catch (error) {
-  report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
-  report.summary();
-  exitCode = 1;
-} finally {
-  await closeBrowser();
-}
-process.exit(exitCode);
+});

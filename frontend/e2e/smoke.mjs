@@ -1,7 +1,7 @@
 // Smoke test of the built SPA behind the gateway: the status page reports
 // every service up, shows Chinese by default and switches to English.
 //   BASE_URL=http://127.0.0.1:8000 CHROMIUM_PATH=/usr/bin/chromium npm run e2e
-import { BASE_URL, closeBrowser, createReporter, expect, screenshot, withPage } from './browser.mjs';
+import { BASE_URL, expect, screenshot, withPage, runChecks } from './browser.mjs';
 
 const SERVICES = ['gateway', 'agencies', 'applications', 'funding'];
 const WAIT_FOR_HEALTHY_MS = 30_000;
@@ -98,16 +98,6 @@ async function statusPageChecks(report) {
   });
 }
 
-const report = createReporter();
-let exitCode = 1;
-try {
+await runChecks(async (report) => {
   await statusPageChecks(report);
-  exitCode = report.summary();
-} catch (error) {
-  report.fail('e2e run', error instanceof Error ? error.message.split('\n')[0] : String(error));
-  report.summary();
-  exitCode = 1;
-} finally {
-  await closeBrowser();
-}
-process.exit(exitCode);
+});

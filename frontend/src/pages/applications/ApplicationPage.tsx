@@ -11,6 +11,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import { getTokens } from '../../auth/tokenStore';
 import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
+import RecordFrame from '../../components/RecordFrame';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
 import { currentLanguage } from '../../i18n';
@@ -235,21 +236,8 @@ export default function ApplicationPage() {
   }, [application.data]);
 
   const breadcrumb = <Breadcrumb items={[{ title: <Link to="/applications">{t('applications.list.title')}</Link> }, { title: `#${id}` }]} />;
-  if (application.isError) {
-    return (
-      <Flex vertical gap={16} data-testid="application-page" data-status="error">
-        {breadcrumb}
-        <ErrorAlert error={application.error} title={t('applications.loadError')} onRetry={() => void application.refetch()} />
-      </Flex>
-    );
-  }
-  if (!application.data) {
-    return (
-      <Flex vertical gap={16} data-testid="application-page" data-status="loading">
-        {breadcrumb}
-        <Spin />
-      </Flex>
-    );
+  if (application.isError || !application.data) {
+    return <RecordFrame testId="application-page" breadcrumb={breadcrumb} query={application} errorTitle={t('applications.loadError')} />;
   }
   const data = application.data;
   const mine = user?.role === 'applicant';

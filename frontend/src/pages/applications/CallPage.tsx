@@ -1,4 +1,4 @@
-import { Breadcrumb, Button, Descriptions, Flex, Result, Select, Spin, Typography } from 'antd';
+import { Breadcrumb, Button, Descriptions, Flex, Result, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -8,6 +8,7 @@ import { isAdmin } from '../../auth/authApi';
 import { useAuth } from '../../auth/AuthProvider';
 import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
+import RecordFrame from '../../components/RecordFrame';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
 import { formatDate, formatDateTime } from '../../i18n/format';
@@ -31,21 +32,8 @@ export default function CallPage() {
   usePageTitle(call.data?.title ?? t('applications.call.title'));
 
   const breadcrumb = <Breadcrumb items={[{ title: <Link to="/calls">{t('applications.calls.title')}</Link> }, { title: call.data?.title ?? `#${id}` }]} />;
-  if (call.isError) {
-    return (
-      <Flex vertical gap={16} data-testid="call-page" data-status="error">
-        {breadcrumb}
-        <ErrorAlert error={call.error} title={t('applications.loadError')} onRetry={() => void call.refetch()} />
-      </Flex>
-    );
-  }
-  if (!call.data) {
-    return (
-      <Flex vertical gap={16} data-testid="call-page" data-status="loading">
-        {breadcrumb}
-        <Spin />
-      </Flex>
-    );
+  if (call.isError || !call.data) {
+    return <RecordFrame testId="call-page" breadcrumb={breadcrumb} query={call} errorTitle={t('applications.loadError')} />;
   }
   const data = call.data;
   const age = data.eligibility.age_max;

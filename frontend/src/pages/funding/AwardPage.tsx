@@ -1,4 +1,4 @@
-import { Alert, Breadcrumb, Button, Card, Descriptions, Flex, Input, Popconfirm, Select, Spin, Table, Typography } from 'antd';
+import { Alert, Breadcrumb, Button, Card, Descriptions, Flex, Input, Popconfirm, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { isAdmin } from '../../auth/authApi';
 import { useAuth } from '../../auth/AuthProvider';
 import AgencyName from '../../components/AgencyName';
 import ErrorAlert from '../../components/ErrorAlert';
+import RecordFrame from '../../components/RecordFrame';
 import ToneTag from '../../components/ToneTag';
 import { usePageTitle } from '../../components/usePageTitle';
 import { formatDateTime } from '../../i18n/format';
@@ -146,21 +147,8 @@ export default function AwardPage() {
   usePageTitle(award.data ? `${t('funding.award.title')} · ${award.data.grantee_name ?? award.data.id}` : t('funding.award.title'));
   const breadcrumb = <Breadcrumb items={[{ title: <Link to="/funding">{t('funding.title')}</Link> }, { title: <Link to="/funding/awards">{t('funding.awardList.title')}</Link> }, { title: id }]} />;
 
-  if (award.isError) {
-    return (
-      <Flex vertical gap={16} data-testid="award-page" data-status="error">
-        {breadcrumb}
-        <ErrorAlert error={award.error} title={t('funding.award.loadError')} onRetry={() => void award.refetch()} />
-      </Flex>
-    );
-  }
-  if (!award.data) {
-    return (
-      <Flex vertical gap={16} data-testid="award-page" data-status="loading">
-        {breadcrumb}
-        <Spin />
-      </Flex>
-    );
+  if (award.isError || !award.data) {
+    return <RecordFrame testId="award-page" breadcrumb={breadcrumb} query={award} errorTitle={t('funding.award.loadError')} />;
   }
   const data = award.data;
   const programRow = programs.data?.rows.find((row) => 'program_code' in row && row.program_code === data.program_code);

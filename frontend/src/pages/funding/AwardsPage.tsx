@@ -11,6 +11,7 @@ import { formatDateTime } from '../../i18n/format';
 import type { AwardRead } from './fundingApi';
 import { fenToYuan, useAwardsQuery, useFundingReport } from './fundingApi';
 import { awardStatusTone } from './awardStatus';
+import YearFilter, { fiscalYearOf } from './YearFilter';
 
 /** 资助清单: every award, newest first, paged by key as the service pages it (`next` → `after`). */
 export default function AwardsPage() {
@@ -19,8 +20,7 @@ export default function AwardsPage() {
   usePageTitle(t('funding.awardList.title'));
   const [search, setSearch] = useSearchParams();
   const program = search.get('program') ?? undefined;
-  const yearParam = Number(search.get('year'));
-  const fiscalYear = Number.isInteger(yearParam) && yearParam > 2000 ? yearParam : undefined;
+  const fiscalYear = fiscalYearOf(search);
   // The cursors of the pages before this one (the first page has none): "previous" pops one.
   const [cursors, setCursors] = useState<(string | null)[]>([]);
   const [after, setAfter] = useState<string | null>(null);
@@ -72,17 +72,7 @@ export default function AwardsPage() {
             ))}
           </select>
         </label>
-        <label className="tpp-facet">
-          <span>{t('funding.year')}</span>
-          <select value={fiscalYear ?? ''} onChange={(event) => set('year', event.target.value || undefined)} data-testid="awards-year">
-            <option value="">{t('funding.allYears')}</option>
-            {years.map((year) => (
-              <option key={year} value={year}>
-                {year}
-              </option>
-            ))}
-          </select>
-        </label>
+        <YearFilter years={years} value={fiscalYear} onChange={(year) => set('year', year)} testId="awards-year" />
       </Flex>
       {awards.isError && <ErrorAlert error={awards.error} title={t('funding.awardList.loadError')} onRetry={() => void awards.refetch()} />}
       <Table<AwardRead>

@@ -11,6 +11,7 @@ import ErrorAlert from '../../components/ErrorAlert';
 import { usePageTitle } from '../../components/usePageTitle';
 import type { AmountKind, ReportKind, ReportRow } from './fundingApi';
 import { AMOUNTS, reportDownload, rowName, useFundingReport } from './fundingApi';
+import YearFilter, { fiscalYearOf } from './YearFilter';
 
 const KINDS: ReportKind[] = ['programs', 'agencies', 'cities'];
 // The chart stacks where the appropriation stands: reserved, committed, disbursed and still available.
@@ -34,8 +35,7 @@ export default function FundingPage() {
   const [search, setSearch] = useSearchParams();
   const kindParam = search.get('by');
   const kind: ReportKind = kindParam === 'agencies' || kindParam === 'cities' ? kindParam : 'programs';
-  const yearParam = Number(search.get('year'));
-  const fiscalYear = Number.isInteger(yearParam) && yearParam > 2000 ? yearParam : undefined;
+  const fiscalYear = fiscalYearOf(search);
   const report = useFundingReport(kind, fiscalYear);
   // Every year the report has, from the report over all years.
   const allYears = useFundingReport(kind, undefined);
@@ -72,17 +72,7 @@ export default function FundingPage() {
       </div>
       <Flex wrap gap={12} align="center" className="tpp-filters">
         <Segmented<ReportKind> value={kind} onChange={(value) => set('by', value === 'programs' ? undefined : value)} aria-label={t('funding.byLabel')} options={KINDS.map((value) => ({ value, label: t(`funding.by.${value}`) }))} data-testid="funding-kind" />
-        <label className="tpp-facet">
-          <span>{t('funding.year')}</span>
-          <select value={fiscalYear ?? ''} onChange={(event) => set('year', event.target.value || undefined)} data-testid="funding-year">
-            <option value="">{t('funding.allYears')}</option>
-            {years.map((year) => (
-              <option key={year} value={year}>
-                {year}
-              </option>
-            ))}
-          </select>
-        </label>
+        <YearFilter years={years} value={fiscalYear} onChange={(year) => set('year', year)} testId="funding-year" />
         <a href={reportDownload(kind, fiscalYear, 'csv')} download>
           {t('funding.download', { format: 'CSV' })}
         </a>

@@ -1,4 +1,4 @@
-import { Breadcrumb, Button, Card, Descriptions, Empty, Flex, Result, Spin, Table, Tag, Tooltip, Typography } from 'antd';
+import { Breadcrumb, Button, Card, Descriptions, Empty, Flex, Result, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import { AgencyLink } from '../../components/AgencyLink';
 import ButtonLink from '../../components/ButtonLink';
 import ErrorAlert from '../../components/ErrorAlert';
+import RecordFrame from '../../components/RecordFrame';
 import JudgedAt from '../../components/JudgedAt';
 import StatusProgress from '../../components/StatusProgress';
 import ToneTag from '../../components/ToneTag';
@@ -334,26 +335,8 @@ function TaskPage() {
     );
   }
 
-  if (task.isError) {
-    return (
-      <Flex vertical gap={16} data-testid="task-page" data-status="error">
-        {breadcrumb}
-        <ErrorAlert error={task.error} title={t('tasks.detail.loadError')} onRetry={() => void task.refetch()} />
-      </Flex>
-    );
-  }
-
-  if (!task.data) {
-    return (
-      <Flex vertical gap={16} data-testid="task-page" data-status="loading">
-        {breadcrumb}
-        <Flex justify="center" style={{ padding: 48 }}>
-          <Spin description={t('common.loading')} size="large">
-            <div style={{ width: 240, height: 48 }} />
-          </Spin>
-        </Flex>
-      </Flex>
-    );
+  if (task.isError || !task.data) {
+    return <RecordFrame testId="task-page" breadcrumb={breadcrumb} query={task} errorTitle={t('tasks.detail.loadError')} />;
   }
 
   const data = task.data;
