@@ -2,8 +2,9 @@
 the same time:
 
 * python/sqlite      the Python suite (every service, the gateway, cross-service, API fuzzing, browser) on SQLite;
-* python/postgresql  the same suite (without the browser tests, which do not depend on the database) on
-                     PostgreSQL, each service in a database of its own created and dropped by the run
+* python/postgresql  the same suite on PostgreSQL, each service in a database of its own created and dropped by
+                     the run, but the tests marked database_agnostic (browser, docker-compose, the gateway's
+                     proxying and replicas), which run once
                      (TPP_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres). Required when
                      CI=true or TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
 * frontend           the SPA's unit tests (Vitest).
@@ -126,7 +127,7 @@ def main() -> int:
         notes: list[str] = []
         failed_before_start: list[str] = []
         if postgres_available():
-            parts.append(python_part("postgresql", pytest_args, folder, extra=["-m", "not browser"]))
+            parts.append(python_part("postgresql", pytest_args, folder, extra=["-m", "not database_agnostic"]))
         elif postgres_required():
             notes.append(f"✗ PostgreSQL is required here but {pg_admin_url()} does not answer")
             failed_before_start.append("python/postgresql")

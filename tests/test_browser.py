@@ -14,7 +14,7 @@ from approvals_flow import YEAR, ready_for_decision
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
-pytestmark = [pytest.mark.platform, pytest.mark.browser]
+pytestmark = [pytest.mark.platform, pytest.mark.browser, pytest.mark.database_agnostic]
 
 
 def require_browser() -> None:

@@ -24,6 +24,7 @@ def test_health_reports_every_service_up(platform):
     assert {s["status"] for s in body["services"]} == {"up"}
 
 
+@pytest.mark.database_agnostic
 def test_routes_to_each_service_and_keeps_the_request_id(platform):
     for name in SERVICES:
         response = httpx.get(f"{platform.gateway_url}/api/{name}/healthz", headers={"X-Request-ID": f"rid-{name}"})
@@ -33,6 +34,7 @@ def test_routes_to_each_service_and_keeps_the_request_id(platform):
         assert response.headers.get_list("date") == [response.headers["date"]]
 
 
+@pytest.mark.database_agnostic
 def test_service_errors_pass_through_as_problem_json(platform):
     response = httpx.get(f"{platform.gateway_url}/api/agencies/no-such-thing?x=1")
     assert response.status_code == 404
@@ -40,6 +42,7 @@ def test_service_errors_pass_through_as_problem_json(platform):
     assert response.json()["instance"] == "/no-such-thing"
 
 
+@pytest.mark.database_agnostic
 def test_a_large_request_body_streams_through(platform):
     body = b"x" * (3 * 1024 * 1024)
     response = httpx.post(f"{platform.gateway_url}/api/funding/healthz", content=body)
@@ -47,6 +50,7 @@ def test_a_large_request_body_streams_through(platform):
     assert response.json()["code"] == "method_not_allowed"
 
 
+@pytest.mark.database_agnostic
 def test_a_stopped_service_is_502_and_health_says_down(platform):
     platform.stop(("funding",))
     try:
@@ -89,6 +93,7 @@ AMBIGUOUS_PATHS = [
 ]
 
 
+@pytest.mark.database_agnostic
 @pytest.mark.parametrize("path", AMBIGUOUS_PATHS)
 def test_ambiguous_paths_are_refused_before_routing(platform, path):
     # http.client sends the path as written (httpx would resolve the dot segments itself).
@@ -103,6 +108,7 @@ def test_ambiguous_paths_are_refused_before_routing(platform, path):
     assert body["code"] == "ambiguous_path"
 
 
+@pytest.mark.database_agnostic
 def test_a_hung_service_does_not_stall_the_others(platform):
     """agencies stopped (SIGSTOP) with 250 requests to it in flight: funding still answers at once, and the
     requests past agencies' share are refused at once with 503 and Retry-After."""
@@ -139,6 +145,7 @@ def test_a_hung_service_does_not_stall_the_others(platform):
         time.sleep(0.2)
 
 
+@pytest.mark.database_agnostic
 def test_forwarded_for_is_believed_only_from_a_configured_proxy(platform, tmp_path):
     """A second gateway in front of the same services, with a strict sign-in limit: a different
     X-Forwarded-For per try does not dodge it."""

@@ -8,7 +8,7 @@ import pytest
 
 from devtools.processes import running_platform
 
-pytestmark = pytest.mark.platform
+pytestmark = [pytest.mark.platform, pytest.mark.database_agnostic]
 BOTH = ("applications", "applications-2")
 
 
