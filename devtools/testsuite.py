@@ -1,17 +1,18 @@
-"""`manage.py test`: every test of the platform; the frontend's unit tests first, then the two Python passes at
-the same time:
+"""`manage.py test`: every test of the platform, in three parts at the same time:
 
 * python/sqlite      the Python suite (every service, the gateway, cross-service, API fuzzing, browser) on SQLite;
-* python/postgresql  the same suite on PostgreSQL, each service in a database of its own created and dropped by
-                     the run, but the tests marked database_agnostic (browser, docker-compose, the gateway's
-                     proxying and replicas), which run once
-                     (TPP_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres). Required when
-                     CI=true or TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
+* python/postgresql  the same suite on PostgreSQL (TPP_TEST_PG_URL, default
+                     postgresql://postgres@127.0.0.1:5432/postgres), each service in a database of its own created
+                     and dropped by the run, but for the tests marked database_agnostic (browser, docker-compose,
+                     the gateway's proxying and replicas), which run once. Required when CI=true or
+                     TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
 * frontend           the SPA's unit tests (Vitest).
 
 Each Python part spreads its tests over pytest-xdist workers (TPP_TEST_WORKERS each, default 2), the longest
 test files first (conftest.LONG_FIRST) so the workers finish together; each worker starts the running platform
 that tests share when it first needs it.
+The Python parts run at a lower priority (nice 10) than the frontend's: beside both passes and their browsers,
+jsdom got so little of the two cores that a form test timed out at 90 s.
 Every part's output is printed whole when it ends, then one summary; the exit code is non-zero when any part
 failed. Extra arguments go to pytest, e.g. `python3 manage.py test -k ledger` (the frontend part then skips)."""
 
@@ -44,6 +45,7 @@ class Part:
     env: dict[str, str]
     report: Path
     read_counts: Callable[[Path], dict[str, int]]
+    niceness: int = 0
     process: subprocess.Popen | None = None
     log: Path | None = None
     started: float = 0.0
@@ -53,8 +55,10 @@ class Part:
     def start(self, folder: Path) -> None:
         self.log = folder / f"{self.name.replace('/', '-')}.log"
         self.started = time.monotonic()
+        niceness = self.niceness
         self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=self.log.open("wb"),
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
 
     def finish(self) -> int:
         assert self.process is not None
@@ -92,7 +96,7 @@ def python_part(backend: str, pytest_args: list[str], folder: Path, extra: list[
     command = [sys.executable, "-m", "pytest", f"--junitxml={report}", "-n", workers, "--dist", "loadgroup",
                "-q", "--durations=25", *extra, *pytest_args]
     return Part(f"python/{backend}", command, ROOT, {**os.environ, "TPP_TEST_BACKEND": backend}, report,
-                junit_counts)
+                junit_counts, niceness=10)
 
 
 def frontend_part(folder: Path) -> Part:
@@ -136,16 +140,8 @@ def main() -> int:
         if not pytest_args:
             parts.append(frontend_part(folder))
 
-        # The frontend's unit tests first, on their own (about half a minute): beside both Python passes and
-        # their browsers, jsdom got so little of the two cores that a form test timed out at 90 s.
-        first = [p for p in parts if p.name == "frontend"]
-        rest = [p for p in parts if p.name != "frontend"]
-        for group in (first, rest):
-            if not group:
-                continue
-            print(f"=== Running {', '.join(p.name for p in group)}"
-                  f"{' at the same time' if len(group) > 1 else ''} ===", flush=True)
-            run_together(group, folder)
+        print(f"=== Running {', '.join(p.name for p in parts)} at the same time ===", flush=True)
+        run_together(parts, folder)
 
     print("\n=== Summary ===")
     for note in notes:
