@@ -128,3 +128,8 @@ class RateLimited(DomainError):
     code = "rate_limited"
     message_zh = "请求过于频繁，请稍后再试。"
     message_en = "Too many requests; try again later."
+
+    def headers(self) -> dict[str, str] | None:
+        retry_after = str(self.extra["retry_after"])
+        return {"Retry-After": retry_after, "RateLimit-Limit": str(self.extra["limit"]), "RateLimit-Remaining": "0",
+                "RateLimit-Reset": retry_after}
