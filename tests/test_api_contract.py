@@ -150,3 +150,14 @@ def run_the_agency_example(folder: Path, gateway_url: str, key: str) -> None:
                                                                idempotency_key=key_of_report)
         assert reused.status_code == 409 and isinstance(reused.parsed, Problem)
         assert reused.parsed.code == "idempotency_key_reused" and reused.parsed.status == 409
+
+
+def test_the_spa_types_are_generated_from_the_current_document(tmp_path):
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: openapi-typescript runs on it (CI installs it)")
+    regenerated = tmp_path / "schema.d.ts"
+    subprocess.run([sys.executable, "-m", "devtools.openapi", "--spa-types", str(regenerated)], cwd=ROOT, check=True,
+                   timeout=180)
+    committed = ROOT / "frontend" / "src" / "api" / "schema.d.ts"
+    assert regenerated.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), \
+        "the SPA's API types are stale: run `python -m devtools.openapi --spa-types`, then `npx tsc --noEmit`"
