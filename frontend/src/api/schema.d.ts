@@ -5827,7 +5827,7 @@ export interface operations {
          *   "display_name": "example",
          *   "email": "zhang.wei@example.cn",
          *   "role": "applicant",
-         *   "agency_code": "example",
+         *   "agency_code": "prov-hrss-dept",
          *   "is_agency_admin": false,
          *   "password": "t05-doctors-postdocs"
          * }
@@ -5998,7 +5998,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *   "agency_code": "example",
+         *   "agency_code": "prov-hrss-dept",
          *   "name": "example",
          *   "scopes": [
          *     "reports:write"
@@ -6323,7 +6323,7 @@ export interface operations {
       path: {
         /**
          * @description The plan's code, e.g. liaoning-2018-2020.
-         * @example example
+         * @example liaoning-2018-2020
          */
         code: string;
       };
@@ -6484,7 +6484,7 @@ export interface operations {
       path: {
         /**
          * @description The plan's code, e.g. liaoning-2018-2020.
-         * @example example
+         * @example liaoning-2018-2020
          */
         plan_code: string;
         /**
@@ -6550,7 +6550,7 @@ export interface operations {
       path: {
         /**
          * @description The deliverable's code, e.g. t05-doctors-postdocs.
-         * @example example
+         * @example t05-doctors-postdocs
          */
         code: string;
       };
@@ -6685,7 +6685,7 @@ export interface operations {
       path: {
         /**
          * @description The agency's code, e.g. prov-hrss-dept.
-         * @example example
+         * @example prov-hrss-dept
          */
         code: string;
       };
@@ -6739,7 +6739,7 @@ export interface operations {
       query: {
         /**
          * @description The plan's code, e.g. liaoning-2018-2020.
-         * @example example
+         * @example liaoning-2018-2020
          */
         plan: string;
         /**
@@ -6808,7 +6808,7 @@ export interface operations {
       query: {
         /**
          * @description The plan's code, e.g. liaoning-2018-2020.
-         * @example example
+         * @example liaoning-2018-2020
          */
         plan: string;
         /**
@@ -6872,7 +6872,7 @@ export interface operations {
       query: {
         /**
          * @description The plan's code, e.g. liaoning-2018-2020.
-         * @example example
+         * @example liaoning-2018-2020
          */
         plan: string;
         /**
@@ -6953,7 +6953,7 @@ export interface operations {
       path: {
         /**
          * @description The deliverable's code, e.g. t05-doctors-postdocs.
-         * @example example
+         * @example t05-doctors-postdocs
          */
         code: string;
       };
@@ -7014,7 +7014,7 @@ export interface operations {
       path: {
         /**
          * @description The deliverable's code, e.g. t05-doctors-postdocs.
-         * @example example
+         * @example t05-doctors-postdocs
          */
         code: string;
       };
@@ -7025,7 +7025,7 @@ export interface operations {
          * @example {
          *   "period": "2019-Q2",
          *   "value": 1,
-         *   "unit": "example",
+         *   "unit": "家",
          *   "narrative": "example",
          *   "evidence": [
          *     "https://example.cn/evidence/1"
@@ -8005,7 +8005,7 @@ export interface operations {
       path: {
         /**
          * @description The program's code, e.g. t01-outstanding.
-         * @example example
+         * @example t01-outstanding
          */
         code: string;
       };
@@ -8050,7 +8050,7 @@ export interface operations {
       path: {
         /**
          * @description The program's code, e.g. t01-outstanding.
-         * @example example
+         * @example t01-outstanding
          */
         code: string;
       };
@@ -8107,7 +8107,7 @@ export interface operations {
       path: {
         /**
          * @description The program's code, e.g. t01-outstanding.
-         * @example example
+         * @example t01-outstanding
          */
         code: string;
       };
@@ -8156,7 +8156,7 @@ export interface operations {
       path: {
         /**
          * @description The form's code, e.g. talent-person.
-         * @example example
+         * @example talent-person
          */
         code: string;
       };
@@ -8323,7 +8323,7 @@ export interface operations {
          *   "quota_total": 1,
          *   "allocations": [
          *     {
-         *       "agency_code": "example",
+         *       "agency_code": "city-shenyang",
          *       "size": 1
          *     }
          *   ],
@@ -8596,7 +8596,7 @@ export interface operations {
         call_id: number;
         /**
          * @description An agency's code, e.g. city-shenyang.
-         * @example example
+         * @example city-shenyang
          */
         agency_code: string;
       };
@@ -8808,7 +8808,7 @@ export interface operations {
         /**
          * @example {
          *   "call_id": 1,
-         *   "nominating_agency": "example",
+         *   "nominating_agency": "your",
          *   "form_data": {},
          *   "personal": {
          *     "id_type": "resident_id",
@@ -9139,7 +9139,7 @@ export interface operations {
         /**
          * @example {
          *   "file": "example",
-         *   "label": "example"
+         *   "label": "获奖证书"
          * }
          */
         "multipart/form-data": components["schemas"]["ApplicationsBody_applications-upload-attachment"];
@@ -9485,7 +9485,7 @@ export interface operations {
       path: {
         /**
          * @description The approval's id, e.g. approval-12-5f3c2a9b01de.
-         * @example approval-1-0123456789ab
+         * @example approval-12-5f3c2a9b01de
          */
         approval_id: string;
       };
@@ -9531,7 +9531,7 @@ export interface operations {
       path: {
         /**
          * @description The approval's id, e.g. approval-12-5f3c2a9b01de.
-         * @example approval-1-0123456789ab
+         * @example approval-12-5f3c2a9b01de
          */
         approval_id: string;
       };
@@ -9540,7 +9540,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *   "reason": "example"
+         *   "reason": "an"
          * }
          */
         "application/json": components["schemas"]["ApplicationsRevocationCreate"];
@@ -13195,7 +13195,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *   "reason": "example",
+         *   "reason": "国家资助结束",
          *   "id": "example"
          * }
          */

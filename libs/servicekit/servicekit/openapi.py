@@ -167,6 +167,9 @@ _STRING_CANDIDATES = ("example", "t05-doctors-postdocs", "prov-hrss-dept", "CNY"
                       "13800138000", "open", "approval-1-0123456789ab", "a1", "A1", "1")
 
 
+_NAMED_EXAMPLE = re.compile(r"e\.g\.\s+(?:`([^`]+)`|([^\s,;，。（）()`]+?))[.,;)）]?(?:\s|$)")
+
+
 def example_of(schema: dict[str, Any], components: dict[str, Any], depth: int = 0) -> Any:
     if "$ref" in schema:
         target = components.get(schema["$ref"].rsplit("/", 1)[1], {})
@@ -228,7 +231,9 @@ def _string_example(schema: dict[str, Any]) -> str:
         return _STRING_FORMATS[schema["format"]]
     low, high = schema.get("minLength", 0), schema.get("maxLength", 10_000)
     pattern = schema.get("pattern")
-    for candidate in _STRING_CANDIDATES:
+    # A description's own "e.g. …" is the best example there is.
+    named = [m.group(1) or m.group(2) for m in _NAMED_EXAMPLE.finditer(schema.get("description", ""))]
+    for candidate in (*named, *_STRING_CANDIDATES):
         if low <= len(candidate) <= high and (pattern is None or re.search(pattern, candidate)):
             return candidate
     return "x" * max(low, 1)
