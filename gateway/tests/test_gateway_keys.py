@@ -58,6 +58,9 @@ async def test_a_key_beside_another_credential_is_refused(gateway, gateway_datab
     for authorization in ("Bearer not-a-token", "Basic eDp5", f"Bearer {secret}x"):
         response = await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret, "Authorization": authorization})
         assert response.status_code == 401 and response.json()["code"] == "two_credentials", authorization
+    admin = await signed_in_as(gateway, gateway_database_url, role="admin")
+    beside_a_token = await gateway.get("/api/agencies/tasks", headers={**admin, "X-API-Key": ""})
+    assert beside_a_token.status_code == 401 and beside_a_token.json()["code"] == "two_credentials"
     same = await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret, "Authorization": f"Bearer {secret}"})
     assert same.status_code == 502  # one credential, sent both ways: passes (no service behind this gateway)
 

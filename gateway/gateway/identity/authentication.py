@@ -24,7 +24,7 @@ class Authenticator:
 
     async def identify(self, authorization: str | None, api_key: str | None) -> Principal:
         bearer = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
-        if api_key and authorization and bearer != api_key:
+        if api_key is not None and authorization is not None and bearer != api_key:
             # Two credentials: checking one and ignoring the other would let a bad one pass unnoticed.
             raise TwoCredentials()
         if api_key or (bearer and looks_like_api_key(bearer)):
