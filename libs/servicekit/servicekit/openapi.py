@@ -149,7 +149,7 @@ def add_examples(schema: dict[str, Any]) -> None:
                     parameter["example"] = example_of(parameter["schema"], components)
             bodies = [operation.get("requestBody", {})] + list(operation.get("responses", {}).values())
             for body in bodies:
-                for media_type, content in body.get("content", {}).items():
+                for content in body.get("content", {}).values():
                     if exemplary_media(content) and "example" not in content:
                         content["example"] = example_of(content["schema"], components)
 
