@@ -94,13 +94,7 @@ export type AgencyTask = Schemas['AgenciesAgencyTask'];
 
 export type GroupMembership = Schemas['AgenciesGroupMembership'];
 
-export interface AgencyDetail extends AgencyRead {
-  members: GroupMembership[];
-  member_of: GroupMembership[];
-  leads: AgencyTask[];
-  shares: AgencyTask[];
-  progress_percent: number | null;
-}
+export type AgencyDetail = Schemas['AgenciesAgencyDetail'];
 
 export type MatrixCell = Schemas['AgenciesMatrixCell'];
 
@@ -255,12 +249,7 @@ export type OverdueItem = Schemas['AgenciesOverdueItem'];
 /** The day one plan is judged at; `final` once it has ended (judged at its end date). */
 export type PlanJudgement = Schemas['AgenciesPlanJudgement'];
 
-export interface OverduePage extends Page<OverdueItem> {
-  as_of: string;
-  final?: boolean;
-  judged?: PlanJudgement[];
-  by_agency: { agency: AgencyRef; missing: number; late: number }[];
-}
+export type OverduePage = Schemas['AgenciesOverduePage'];
 
 export interface OverdueParams {
   agency?: string;

@@ -2820,7 +2820,7 @@ export interface components {
        */
       assigned_at: string;
       /** Declaration */
-      declaration: string | null;
+      declaration: ("no_conflict" | "conflict") | null;
       /** Declared At */
       declared_at: string | null;
       /** Declaration Note */
@@ -3271,7 +3271,7 @@ export interface components {
        */
       assigned_at: string;
       /** Declaration */
-      declaration: string | null;
+      declaration: ("no_conflict" | "conflict") | null;
       /** Declared At */
       declared_at: string | null;
       /** Criteria */

@@ -95,25 +95,9 @@ export interface ApplicationListParams {
 
 export type ScoreSheetRead = Schemas['ApplicationsScoreSheetRead'];
 
-export interface AssignmentRead {
-  id: number;
-  application_id: number;
-  expert: string;
-  expert_name: string;
-  assigned_at: string;
-  declaration: 'no_conflict' | 'conflict' | null;
-  declared_at: string | null;
-  declaration_note: string;
-  score_sheet: ScoreSheetRead | null;
-}
+export type AssignmentRead = Schemas['ApplicationsAssignmentRead'];
 
-export interface ReviewSummary {
-  application_id: number;
-  min_experts: number;
-  complete: number;
-  average_total: number | null;
-  assignments: AssignmentRead[];
-}
+export type ReviewSummary = Schemas['ApplicationsReviewSummary'];
 
 export interface MyAssignment {
   id: number;
