@@ -15,7 +15,7 @@ pytest_plugins = ["servicekit.pytest_fixtures"]
 # first, so pytest-xdist's workers end on short tests and finish together instead of one waiting on the other.
 # Only files with databases of their own (a platform, a fresh database): the applications service's tests share
 # one database per worker and some commit, so they keep the order they were written for.
-LONG_FIRST = ("tests/test_browser.py", "tests/test_api_fuzz.py", "tests/test_approvals_replicas.py",
+LONG_FIRST = ("tests/test_browser.py", "tests/test_api_fuzz.py", "tests/test_api_contract.py", "tests/test_approvals_replicas.py",
               "services/funding/tests/test_funding_chaos.py", "services/funding/tests/test_funding_model.py",
               "tests/test_access_matrix.py", "services/funding/tests/test_funding_races.py")
 

@@ -14,7 +14,8 @@ from gateway.identity.tokens import AccessTokens
 from gateway.models import User
 from gateway.proxy.upstreams import Upstream
 from gateway.rate_limit import RateLimiter
-from servicekit.identity import LoginRequired, Principal, RoleNotAllowed
+from servicekit.identity import LoginRequired, Principal, RoleNotAllowed, documents_access
+from servicekit.openapi import documents_rate_limit
 from servicekit.unit_of_work import ReadSession, WriteSession
 
 __all__ = ["Admin", "CallerAddress", "GatewayPrincipal", "KeyManager", "ReadSession", "SignedIn", "State",
@@ -38,6 +39,7 @@ def _state(request: Request) -> GatewayState:
 State = Annotated[GatewayState, Depends(_state)]
 
 
+@documents_rate_limit
 def _caller_address(request: Request) -> str:
     # The peer, or the client a trusted proxy named (ProxyHeaders in main.py); never an untrusted header.
     return request.client.host if request.client else "unknown"
@@ -46,6 +48,7 @@ def _caller_address(request: Request) -> str:
 CallerAddress = Annotated[str, Depends(_caller_address)]
 
 
+@documents_access("public", "applicant", "reviewer", "agency", "admin", "expert")
 async def _request_principal(request: Request, state: State) -> Principal:
     return await state.authenticator.identify(request.headers.get("authorization"), request.headers.get("x-api-key"))
 
@@ -53,12 +56,14 @@ async def _request_principal(request: Request, state: State) -> Principal:
 GatewayPrincipal = Annotated[Principal, Depends(_request_principal)]
 
 
+@documents_access("applicant", "reviewer", "admin", "expert")
 async def _signed_in(principal: GatewayPrincipal) -> Principal:
     if principal.role == "public" or not principal.subject.startswith("user:"):
         raise LoginRequired()
     return principal
 
 
+@documents_access("admin")
 async def _admin_only(principal: GatewayPrincipal) -> Principal:
     if principal.role == "public":
         raise LoginRequired()
@@ -78,6 +83,7 @@ class KeyManagerCaller:
     agency_admin: User | None
 
 
+@documents_access("admin", "reviewer")
 async def _key_manager(principal: GatewayPrincipal, session: ReadSession) -> KeyManagerCaller:
     """An admin, or a reviewer who is their agency's admin."""
     if principal.role == "public":

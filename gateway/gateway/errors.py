@@ -15,6 +15,12 @@ class InvalidAccessToken(Unauthorized):
     message_en = "The access token is invalid or expired; sign in again."
 
 
+class TwoCredentials(Unauthorized):
+    code = "two_credentials"
+    message_zh = "请只提供一种凭据：访问令牌（Authorization）或 API 密钥（X-API-Key）。"
+    message_en = "Send one credential: an access token (Authorization) or an API key (X-API-Key), not both."
+
+
 class InvalidApiKey(Unauthorized):
     code = "invalid_api_key"
     message_zh = "API 密钥无效或已被吊销。"
@@ -128,3 +134,8 @@ class RateLimited(DomainError):
     code = "rate_limited"
     message_zh = "请求过于频繁，请稍后再试。"
     message_en = "Too many requests; try again later."
+
+    def headers(self) -> dict[str, str] | None:
+        retry_after = str(self.extra["retry_after"])
+        return {"Retry-After": retry_after, "RateLimit-Limit": str(self.extra["limit"]), "RateLimit-Remaining": "0",
+                "RateLimit-Reset": retry_after}

@@ -32,10 +32,12 @@ class RateLimiter:
         await self.strategy.hit(parse(rate), *identifiers)
 
     async def _refuse(self, rate: str, *identifiers: str) -> None:
-        stats = await self.strategy.get_window_stats(parse(rate), *identifiers)
+        limit = parse(rate)
+        stats = await self.strategy.get_window_stats(limit, *identifiers)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise RateLimited(f"请求过于频繁，请在 {retry_after} 秒后再试。",
-                          f"Too many requests; try again in {retry_after} s.", extra={"retry_after": retry_after})
+                          f"Too many requests; try again in {retry_after} s.",
+                          extra={"retry_after": retry_after, "limit": limit.amount})
 
     async def reset(self) -> None:
         await self.storage.reset()

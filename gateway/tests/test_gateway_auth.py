@@ -86,6 +86,8 @@ async def test_login_is_rate_limited_per_ip(tmp_path, make_client, settings_for,
         statuses.append(response.status_code)
     assert statuses == [401, 401, 401, 429, 429]
     assert int(response.headers["retry-after"]) >= 1
+    assert (response.headers["ratelimit-limit"], response.headers["ratelimit-remaining"]) == ("3", "0")
+    assert response.headers["ratelimit-reset"] == response.headers["retry-after"]
     assert response.json()["code"] == "rate_limited"
     # Even the right password waits: the limit is on attempts, not failures.
     right = await client.post("/api/auth/login", json={"username": admin[0], "password": admin[1]})

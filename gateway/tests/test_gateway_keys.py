@@ -53,6 +53,18 @@ async def test_a_key_works_until_revoked_and_rotation_replaces_it_at_once(gatewa
     assert again.status_code == 409
 
 
+async def test_a_key_beside_another_credential_is_refused(gateway, gateway_database_url):
+    _, secret = await create_api_key(gateway_database_url, "prov-hrss-dept")
+    for authorization in ("Bearer not-a-token", "Basic eDp5", f"Bearer {secret}x"):
+        response = await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret, "Authorization": authorization})
+        assert response.status_code == 401 and response.json()["code"] == "two_credentials", authorization
+    admin = await signed_in_as(gateway, gateway_database_url, role="admin")
+    beside_a_token = await gateway.get("/api/agencies/tasks", headers={**admin, "X-API-Key": ""})
+    assert beside_a_token.status_code == 401 and beside_a_token.json()["code"] == "two_credentials"
+    same = await gateway.get("/api/agencies/tasks", headers={"X-API-Key": secret, "Authorization": f"Bearer {secret}"})
+    assert same.status_code == 502  # one credential, sent both ways: passes (no service behind this gateway)
+
+
 async def test_made_up_and_tampered_keys_are_refused(gateway, gateway_database_url):
     _, secret = await create_api_key(gateway_database_url, "city-dalian")
     for presented in ["tpp_000000000000_nothing", secret[:-2] + "xx", "not-a-key"]:

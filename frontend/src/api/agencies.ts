@@ -2,13 +2,17 @@
  * The agencies service (责任矩阵) as the SPA reads it through the gateway at
  * /api/agencies: plans, tasks, agencies, the responsibility matrix and
  * overdue reports. Public reads, no token needed (supervision excepted).
- * Types follow services/agencies/agencies/catalog/schemas.py.
+ * Response and request types are the generated ones (./schema.d.ts, from the
+ * merged OpenAPI document); the few kept here narrow a generated type.
  */
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { apiGet } from './http';
 import type { Page } from './page';
 import { queryString } from './page';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
 
 export const AGENCIES_API = '/api/agencies';
 
@@ -30,12 +34,7 @@ export const AGENCY_KINDS: readonly AgencyKind[] = [
   'group',
 ];
 
-export interface AgencyRef {
-  code: string;
-  name: string;
-  name_en: string;
-  kind: AgencyKind | (string & {});
-}
+export type AgencyRef = Schemas['AgenciesAgencyRef'];
 
 export interface Target {
   code: string;
@@ -50,76 +49,23 @@ export interface Target {
   note?: string | null;
 }
 
-export interface GroupRead {
-  number: number;
-  numeral: string;
-  title: string;
-  intro: string;
-}
+export type GroupRead = Schemas['AgenciesGroupRead'];
 
-export interface SectionRead {
-  number: number;
-  numeral: string;
-  title: string;
-}
+export type SectionRead = Schemas['AgenciesSectionRead'];
 
-export interface SectionWithGroups extends SectionRead {
-  groups: GroupRead[];
-}
+export type SectionWithGroups = Schemas['AgenciesSectionWithGroups'];
 
-export interface PlanSummary {
-  code: string;
-  title: string;
-  title_en: string;
-  document_number: string;
-  issuers: string[];
-  issued_on: string;
-  period_start: string;
-  period_end: string;
-  region: string;
-  task_count: number;
-}
+export type PlanSummary = Schemas['AgenciesPlanSummary'];
 
-export interface PlanRead extends PlanSummary {
-  overall_targets: Target[];
-  sections: SectionWithGroups[];
-  agencies: AgencyRef[];
-  progress_percent: number | null;
-}
+export type PlanRead = Schemas['AgenciesPlanRead'];
 
-export interface PlanRef {
-  code: string;
-  title: string;
-}
+export type PlanRef = Schemas['AgenciesPlanRef'];
 
-export interface Progress {
-  source: 'reported' | 'derived';
-  value: number;
-  percent: number;
-  expected_value: number;
-  status: StatusColour;
-  /** The day the figures are judged at: today while the plan runs, its end date once it has ended. */
-  as_of: string;
-  /** True when these are the ended plan's final figures. */
-  final?: boolean;
-  /** Set on a final result: whether the target was met. */
-  result?: 'achieved' | 'not_achieved' | null;
-}
+export type Progress = Schemas['AgenciesProgress'];
 
-export interface AgencyShare {
-  agency: AgencyRef | null;
-  value: number;
-  period?: string | null;
-}
+export type AgencyShare = Schemas['AgenciesAgencyShare'];
 
-export interface ReportHistory {
-  total: number;
-  pending: number;
-  accepted: number;
-  returned: number;
-  latest_period: string | null;
-  latest_submitted_at: string | null;
-}
+export type ReportHistory = Schemas['AgenciesReportHistory'];
 
 export interface Deliverable extends Target {
   recurrence: 'once' | 'yearly';
@@ -138,74 +84,23 @@ export interface Owner {
   members: AgencyRef[];
 }
 
-export interface TaskSummary {
-  plan_code: string;
-  number: number;
-  title: string;
-  section: number;
-  group: number | null;
-  lead: AgencyRef[];
-  responsible: AgencyRef[];
-  deliverable_count: number;
-  progress_percent: number | null;
-}
+export type TaskSummary = Schemas['AgenciesTaskSummary'];
 
-export interface TaskRead {
-  plan: PlanRef;
-  number: number;
-  title: string;
-  clause: string;
-  section: SectionRead;
-  group: GroupRead | null;
-  owners: Owner[];
-  deliverables: Deliverable[];
-  progress_percent: number | null;
-  as_of?: string;
-  final?: boolean;
-}
+export type TaskRead = Schemas['AgenciesTaskRead'];
 
-export interface AgencyRead extends AgencyRef {
-  plans: string[];
-}
+export type AgencyRead = Schemas['AgenciesAgencyRead'];
 
-export interface AgencyTask {
-  plan_code: string;
-  number: number;
-  title: string;
-  role: OwnerRole;
-  via: string | null;
-  progress_percent: number | null;
-}
+export type AgencyTask = Schemas['AgenciesAgencyTask'];
 
-export interface GroupMembership {
-  plan_code: string;
-  group: AgencyRef;
-}
+export type GroupMembership = Schemas['AgenciesGroupMembership'];
 
-export interface AgencyDetail extends AgencyRead {
-  members: GroupMembership[];
-  member_of: GroupMembership[];
-  leads: AgencyTask[];
-  shares: AgencyTask[];
-  progress_percent: number | null;
-}
+export type AgencyDetail = Schemas['AgenciesAgencyDetail'];
 
-export interface MatrixCell {
-  roles: OwnerRole[];
-  via?: string | null;
-}
+export type MatrixCell = Schemas['AgenciesMatrixCell'];
 
-export interface MatrixRow {
-  number: number;
-  title: string;
-  cells: Record<string, MatrixCell>;
-}
+export type MatrixRow = Schemas['AgenciesMatrixRow'];
 
-export interface Matrix {
-  plan: PlanRef;
-  agencies: AgencyRef[];
-  rows: MatrixRow[];
-}
+export type Matrix = Schemas['AgenciesMatrix'];
 
 export interface TaskListParams {
   plan?: string;
@@ -346,42 +241,15 @@ export function matrixDownloadUrl(format: 'csv' | 'xlsx', params: MatrixParams):
 export type EscalationLevel = 'reminder' | 'interview' | 'inquiry' | 'public_notice';
 export const ESCALATION_LEVELS: readonly EscalationLevel[] = ['reminder', 'interview', 'inquiry', 'public_notice'];
 
-export interface EscalationState {
-  step: number;
-  level: EscalationLevel;
-  level_name: string;
-  escalated_at: string;
-}
+export type EscalationState = Schemas['AgenciesEscalationState'];
 
 /** A report that is due and missing (or was filed late), from /supervision/overdue. */
-export interface OverdueItem {
-  agency: AgencyRef;
-  plan_code: string;
-  task_number: number;
-  deliverable_code: string;
-  indicator: string;
-  period: string;
-  deadline: string;
-  state: 'missing' | 'late';
-  submitted_at: string | null;
-  days_overdue: number;
-  escalation: EscalationState | null;
-  next_level: EscalationLevel | null;
-}
+export type OverdueItem = Schemas['AgenciesOverdueItem'];
 
 /** The day one plan is judged at; `final` once it has ended (judged at its end date). */
-export interface PlanJudgement {
-  plan_code: string;
-  as_of: string;
-  final: boolean;
-}
+export type PlanJudgement = Schemas['AgenciesPlanJudgement'];
 
-export interface OverduePage extends Page<OverdueItem> {
-  as_of: string;
-  final?: boolean;
-  judged?: PlanJudgement[];
-  by_agency: { agency: AgencyRef; missing: number; late: number }[];
-}
+export type OverduePage = Schemas['AgenciesOverduePage'];
 
 export interface OverdueParams {
   agency?: string;
@@ -403,21 +271,7 @@ export function useOverdueQuery(params: OverdueParams, enabled = true) {
 }
 
 /** A progress report as the public sees it (which agency reported what, and the decision). */
-export interface ReportRead {
-  id: number;
-  deliverable_code: string;
-  task: { plan_code: string; number: number; title: string };
-  agency: AgencyRef;
-  period: string;
-  value: number;
-  unit: string;
-  narrative: string;
-  evidence: string[];
-  status: 'pending' | 'accepted' | 'returned';
-  submitted_at: string;
-  reviewed_at: string | null;
-  review_comment: string | null;
-}
+export type ReportRead = Schemas['AgenciesReportRead'];
 
 export function useDeliverableReportsQuery(code: string, params: { page: number; size: number }, enabled: boolean) {
   return useQuery({

@@ -10,6 +10,9 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 
 import { apiGet, apiPost } from './http';
 import type { RequestOptions } from './http';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
 
 const API = '/applications';
 
@@ -22,14 +25,7 @@ export interface LabelText {
 
 /** One application's outcome: approved; rejected; pending (funding unavailable, retried); failed (the place
  * was released, `code` says why); refused (nothing changed, e.g. quota_exhausted). */
-export interface DecisionOutcome {
-  application_id: number;
-  approval_id: string | null;
-  outcome: 'approved' | 'rejected' | 'pending' | 'failed' | 'refused';
-  code: string | null;
-  message: LabelText;
-  detail: Record<string, unknown>;
-}
+export type DecisionOutcome = Schemas['ApplicationsDecisionOutcome'];
 
 export interface SagaStep {
   step: string;
@@ -39,35 +35,9 @@ export interface SagaStep {
   run_after: string;
 }
 
-export interface ApprovalRead {
-  id: string;
-  application_id: number;
-  call_id: number;
-  program_code: string;
-  fiscal_year: number;
-  city_code: string | null;
-  amount_fen: number;
-  status: 'reserving' | 'approved' | 'failed' | 'revoked' | string;
-  money: string;
-  counted: boolean;
-  failure_code: string | null;
-  failure_zh: string | null;
-  failure_en: string | null;
-  failure_detail: Record<string, unknown> | null;
-  decided_by: string;
-  created_at: string;
-  updated_at: string;
-  revoked_at: string | null;
-  revoked_by: string | null;
-  revoke_reason: string | null;
-  steps: SagaStep[];
-}
+export type ApprovalRead = Schemas['ApplicationsApprovalRead'];
 
-export interface ReconcileLine {
-  approval_id: string | null;
-  action: string;
-  detail: string;
-}
+export type ReconcileLine = Schemas['ApplicationsReconcileLine'];
 
 export interface ReconcilerReport {
   id: number;

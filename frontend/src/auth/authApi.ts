@@ -1,5 +1,8 @@
 import { apiGet, apiPost } from '../api/http';
 import type { TokenPair } from './tokenStore';
+import type { components } from '../api/schema';
+
+type Schemas = components['schemas'];
 
 /** What the gateway accepts as a username (3–64 characters). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -12,30 +15,11 @@ export function isRole(value: unknown): value is Role {
 }
 
 /** GET /api/auth/me and the admin user list: an account as the gateway shows it. */
-export interface UserRead {
-  id: number;
-  username: string;
-  display_name: string;
-  email: string | null;
-  role: Role;
-  agency_code: string | null;
-  is_agency_admin: boolean;
-  is_active: boolean;
-  is_demo: boolean;
-  created_at: string;
-}
+export type UserRead = Schemas['UserRead'];
 
-export interface LoginRequest {
-  username: string;
-  password: string;
-}
+export type LoginRequest = Schemas['LoginRequest'];
 
-export interface RegisterRequest {
-  username: string;
-  password: string;
-  display_name: string;
-  email?: string;
-}
+export type RegisterRequest = Schemas['RegisterRequest'];
 
 export const ME_QUERY_KEY = ['me'] as const;
 

@@ -1,3 +1,5 @@
+"""The platform's health: the gateway and every service behind it."""
+
 from fastapi import APIRouter
 
 from gateway.deps import State

@@ -2,7 +2,7 @@
 The answer travels on to the services as a signed internal token; whatever the caller sent in that
 header is dropped first, so nobody can claim an identity the gateway did not check."""
 
-from gateway.errors import InvalidAccessToken
+from gateway.errors import InvalidAccessToken, TwoCredentials
 from gateway.identity.sessions import SignInChecks
 from gateway.identity.tokens import AccessTokens
 from gateway.keys import service as keys
@@ -24,6 +24,9 @@ class Authenticator:
 
     async def identify(self, authorization: str | None, api_key: str | None) -> Principal:
         bearer = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
+        if api_key is not None and authorization is not None and bearer != api_key:
+            # Two credentials: checking one and ignoring the other would let a bad one pass unnoticed.
+            raise TwoCredentials()
         if api_key or (bearer and looks_like_api_key(bearer)):
             async with transaction(self.database, write=False) as session:
                 principal = await keys.authenticate_api_key(session, api_key or bearer)

@@ -23,7 +23,7 @@ fallback_router = APIRouter(include_in_schema=False)
 async def get_merged_openapi(request: Request, state: State) -> JSONResponse:
     # A service builds its document on first asking, which takes a while: more time than a health check.
     services = await fetch_service_documents(state.upstreams, state.settings.openapi_timeout)
-    return JSONResponse(merge_documents(request.app.openapi(), services))
+    return JSONResponse(merge_documents(request.app.openapi(), services, str(request.base_url).rstrip("/")))
 
 
 @docs_router.get("/api/docs")

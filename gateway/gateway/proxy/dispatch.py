@@ -40,9 +40,10 @@ class GatewayApp:
             await self.api(scope, receive, send)
             return
         try:
+            # A header sent empty is still sent: beside another credential it is a second one.
             principal = await self.api.state.gateway.authenticator.identify(
-                headers.get(b"authorization", b"").decode("latin-1") or None,
-                headers.get(b"x-api-key", b"").decode("latin-1") or None,
+                headers[b"authorization"].decode("latin-1") if b"authorization" in headers else None,
+                headers[b"x-api-key"].decode("latin-1") if b"x-api-key" in headers else None,
             )
         except DomainError as error:
             await send_domain_error(send, error, english=english, instance=scope["path"])

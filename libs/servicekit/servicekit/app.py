@@ -12,6 +12,7 @@ from servicekit.database import Database
 from servicekit.health import health_router
 from servicekit.identity import load_verifier, service_signer
 from servicekit.logging import RequestContextMiddleware, configure_logging
+from servicekit.openapi import complete_document
 from servicekit.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from servicekit.settings import ServiceSettings, keys_dir
 from servicekit.unit_of_work import RetryTransactions
@@ -108,6 +109,7 @@ def problem_aware_openapi(app: FastAPI, original: Callable[[], dict[str, Any]]) 
                         response["content"] = problem_content
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
+        complete_document(app, schema)
         app.openapi_schema = schema
         return schema
 

@@ -6,9 +6,10 @@ a service key may claim the role `service`. Requests without a token are anonymo
 import os
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -22,6 +23,7 @@ INTERNAL_TOKEN_HEADER = "X-Internal-Token"
 ISSUER = "tpp-gateway"
 AUDIENCE = "tpp-services"
 ALGORITHM = "EdDSA"
+_F = TypeVar("_F", bound=Callable[..., Any])
 GATEWAY_KEY_ID = "gateway"
 DEFAULT_TTL = timedelta(seconds=60)
 
@@ -165,6 +167,27 @@ def load_verifier(gateway_public_key: Path, service_public_keys: dict[str, Path]
     return TokenVerifier(keys) if keys else None
 
 
+ROLES: tuple[Role, ...] = get_args(Role)
+# Set on a dependency: the roles it lets through (and the API-key scope), read by servicekit.openapi to write each
+# operation's `security`. A rule that lets "public" through makes signing in optional.
+ACCESS_ATTRIBUTE = "documented_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[str]
+    scope: str | None = None
+
+
+def documents_access(*roles: Role, scope: str | None = None) -> Callable[[_F], _F]:
+    def mark(dependency: _F) -> _F:
+        setattr(dependency, ACCESS_ATTRIBUTE, Access(frozenset(roles), scope))
+        return dependency
+
+    return mark
+
+
+@documents_access(*ROLES)
 async def current_principal(request: Request) -> Principal:
     token = request.headers.get(INTERNAL_TOKEN_HEADER)
     if not token:
@@ -181,6 +204,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 def require_role(*roles: Role, scope: str | None = None) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the caller must have one of `roles` (and, for an API key, `scope`)."""
 
+    @documents_access(*roles, scope=scope)
     async def dependency(principal: CurrentPrincipal) -> Principal:
         if principal.role == "public":
             raise LoginRequired()

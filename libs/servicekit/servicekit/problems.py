@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
@@ -31,6 +31,13 @@ class FieldProblem(BaseModel):
 
 class Problem(BaseModel):
     """What every error response looks like."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "type": "/problems/idempotency_key_reused", "title": "Conflict", "status": 409,
+        "code": "idempotency_key_reused", "detail": "该幂等键已用于另一个不同内容的请求。",
+        "messages": {"zh-CN": "该幂等键已用于另一个不同内容的请求。",
+                     "en": "This Idempotency-Key was already used with a different request."},
+        "errors": [], "instance": "/deliverables/t05-doctors-postdocs/reports", "request_id": "9f1c2d4e5b6a7980"}]})
 
     type: str = Field(description="URI reference naming the problem type, `/problems/<code>`.")
     title: str = Field(description="Short English summary of the problem type.")

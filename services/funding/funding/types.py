@@ -56,11 +56,13 @@ def _strict_non_negative_fen(value: Any) -> Any:
     return value
 
 
-Fen = Annotated[int, BeforeValidator(_strict_fen), Field(gt=0, le=MAX_AMOUNT, description="Integer fen (分), > 0.")]
-SignedFen = Annotated[int, BeforeValidator(_strict_signed_fen),
-                      Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Integer fen (分), non-zero, signed.")]
-NonNegativeFen = Annotated[int, BeforeValidator(_strict_non_negative_fen),
-                           Field(ge=0, le=MAX_AMOUNT, description="Integer fen (分), ≥ 0.")]
+# The bounds before the validator, so the document shows them as JSON Schema (`exclusiveMinimum`, `maximum`);
+# the validator still runs first (it refuses booleans and floats).
+Fen = Annotated[int, Field(gt=0, le=MAX_AMOUNT, description="Integer fen (分), > 0."), BeforeValidator(_strict_fen)]
+SignedFen = Annotated[int, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Integer fen (分), non-zero, signed."),
+                      BeforeValidator(_strict_signed_fen)]
+NonNegativeFen = Annotated[int, Field(ge=0, le=MAX_AMOUNT, description="Integer fen (分), ≥ 0."),
+                           BeforeValidator(_strict_non_negative_fen)]
 
 # Client-chosen transfer ids. At most 160 characters so derived ids (`post:<id>`, `expire:<id>`) still fit the
 # 200 of the column.

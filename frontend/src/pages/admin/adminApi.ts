@@ -5,6 +5,9 @@ import type { Page } from '../../api/page';
 import { queryString } from '../../api/page';
 import type { Role, UserRead } from '../../auth/authApi';
 import { ME_QUERY_KEY } from '../../auth/authApi';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 export interface UserListParams {
   page: number;
@@ -12,26 +15,11 @@ export interface UserListParams {
   role?: Role;
 }
 
-export interface UserCreate {
-  username: string;
-  display_name: string;
-  email?: string;
-  role: Role;
-  agency_code?: string;
-  is_agency_admin?: boolean;
-  password?: string;
-}
+export type UserCreate = Schemas['UserCreate'];
 
-export interface UserCreated extends UserRead {
-  /** The generated password, shown once; null when the admin chose one. */
-  initial_password: string | null;
-}
+export type UserCreated = Schemas['UserCreated'];
 
-export interface UserUpdate {
-  display_name?: string;
-  is_active?: boolean;
-  is_agency_admin?: boolean;
-}
+export type UserUpdate = Schemas['UserUpdate'];
 
 export const API_KEY_SCOPES = [
   'reports:write',
@@ -55,28 +43,11 @@ export function isApiKeyScope(value: string): value is ApiKeyScope {
   return (API_KEY_SCOPES as readonly string[]).includes(value);
 }
 
-export interface ApiKeyRead {
-  id: number;
-  agency_code: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  created_by: string;
-  created_at: string;
-  revoked_at: string | null;
-  replaced_by_id: number | null;
-}
+export type ApiKeyRead = Schemas['ApiKeyRead'];
 
-export interface ApiKeyCreated extends ApiKeyRead {
-  /** The whole key; the gateway keeps only its hash and never sends it again. */
-  secret: string;
-}
+export type ApiKeyCreated = Schemas['ApiKeyCreated'];
 
-export interface ApiKeyCreate {
-  agency_code: string;
-  name: string;
-  scopes: ApiKeyScope[];
-}
+export type ApiKeyCreate = Schemas['ApiKeyCreate'];
 
 export interface ApiKeyListParams {
   page: number;

@@ -136,14 +136,14 @@ function AgencyDetails({ agency }: { agency: AgencyDetail }) {
                 },
               ]
             : []),
-          ...(agency.members.length > 0
+          ...((agency.members ?? []).length > 0
             ? [
                 {
                   key: 'members',
                   label: t('agencies.detail.members'),
                   children: (
                     <Flex wrap gap={8} data-testid="agency-members">
-                      {agency.members.map((membership) => (
+                      {(agency.members ?? []).map((membership) => (
                         <AgencyLink key={`${membership.plan_code}/${membership.group.code}`} agency={membership.group} />
                       ))}
                     </Flex>

@@ -4,115 +4,43 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 import { apiDelete, apiGet, apiPatch, apiPost, apiPut, apiUpload } from '../../api/http';
 import type { Page } from '../../api/page';
 import { queryString } from '../../api/page';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 export const APPLICATIONS_API = '/applications';
 
 /** The service names things in both languages. */
-export interface Label {
-  zh: string;
-  en: string;
-}
+export type Label = Schemas['ApplicationsLabel'];
 
 export const labelText = (label: Label | null | undefined, language: string) => (label ? (language.startsWith('zh') ? label.zh : label.en) : '');
 
-export interface AgencyRef {
-  code: string;
-  name: string;
-  name_en: string;
-}
+export type AgencyRef = Schemas['ApplicationsAgencyRef'];
 
-export interface AmountRead {
-  status: string;
-  amount_fen: number | null;
-  amount_yuan: string | null;
-  max_amount_fen: number | null;
-  is_maximum: boolean;
-  explanation_zh: string | null;
-  explanation_en: string | null;
-  rule_version: number | null;
-}
+export type AmountRead = Schemas['ApplicationsAmountRead'];
 
 export type ApplicantType = 'person' | 'team' | 'institution';
 export type CallStatus = 'upcoming' | 'open' | 'closed';
 
-export interface CallProgram {
-  code: string;
-  name: string;
-  name_en: string;
-  task_number: number;
-  task_title: string;
-  rule_code: string;
-  applicant_type: ApplicantType;
-  applicant_type_label: Label;
-  quote: string;
-}
+export type CallProgram = Schemas['ApplicationsCallProgram'];
 
-export interface QuotaFigures {
-  total: number;
-  used: number;
-  remaining: number;
-}
+export type QuotaFigures = Schemas['ApplicationsQuotaFigures'];
 
-export interface AllocationRead extends QuotaFigures {
-  agency: AgencyRef;
-  nominated: number;
-  nominations_left: number;
-}
+export type AllocationRead = Schemas['ApplicationsAllocationRead'];
 
-export interface QuotaRead extends QuotaFigures {
-  nominated: number;
-  reserved: number;
-  approved: number;
-  allocated: number;
-  allocations: AllocationRead[];
-}
+export type QuotaRead = Schemas['ApplicationsQuotaRead'];
 
-export interface CallSummary {
-  id: number;
-  title: string;
-  year: number;
-  plan_code: string;
-  program: CallProgram;
-  reviewing_agency: AgencyRef;
-  amount: AmountRead;
-  opens_at: string;
-  closes_at: string;
-  status: CallStatus;
-  status_label: Label;
-  quota: QuotaFigures;
-}
+export type CallSummary = Schemas['ApplicationsCallSummary'];
 
-export interface AgeLimitRead {
-  years: number;
-  cutoff_date: string;
-  variants: { gender: string | null; discipline: string | null; years: number }[];
-}
+export type AgeLimitRead = Schemas['ApplicationsAgeLimitRead'];
 
-export interface FormRef {
-  code: string;
-  version: number;
-  title: string;
-  title_en: string;
-}
+export type FormRef = Schemas['ApplicationsFormRef'];
 
-export interface CallRead extends CallSummary {
-  eligibility: { age_max: AgeLimitRead | null; full_time_in_province: boolean; one_application_per_cycle: boolean; no_active_award_of_kind: boolean };
-  notice_working_days: number;
-  objection_working_days: number;
-  nominators: AgencyRef[];
-  form: FormRef;
-  quota_detail: QuotaRead;
-}
+export type CallRead = Schemas['ApplicationsCallRead'];
 
-export interface Facet {
-  value: string;
-  label: Label;
-  count: number;
-}
+export type Facet = Schemas['ApplicationsFacet'];
 
-export interface CallCatalog extends Page<CallSummary> {
-  facets: { task: Facet[]; agency: Facet[]; applicant_type: Facet[]; status: Facet[] };
-}
+export type CallCatalog = Schemas['ApplicationsCallCatalog'];
 
 export interface CallFilters {
   q?: string;
@@ -125,36 +53,11 @@ export interface CallFilters {
   size: number;
 }
 
-export interface FormRead extends FormRef {
-  json_schema: Record<string, unknown>;
-  ui_schema: Record<string, unknown>;
-}
+export type FormRead = Schemas['ApplicationsFormRead'];
 
-export interface ProgramSummary {
-  code: string;
-  name: string;
-  name_en: string;
-  plan_code: string;
-  task_number: number;
-  task_title: string;
-  rule_code: string;
-  rule_kind: string;
-  tier_code: string | null;
-  applicant_type: ApplicantType;
-  applicant_type_label: Label;
-  reviewing_agency: AgencyRef;
-  plan_quota: number | null;
-  plan_quota_approximate: boolean;
-  amount: AmountRead;
-  source: string;
-}
+export type ProgramSummary = Schemas['ApplicationsProgramSummary'];
 
-export interface ProgramRead extends ProgramSummary {
-  description: string | null;
-  quote: string;
-  min_experts: number;
-  score_sheet: { criteria: Criterion[] };
-}
+export type ProgramRead = Schemas['ApplicationsProgramRead'];
 
 export interface Criterion {
   code: string;
@@ -163,32 +66,11 @@ export interface Criterion {
   max_points: number;
 }
 
-export interface ActionRead {
-  action: string;
-  label: Label;
-}
+export type ActionRead = Schemas['ApplicationsActionRead'];
 
-export interface EventRead {
-  id: number;
-  occurred_at: string;
-  actor_role: string;
-  action: string;
-  action_label: Label;
-  from_state: string | null;
-  to_state: string;
-  to_state_label: Label;
-  comment: string;
-}
+export type EventRead = Schemas['ApplicationsEventRead'];
 
-export interface AttachmentRead {
-  id: number;
-  label: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  sha256: string;
-  uploaded_at: string;
-}
+export type AttachmentRead = Schemas['ApplicationsAttachmentRead'];
 
 export interface PersonalData {
   id_type: 'resident_id' | 'passport';
@@ -199,33 +81,9 @@ export interface PersonalData {
   birth_date: string | null;
 }
 
-export interface ApplicationSummary {
-  id: number;
-  call_id: number;
-  call_title: string;
-  year: number;
-  program_code: string;
-  program_name: string;
-  applicant_name: string;
-  unit: string;
-  nominating_agency: AgencyRef;
-  reviewing_agency: AgencyRef;
-  state: string;
-  state_label: Label;
-  submitted_at: string | null;
-  updated_at: string;
-}
+export type ApplicationSummary = Schemas['ApplicationsApplicationSummary'];
 
-export interface ApplicationRead extends ApplicationSummary {
-  form: FormRef;
-  form_data: Record<string, unknown>;
-  personal: (PersonalData & { masked: boolean }) | null;
-  amount_fen: number | null;
-  amount_yuan: string | null;
-  allowed_actions: ActionRead[];
-  timeline: EventRead[];
-  attachments: AttachmentRead[];
-}
+export type ApplicationRead = Schemas['ApplicationsApplicationRead'];
 
 export interface ApplicationListParams {
   state?: string;
@@ -235,33 +93,11 @@ export interface ApplicationListParams {
   size: number;
 }
 
-export interface ScoreSheetRead {
-  scores: Record<string, number>;
-  total: number;
-  max_total: number;
-  comment: string;
-  submitted_at: string;
-}
+export type ScoreSheetRead = Schemas['ApplicationsScoreSheetRead'];
 
-export interface AssignmentRead {
-  id: number;
-  application_id: number;
-  expert: string;
-  expert_name: string;
-  assigned_at: string;
-  declaration: 'no_conflict' | 'conflict' | null;
-  declared_at: string | null;
-  declaration_note: string;
-  score_sheet: ScoreSheetRead | null;
-}
+export type AssignmentRead = Schemas['ApplicationsAssignmentRead'];
 
-export interface ReviewSummary {
-  application_id: number;
-  min_experts: number;
-  complete: number;
-  average_total: number | null;
-  assignments: AssignmentRead[];
-}
+export type ReviewSummary = Schemas['ApplicationsReviewSummary'];
 
 export interface MyAssignment {
   id: number;
@@ -289,48 +125,11 @@ export interface NoticeEntry {
   amount_yuan: string;
 }
 
-export interface NoticeRead {
-  id: number;
-  title: string;
-  call_id: number;
-  call_title: string;
-  program_code: string;
-  program_name: string;
-  reviewing_agency: AgencyRef;
-  published_at: string;
-  starts_on: string;
-  ends_on: string;
-  working_days: number;
-  status: 'open' | 'ended';
-  status_label: Label;
-  concluded_at: string | null;
-  objection_rules: Label;
-  entries: NoticeEntry[];
-}
+export type NoticeRead = Schemas['ApplicationsNoticeRead'];
 
-export interface ObjectionCreate {
-  application_id: number;
-  filer_name: string;
-  filer_contact: string;
-  filer_unit: string;
-  reason: string;
-}
+export type ObjectionCreate = Schemas['ApplicationsObjectionCreate'];
 
-export interface ObjectionRead {
-  id: number;
-  notice_id: number;
-  application_id: number;
-  status: string;
-  filed_at: string;
-  resolve_by: string;
-  applicant_name: string;
-  filer_name: string;
-  filer_contact: string;
-  filer_unit: string;
-  reason: string;
-  overdue: boolean;
-  resolution: string;
-}
+export type ObjectionRead = Schemas['ApplicationsObjectionRead'];
 
 export interface QuotaChange {
   id: number;

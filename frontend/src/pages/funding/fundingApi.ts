@@ -3,31 +3,20 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 
 import { apiGet, apiPost } from '../../api/http';
 import { queryString } from '../../api/page';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 export const FUNDING_API = '/funding';
 export const AMOUNTS = ['appropriated', 'reserved', 'committed', 'disbursed', 'available'] as const;
 export type AmountKind = (typeof AMOUNTS)[number];
 export type ReportKind = 'programs' | 'agencies' | 'cities';
 
-type Amounts = Record<AmountKind, number> & { awards: number; fiscal_year: number };
+export type ProgramRow = Schemas['FundingProgramRow'];
 
-export interface ProgramRow extends Amounts {
-  program_code: string;
-  program_name: string | null;
-  task_number: number | null;
-  lead_agencies: string[];
-}
+export type AgencyRow = Schemas['FundingAgencyRow'];
 
-export interface AgencyRow extends Amounts {
-  agency_code: string;
-  agency_name: string | null;
-  programs: number;
-}
-
-export interface CityRow extends Amounts {
-  city_code: string | null;
-  city_name: string | null;
-}
+export type CityRow = Schemas['FundingCityRow'];
 
 export type ReportRow = ProgramRow | AgencyRow | CityRow;
 
@@ -62,38 +51,9 @@ export function rowName(row: ReportRow): { key: string; name: string } {
 
 export type AwardStatus = 'reserved' | 'committed' | 'released' | 'voided' | 'expired' | 'rejected' | 'reversed';
 
-export interface InstallmentRead {
-  number: number;
-  percent: number;
-  amount_fen: number;
-  paid: boolean;
-  transfer_id: string | null;
-}
+export type InstallmentRead = Schemas['FundingInstallmentRead'];
 
-export interface AwardRead {
-  id: string;
-  application_id: string | null;
-  program_code: string;
-  rule_version: number;
-  fiscal_year: number;
-  grantee_ref: string | null;
-  grantee_name: string | null;
-  agency_code: string | null;
-  city_code: string | null;
-  amount_fen: number;
-  status: AwardStatus;
-  matching: boolean;
-  installments: InstallmentRead[];
-  committed_fen: number;
-  paid_fen: number;
-  remaining_fen: number;
-  released_fen: number;
-  release_id: string | null;
-  reservation_id: string;
-  expires_at: string | null;
-  computation: Record<string, unknown>;
-  created_at: string;
-}
+export type AwardRead = Schemas['FundingAwardRead'];
 
 /** A page of a list paged by key: `next` is passed as `after` for the page after it (null on the last). */
 export interface KeyedPage<T> {
@@ -109,13 +69,7 @@ export interface AwardFilters {
   fiscal_year?: number;
 }
 
-export interface TransferRead {
-  id: string;
-  amount: number;
-  effective_amount: number;
-  status: string;
-  created_at: string;
-}
+export type TransferRead = Schemas['FundingTransferRead'];
 
 export const AWARDS_PAGE_SIZE = 20;
 

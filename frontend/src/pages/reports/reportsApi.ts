@@ -7,6 +7,9 @@ import { AGENCIES_API } from '../../api/agencies';
 import { apiGet, apiPost } from '../../api/http';
 import type { Page } from '../../api/page';
 import { queryString } from '../../api/page';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 export interface ReportListParams {
   agency?: string;
@@ -19,13 +22,7 @@ export interface ReportListParams {
   size: number;
 }
 
-export interface ReportCreate {
-  period: string;
-  value: number;
-  unit: string;
-  narrative: string;
-  evidence: string[];
-}
+export type ReportCreate = Schemas['AgenciesReportCreate'];
 
 export const reportsQuery = (params: ReportListParams) =>
   queryOptions({

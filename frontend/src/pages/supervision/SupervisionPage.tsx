@@ -91,7 +91,7 @@ function SupervisionPage() {
         </Typography.Title>
         <Flex vertical gap={2}>
           <Typography.Text type="secondary">{admin ? t('supervision.descriptionAdmin') : t('supervision.descriptionAgency')}</Typography.Text>
-          <JudgedAt asOf={overdue.data?.as_of} final={overdue.data?.final} testId="supervision-as-of" />
+          <JudgedAt asOf={overdue.data?.as_of ?? undefined} final={overdue.data?.final} testId="supervision-as-of" />
         </Flex>
       </div>
       {admin && <PlanEndedNotice data={overdue.data} />}

@@ -1,32 +1,17 @@
 /** Supervision (督查督办): escalating an overdue report one rung, and the steps already taken. */
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import type { AgencyRef, EscalationLevel } from '../../api/agencies';
 import { AGENCIES_API } from '../../api/agencies';
 import { apiGet, apiPost } from '../../api/http';
 import type { Page } from '../../api/page';
 import { queryString } from '../../api/page';
+import type { components } from '../../api/schema';
 
-export interface EscalationRead {
-  id: number;
-  deliverable_code: string;
-  agency: AgencyRef;
-  period: string;
-  step: number;
-  level: EscalationLevel;
-  level_name: string;
-  note: string;
-  actor: string;
-  created_at: string;
-}
+type Schemas = components['schemas'];
 
-export interface EscalationCreate {
-  deliverable: string;
-  agency: string;
-  period: string;
-  level: EscalationLevel;
-  note: string;
-}
+export type EscalationRead = Schemas['AgenciesEscalationRead'];
+
+export type EscalationCreate = Schemas['AgenciesEscalationCreate'];
 
 export interface EscalationListParams {
   deliverable?: string;

@@ -49,7 +49,7 @@ class AssignmentRead(BaseModel):
     expert: str
     expert_name: str
     assigned_at: datetime
-    declaration: str | None
+    declaration: Literal["no_conflict", "conflict"] | None
     declared_at: datetime | None
     declaration_note: str
     score_sheet: ScoreSheetRead | None
@@ -74,7 +74,7 @@ class MyAssignmentRead(BaseModel):
     application_state: str
     application_state_label: Label
     assigned_at: datetime
-    declaration: str | None
+    declaration: Literal["no_conflict", "conflict"] | None
     declared_at: datetime | None
     criteria: list[CriterionRead]
     score_sheet: ScoreSheetRead | None

@@ -98,6 +98,7 @@ async def start_verification(request: Request, caller: AdminCaller) -> JSONRespo
 
 @router.get("/ledger/verifications/latest", response_model=VerificationRunRead, summary="The latest full verification")
 async def latest_verification(session: ReadSession, _: AdminCaller) -> VerificationRunRead:
+    """The newest full re-reading of the ledger, finished or still running."""
     run = await VerificationRepository(session).latest_run()
     if run is None:
         raise VerificationRunNotFound(None)
@@ -106,6 +107,7 @@ async def latest_verification(session: ReadSession, _: AdminCaller) -> Verificat
 
 @router.get("/ledger/verifications/{run_id}", response_model=VerificationRunRead, summary="Read a full verification")
 async def read_verification(run_id: VerificationRunPath, session: ReadSession, _: AdminCaller) -> VerificationRunRead:
+    """One full re-reading of the ledger: its state and what it found."""
     run = await VerificationRepository(session).run(run_id)
     if run is None:
         raise VerificationRunNotFound(run_id)
