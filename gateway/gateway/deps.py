@@ -17,7 +17,7 @@ from gateway.rate_limit import RateLimiter
 from servicekit.identity import LoginRequired, Principal, RoleNotAllowed
 from servicekit.unit_of_work import ReadSession, WriteSession
 
-__all__ = ["Admin", "CallerAddress", "GatewayPrincipal", "KeyManager", "ReadSession", "SignedIn", "State",
+__all__ = ["Admin", "CallerAddress", "GatewayPrincipal", "KeyManager", "KnownCaller", "ReadSession", "State",
            "WriteSession"]
 
 
@@ -53,12 +53,6 @@ async def _request_principal(request: Request, state: State) -> Principal:
 GatewayPrincipal = Annotated[Principal, Depends(_request_principal)]
 
 
-async def _signed_in(principal: GatewayPrincipal) -> Principal:
-    if principal.role == "public" or not principal.subject.startswith("user:"):
-        raise LoginRequired()
-    return principal
-
-
 async def _admin_only(principal: GatewayPrincipal) -> Principal:
     if principal.role == "public":
         raise LoginRequired()
@@ -67,7 +61,13 @@ async def _admin_only(principal: GatewayPrincipal) -> Principal:
     return principal
 
 
-SignedIn = Annotated[Principal, Depends(_signed_in)]
+async def _known_caller(principal: GatewayPrincipal) -> Principal:
+    if principal.role == "public":
+        raise LoginRequired()
+    return principal
+
+
+KnownCaller = Annotated[Principal, Depends(_known_caller)]
 Admin = Annotated[Principal, Depends(_admin_only)]
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -12,6 +13,7 @@ from gateway import __version__
 from gateway.config import SERVICE_DIR, GatewaySettings, get_settings
 from gateway.deps import GatewayState
 from gateway.health.api import router as health_router
+from gateway.http_semantics import HeadAsGet, HttpSemantics
 from gateway.identity.api import auth_router, users_router
 from gateway.identity.authentication import Authenticator
 from gateway.identity.sessions import SignInChecks
@@ -27,6 +29,9 @@ from servicekit.app import create_service_app
 from servicekit.identity import TokenSigner
 from servicekit.logging import RequestContextMiddleware
 from servicekit.settings import keys_dir
+
+# Smaller answers gain little from gzip and cost a header.
+COMPRESS_FROM_BYTES = 1024
 
 
 def create_api(settings: GatewaySettings, proxy: ServiceProxy) -> FastAPI:
@@ -71,10 +76,15 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     settings = settings or get_settings()
     proxy = ServiceProxy(build_upstreams(settings.service_urls(), settings), max_body_bytes=settings.max_body_bytes)
     app: ASGIApp = GatewayApp(create_api(settings, proxy), proxy, settings.max_body_bytes)
+    # Compression sees each answer as HttpSemantics leaves it (ETag of the uncompressed body, 304s, problems
+    # naming the public path); a HEAD is answered as the GET would be, compressed headers included.
+    app = HeadAsGet(GZipMiddleware(HttpSemantics(app), minimum_size=COMPRESS_FROM_BYTES, compresslevel=6))
     if settings.cors_origins:
         app = CORSMiddleware(app, allow_origins=settings.cors_origins, allow_methods=["*"],
                              allow_headers=["Authorization", "X-API-Key", "Content-Type", "Idempotency-Key",
-                                            "Accept-Language", "X-Request-ID"], expose_headers=["X-Request-ID"])
+                                            "Accept-Language", "X-Request-ID", "If-None-Match"],
+                             expose_headers=["X-Request-ID", "ETag", "Idempotent-Replay", "Deprecation", "Link",
+                                             "Retry-After"])
     app = RequestContextMiddleware(SecurityHeaders(app, hsts_max_age=settings.hsts_max_age),
                                    access_log=settings.access_log)
     # The caller's address and scheme as a trusted reverse proxy reports them, and from nobody else (uvicorn

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response
 
-from gateway.deps import Admin, CallerAddress, ReadSession, SignedIn, State
+from gateway.deps import Admin, CallerAddress, KnownCaller, ReadSession, State
 from gateway.errors import InvalidCredentials, RefreshTokenReused
 from gateway.identity import service
 from gateway.identity.schemas import (
@@ -18,7 +18,9 @@ from gateway.identity.schemas import (
     UserRead,
     UserUpdate,
 )
+from gateway.keys import service as keys
 from gateway.keys.agency_directory import check_agency_exists
+from gateway.keys.schemas import ApiKeyIdentity
 from gateway.types import RoleFilter, UserId
 from servicekit.pagination import PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES
@@ -82,9 +84,11 @@ async def logout(body: RefreshRequest, request: Request, state: State) -> Respon
     return Response(status_code=204)
 
 
-@auth_router.get("/me", response_model=UserRead, summary="The signed-in user")
-async def read_current_user(principal: SignedIn, session: ReadSession) -> UserRead:
-    """Who the access token belongs to: role, agency, flags."""
+@auth_router.get("/me", response_model=UserRead | ApiKeyIdentity, summary="The signed-in user or API key")
+async def read_current_user(principal: KnownCaller, session: ReadSession) -> UserRead | ApiKeyIdentity:
+    """Who the credentials belong to: a user (role, agency, flags) or an API key (agency, scopes, expiry)."""
+    if principal.role == "agency":
+        return await keys.describe_api_key(session, principal)
     return UserRead.model_validate(await service.get_user(session, service.user_id_of(principal)))
 
 

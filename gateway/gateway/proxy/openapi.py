@@ -1,4 +1,4 @@
-"""One OpenAPI document for the whole platform: each service's paths under /api/<service>, its component
+"""One OpenAPI document for the whole platform: each service's paths under /api/v1/<service>, its component
 names prefixed with the service's name so that equal names from two services cannot collide."""
 
 import asyncio
@@ -8,6 +8,8 @@ from typing import Any
 import aiohttp
 
 from gateway.proxy.upstreams import Upstream
+
+VERSIONED = "/api/v1"
 
 
 def _rewrite_refs(node: Any, prefix: str) -> Any:
@@ -26,7 +28,9 @@ def _rewrite_refs(node: Any, prefix: str) -> Any:
 
 def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     merged = copy.deepcopy(gateway_doc)
-    merged.setdefault("paths", {})
+    # The documented paths are the versioned ones; the unversioned `/api/…` is a deprecated alias.
+    merged["paths"] = {VERSIONED + path[len("/api"):] if path.startswith("/api/") else path: item
+                       for path, item in merged.get("paths", {}).items()}
     schemas = merged.setdefault("components", {}).setdefault("schemas", {})
     tags = merged.setdefault("tags", [])
     for service, doc in service_docs.items():
@@ -43,17 +47,18 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
                 operation["tags"] = [f"{service}.{tag}" for tag in operation.get("tags", ["default"])]
                 if "operationId" in operation:
                     operation["operationId"] = f"{service}-{operation['operationId']}"
-            merged["paths"][f"/api/{service}{path}"] = item
+            merged["paths"][f"{VERSIONED}/{service}{path}"] = item
         tags.append({"name": service, "description": doc.get("info", {}).get("title", service)})
     return merged
 
 
-async def fetch_service_documents(upstreams: dict[str, Upstream], timeout: float) -> dict[str, dict[str, Any]]:
+async def fetch_service_documents(upstreams: dict[str, Upstream], timeout: float,
+                                  path: str = "/openapi.json") -> dict[str, dict[str, Any]]:
     async def fetch(name: str, upstream: Upstream) -> tuple[str, dict[str, Any] | None]:
         assert upstream.session is not None
         url = upstream.any_url()
         try:
-            async with upstream.session.get(f"{url}/openapi.json",
+            async with upstream.session.get(f"{url}{path}",
                                             timeout=aiohttp.ClientTimeout(total=timeout)) as response:
                 if response.status == 200:
                     return name, await response.json()

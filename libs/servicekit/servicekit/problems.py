@@ -5,7 +5,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -17,6 +17,8 @@ from servicekit.request_context import current_request_id
 logger = logging.getLogger("servicekit.problems")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Where the gateway documents each code (the public entry point; services are not reached directly).
+PROBLEM_TYPE_BASE = "/api/v1/problems/"
 
 
 STANDARD_MEMBERS = frozenset({"type", "title", "status", "code", "detail", "messages", "errors", "instance",
@@ -32,7 +34,8 @@ class FieldProblem(BaseModel):
 class Problem(BaseModel):
     """What every error response looks like."""
 
-    type: str = Field(description="URI reference naming the problem type, `/problems/<code>`.")
+    type: str = Field(description="URI reference of the page documenting the problem type, "
+                      "`/api/v1/problems/<code>`.")
     title: str = Field(description="Short English summary of the problem type.")
     status: int
     code: str = Field(description="Stable machine-readable code; safe to branch on.")
@@ -157,7 +160,7 @@ def problem_body(
     except ValueError:
         title = "Error"
     body = Problem(
-        type=f"/problems/{code}",
+        type=PROBLEM_TYPE_BASE + code,
         title=title,
         status=status,
         code=code,
@@ -234,6 +237,28 @@ async def send_problem(send: Send, body: dict[str, Any], headers: list[tuple[byt
                 "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                             (b"content-length", str(len(payload)).encode()), *headers]})
     await send({"type": "http.response.body", "body": payload})
+
+
+def problem_catalog() -> dict[str, dict[str, Any]]:
+    """Every code this process answers with and what it means, from the error classes it has loaded (the
+    gateway's problem pages, `/api/v1/problems/<code>`, are built from every service's catalog)."""
+    catalog = {code: {"status": status, "zh-CN": zh, "en": en} for status, (code, zh, en) in _STATUS_CODES.items()}
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        error = pending.pop()
+        pending.extend(error.__subclasses__())
+        catalog.setdefault(error.code, {"status": error.status, "zh-CN": error.message_zh, "en": error.message_en})
+    return catalog
+
+
+def problem_catalog_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/problems")
+    async def list_problem_codes() -> dict[str, dict[str, Any]]:
+        return problem_catalog()
+
+    return router
 
 
 def install_problem_handlers(app: FastAPI) -> None:
