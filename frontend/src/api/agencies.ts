@@ -1,6 +1,6 @@
 /**
  * The agencies service (责任矩阵) as the SPA reads it through the gateway at
- * /api/agencies: plans, tasks, agencies, the responsibility matrix and
+ * /api/v1/agencies: plans, tasks, agencies, the responsibility matrix and
  * overdue reports. Public reads, no token needed (supervision excepted).
  * Types follow services/agencies/agencies/catalog/schemas.py.
  */
@@ -10,7 +10,7 @@ import { apiGet } from './http';
 import type { Page } from './page';
 import { queryString } from './page';
 
-export const AGENCIES_API = '/api/agencies';
+export const AGENCIES_API = '/api/v1/agencies';
 
 export type OwnerRole = 'lead' | 'responsible';
 export type StatusColour = 'green' | 'amber' | 'red';
