@@ -11,13 +11,15 @@ from gateway.identity import service as identity
 from gateway.identity.authentication import Authenticator
 from gateway.identity.sessions import SignInChecks
 from gateway.identity.tokens import AccessTokens
-from gateway.models import User
+from gateway.models import IdempotencyRecord, User
 from gateway.proxy.upstreams import Upstream
 from gateway.rate_limit import RateLimiter
+from gateway.sealed_answers import AnswerSealer
+from servicekit.idempotency import IdempotentPost, idempotent_post
 from servicekit.identity import LoginRequired, Principal, RoleNotAllowed
 from servicekit.unit_of_work import ReadSession, WriteSession
 
-__all__ = ["Admin", "CallerAddress", "GatewayPrincipal", "KeyManager", "KnownCaller", "ReadSession", "State",
+__all__ = ["Admin", "CallerAddress", "GatewayPrincipal", "Idempotent", "KeyManager", "KnownCaller", "ReadSession", "State",
            "WriteSession"]
 
 
@@ -29,6 +31,7 @@ class GatewayState:
     limiter: RateLimiter
     authenticator: Authenticator
     upstreams: dict[str, Upstream]
+    sealer: AnswerSealer
 
 
 def _state(request: Request) -> GatewayState:
@@ -92,3 +95,4 @@ async def _key_manager(principal: GatewayPrincipal, session: ReadSession) -> Key
 
 
 KeyManager = Annotated[KeyManagerCaller, Depends(_key_manager)]
+Idempotent = Annotated[IdempotentPost, Depends(idempotent_post(IdempotencyRecord))]

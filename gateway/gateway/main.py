@@ -24,6 +24,7 @@ from gateway.proxy.dispatch import GatewayApp
 from gateway.proxy.forward import ServiceProxy
 from gateway.proxy.upstreams import build_upstreams
 from gateway.rate_limit import RateLimiter
+from gateway.sealed_answers import AnswerSealer
 from gateway.web import SecurityHeaders
 from servicekit.app import create_service_app
 from servicekit.identity import TokenSigner
@@ -44,7 +45,8 @@ def create_api(settings: GatewaySettings, proxy: ServiceProxy) -> FastAPI:
         limiter = RateLimiter(settings.rate_limit_storage)
         authenticator = Authenticator(api.state.database, access_tokens, sign_ins, limiter,
                                       settings.api_key_rate_limit)
-        api.state.gateway = GatewayState(settings, access_tokens, sign_ins, limiter, authenticator, proxy.upstreams)
+        api.state.gateway = GatewayState(settings, access_tokens, sign_ins, limiter, authenticator, proxy.upstreams,
+                                         AnswerSealer(private_pem))
         for upstream in proxy.upstreams.values():
             await upstream.start()
 
