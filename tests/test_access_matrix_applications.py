@@ -101,8 +101,9 @@ def application_rows(objects: Objects | None = None) -> list[Row]:
             expect(403, anonymous=401, applicant_a=409, applicant_b=404, reviewer_y=404, admin=409),
             {"action": "submit"}),
         Row("GET", f"{p}/applications/{{application_id}}/timeline", f"{app}/timeline", ITS_READERS, scope=READ),
+        # No body: a JSON one is refused (415) before access is checked, this route takes multipart/form-data.
         Row("POST", f"{p}/applications/{{application_id}}/attachments", f"{app}/attachments",
-            expect(403, anonymous=401, applicant_a=422, applicant_b=422), {}),
+            expect(403, anonymous=401, applicant_a=422, applicant_b=422), None),
         Row("GET", f"{p}/applications/{{application_id}}/attachments/{{attachment_id}}",
             f"{app}/attachments/{o.attachment_id}", ITS_READERS, scope=READ),
         Row("DELETE", f"{p}/applications/{{application_id}}/attachments/{{attachment_id}}",

@@ -62,9 +62,8 @@ def gateway(platform):
 
 
 @pytest.fixture(scope="module")
-def admin(gateway, platform_admin) -> dict[str, str]:
-    signed_in = gateway.post("/api/v1/auth/login", json={"username": platform_admin[0], "password": platform_admin[1]})
-    return {"Authorization": f"Bearer {signed_in.raise_for_status().json()['access_token']}"}
+def admin(platform_admin_headers) -> dict[str, str]:
+    return platform_admin_headers
 
 
 def _key(gateway, admin, scopes: list[str]) -> dict:

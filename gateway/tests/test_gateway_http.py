@@ -21,10 +21,8 @@ def api(platform):
 
 
 @pytest.fixture(scope="module")
-def admin_headers(api, platform_admin) -> dict[str, str]:
-    signed_in = api.post("/api/v1/auth/login", json={"username": platform_admin[0], "password": platform_admin[1]})
-    signed_in.raise_for_status()
-    return {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+def admin_headers(platform_admin_headers) -> dict[str, str]:
+    return platform_admin_headers
 
 
 def test_v1_is_the_documented_path_and_the_unversioned_one_a_deprecated_alias(api):
