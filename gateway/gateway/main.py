@@ -3,6 +3,7 @@ document, the SPA) behind the dispatcher that sends every service's routes strai
 
 from datetime import timedelta
 
+from brotli_asgi import BrotliMiddleware
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -79,8 +80,10 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     proxy = ServiceProxy(build_upstreams(settings.service_urls(), settings), max_body_bytes=settings.max_body_bytes)
     app: ASGIApp = GatewayApp(create_api(settings, proxy), proxy, settings.max_body_bytes)
     # Compression sees each answer as HttpSemantics leaves it (ETag of the uncompressed body, 304s, problems
-    # naming the public path); a HEAD is answered as the GET would be, compressed headers included.
-    app = HeadAsGet(GZipMiddleware(HttpSemantics(app), minimum_size=COMPRESS_FROM_BYTES, compresslevel=6))
+    # naming the public path); a HEAD is answered as the GET would be, compressed headers included. Brotli
+    # (inner) answers clients that take it; gzip (outer) leaves an answer brotli encoded alone, and takes the rest.
+    app = BrotliMiddleware(HttpSemantics(app), quality=5, minimum_size=COMPRESS_FROM_BYTES, gzip_fallback=False)
+    app = HeadAsGet(GZipMiddleware(app, minimum_size=COMPRESS_FROM_BYTES, compresslevel=6))
     if settings.cors_origins:
         app = CORSMiddleware(app, allow_origins=settings.cors_origins, allow_methods=["*"],
                              allow_headers=["Authorization", "X-API-Key", "Content-Type", "Idempotency-Key",

@@ -5,6 +5,7 @@ import gzip
 import re
 from pathlib import Path
 
+import brotli
 import httpx
 import pytest
 
@@ -49,7 +50,7 @@ def test_a_public_read_has_an_etag_and_answers_304_when_unchanged(api, admin_hea
     assert signed_in.headers["cache-control"] == "private, no-cache" and "etag" in signed_in.headers
 
 
-def test_json_and_spa_assets_are_gzipped_when_asked(api):
+def test_json_and_spa_assets_are_compressed_when_asked(api):
     plain = api.get(TASKS, params={"size": 100}, headers={"Accept-Encoding": "identity"})
     with api.stream("GET", TASKS, params={"size": 100}, headers={"Accept-Encoding": "gzip"}) as zipped:
         raw = b"".join(zipped.iter_raw())
@@ -63,8 +64,14 @@ def test_json_and_spa_assets_are_gzipped_when_asked(api):
         asset_raw = b"".join(asset.iter_raw())
     assert asset.headers["content-encoding"] == "gzip" and "content-length" not in asset.headers
     assert gzip.decompress(asset_raw) == asset_plain.content
+    with api.stream("GET", script, headers={"Accept-Encoding": "br, gzip"}) as asset_br:
+        br_raw = b"".join(asset_br.iter_raw())
+    assert asset_br.headers["content-encoding"] == "br"
+    assert brotli.decompress(br_raw) == asset_plain.content and len(br_raw) < len(asset_raw)
+    with api.stream("GET", TASKS, params={"size": 100}, headers={"Accept-Encoding": "gzip, br"}) as json_br:
+        assert brotli.decompress(b"".join(json_br.iter_raw())) == plain.content
     print(f"\ntask list (100): {len(plain.content)} B plain, {len(raw)} B gzip; "
-          f"{script}: {len(asset_plain.content)} B plain, {len(asset_raw)} B gzip")
+          f"{script}: {len(asset_plain.content)} B plain, {len(asset_raw)} B gzip, {len(br_raw)} B brotli")
 
 
 @pytest.mark.parametrize("path", [TASKS, "/api/v1/health", "/api/v1/openapi.json", "/"])
