@@ -59,3 +59,14 @@ def platform_admin(platform) -> tuple[str, str]:
 
     return "platform-admin", asyncio.run(create_admin(platform.database_urls["gateway"], "platform-admin",
                                                       actor="test:setup"))
+
+
+@pytest.fixture(scope="module")
+def platform_admin_headers(platform, platform_admin) -> dict[str, str]:
+    """The platform admin's Authorization header, signed in once per module (an access token lives 15 minutes,
+    less than a whole run)."""
+    import httpx
+
+    signed_in = httpx.post(f"{platform.gateway_url}/api/v1/auth/login", timeout=30,
+                           json={"username": platform_admin[0], "password": platform_admin[1]})
+    return {"Authorization": f"Bearer {signed_in.raise_for_status().json()['access_token']}"}

@@ -1,11 +1,26 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+// The gateway's API docs page (/api/docs) loads Swagger UI from the SPA's own files, so it works offline.
+const swaggerUi: Plugin = {
+  name: 'copy-swagger-ui',
+  apply: 'build',
+  closeBundle() {
+    const from = fileURLToPath(new URL('./node_modules/swagger-ui-dist/', import.meta.url));
+    const to = fileURLToPath(new URL('./dist/swagger-ui/', import.meta.url));
+    mkdirSync(to, { recursive: true });
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png', 'LICENSE']) {
+      copyFileSync(from + file, to + file);
+    }
+  },
+};
 
 export default defineConfig({
   base: '/',
-  plugins: [react()],
+  plugins: [react(), swaggerUi],
   resolve: {
     // See src/pages/applications/noAjv.ts.
     alias: { '@rjsf/validator-ajv8': fileURLToPath(new URL('./src/pages/applications/noAjv.ts', import.meta.url)) },

@@ -32,9 +32,9 @@ def document(platform) -> dict:
 @pytest.fixture(scope="module")
 def agency_key(platform, platform_admin) -> str:
     with httpx.Client(base_url=platform.gateway_url, timeout=30) as client:
-        login = client.post("/api/auth/login", json={"username": platform_admin[0], "password": platform_admin[1]})
+        login = client.post("/api/v1/auth/login", json={"username": platform_admin[0], "password": platform_admin[1]})
         login.raise_for_status()
-        created = client.post("/api/admin/api-keys", json={"agency_code": AGENCY, "name": "contract test",
+        created = client.post("/api/v1/admin/api-keys", json={"agency_code": AGENCY, "name": "contract test",
                                                            "scopes": ["reports:write"]},
                               headers={"Authorization": f"Bearer {login.json()['access_token']}"})
         created.raise_for_status()
@@ -78,10 +78,10 @@ def test_every_operation_has_security_examples_and_documented_headers(document):
     amount = schemas["FundingTransferCreate"]["properties"]["amount"]
     assert (amount["exclusiveMinimum"], amount["maximum"]) == (0, 9_000_000_000_000_000)
     # A funding replay (200) answers with the first answer's body.
-    transfer = document["paths"]["/api/funding/transfers"]["post"]["responses"]
+    transfer = document["paths"]["/api/v1/funding/transfers"]["post"]["responses"]
     assert transfer["200"]["content"] == transfer["201"]["content"]
     assert "Idempotent-Replay" in transfer["200"]["headers"]
-    report = document["paths"]["/api/agencies/deliverables/{code}/reports"]["post"]
+    report = document["paths"]["/api/v1/agencies/deliverables/{code}/reports"]["post"]
     assert report["security"] == [{"bearerAuth": ["reviewer"]}, {"apiKeyAuth": ["reports:write"]}]
 
 
@@ -175,7 +175,8 @@ def test_the_documented_security_agrees_with_the_access_matrix(document):
 
     disagreements = []
     for row in [*rows(), *application_rows()]:
-        security = document["paths"][row.template][row.method.lower()]["security"]
+        # The rows call the unversioned alias of each documented /api/v1 path.
+        security = document["paths"][row.template.replace("/api/", "/api/v1/", 1)][row.method.lower()]["security"]
         key_scopes = next((r["apiKeyAuth"] for r in security if "apiKeyAuth" in r), None)
         open_to_all = security == [] or {} in security
         credential_form = row.expected["admin"] == 401  # sign-in forms: 401 is the body's credentials, not auth

@@ -108,7 +108,7 @@ await runChecks(async (report) => {
     expect((await button.textContent())?.includes(`（${EXPECT_OUTCOMES.length}）`), `the button reads ${await button.textContent()}`);
     await button.click();
     await page.locator(byTestId('decide-comment')).fill('（浏览器测试）经研究同意。');
-    const answered = page.waitForResponse((response) => response.url().endsWith('/api/applications/decisions') && response.request().method() === 'POST', { timeout: 180_000 });
+    const answered = page.waitForResponse((response) => response.url().endsWith('/api/v1/applications/decisions') && response.request().method() === 'POST', { timeout: 180_000 });
     await page.locator(byTestId('decide-confirm')).click();
     const response = await answered;
     expect(response.status() === 200, `POST /decisions answered ${response.status()}`);
@@ -212,7 +212,7 @@ await runChecks(async (report) => {
   await report.check("an administrator runs the reconciler and reads its report", async () => {
     await page.goto(`${BASE_URL}/decisions`, { waitUntil: 'domcontentloaded' });
     await page.locator(`${byTestId('reconciler-card')}:not([data-status="loading"])`).waitFor({ timeout: 20_000 });
-    const answered = page.waitForResponse((response) => response.url().endsWith('/api/applications/reconciler/runs'), { timeout: 120_000 });
+    const answered = page.waitForResponse((response) => response.url().endsWith('/api/v1/applications/reconciler/runs'), { timeout: 120_000 });
     await page.locator(byTestId('reconciler-run')).click();
     expect((await answered).status() === 200, 'the reconciler run was refused');
     const finished = page.locator(byTestId('reconciler-finished'));

@@ -11,14 +11,16 @@ from gateway.identity import service as identity
 from gateway.identity.authentication import Authenticator
 from gateway.identity.sessions import SignInChecks
 from gateway.identity.tokens import AccessTokens
-from gateway.models import User
+from gateway.models import IdempotencyRecord, User
 from gateway.proxy.upstreams import Upstream
 from gateway.rate_limit import RateLimiter
+from gateway.sealed_answers import AnswerSealer
+from servicekit.idempotency import IdempotentPost, idempotent_post
 from servicekit.identity import LoginRequired, Principal, RoleNotAllowed, documents_access
 from servicekit.openapi import documents_rate_limit
 from servicekit.unit_of_work import ReadSession, WriteSession
 
-__all__ = ["Admin", "CallerAddress", "GatewayPrincipal", "KeyManager", "ReadSession", "SignedIn", "State",
+__all__ = ["Admin", "CallerAddress", "GatewayPrincipal", "Idempotent", "KeyManager", "KnownCaller", "ReadSession", "State",
            "WriteSession"]
 
 
@@ -30,6 +32,7 @@ class GatewayState:
     limiter: RateLimiter
     authenticator: Authenticator
     upstreams: dict[str, Upstream]
+    sealer: AnswerSealer
 
 
 def _state(request: Request) -> GatewayState:
@@ -56,13 +59,6 @@ async def _request_principal(request: Request, state: State) -> Principal:
 GatewayPrincipal = Annotated[Principal, Depends(_request_principal)]
 
 
-@documents_access("applicant", "reviewer", "admin", "expert")
-async def _signed_in(principal: GatewayPrincipal) -> Principal:
-    if principal.role == "public" or not principal.subject.startswith("user:"):
-        raise LoginRequired()
-    return principal
-
-
 @documents_access("admin")
 async def _admin_only(principal: GatewayPrincipal) -> Principal:
     if principal.role == "public":
@@ -72,7 +68,14 @@ async def _admin_only(principal: GatewayPrincipal) -> Principal:
     return principal
 
 
-SignedIn = Annotated[Principal, Depends(_signed_in)]
+@documents_access("applicant", "reviewer", "admin", "expert", "agency")
+async def _known_caller(principal: GatewayPrincipal) -> Principal:
+    if principal.role == "public":
+        raise LoginRequired()
+    return principal
+
+
+KnownCaller = Annotated[Principal, Depends(_known_caller)]
 Admin = Annotated[Principal, Depends(_admin_only)]
 
 
@@ -98,3 +101,4 @@ async def _key_manager(principal: GatewayPrincipal, session: ReadSession) -> Key
 
 
 KeyManager = Annotated[KeyManagerCaller, Depends(_key_manager)]
+Idempotent = Annotated[IdempotentPost, Depends(idempotent_post(IdempotencyRecord))]

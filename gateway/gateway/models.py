@@ -7,6 +7,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.audit import AuditLogMixin
 from servicekit.database import UTCDateTime, new_metadata
+from servicekit.idempotency import IdempotencyRecordMixin
 
 
 class Base(DeclarativeBase):
@@ -63,3 +64,7 @@ class ApiKey(Base):
 
 class AuditLog(AuditLogMixin, Base):
     __tablename__ = "audit_log"
+
+
+class IdempotencyRecord(IdempotencyRecordMixin, Base):
+    pass

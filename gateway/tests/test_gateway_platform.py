@@ -39,7 +39,7 @@ def test_service_errors_pass_through_as_problem_json(platform):
     response = httpx.get(f"{platform.gateway_url}/api/agencies/no-such-thing?x=1")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["instance"] == "/no-such-thing"
+    assert response.json()["instance"] == "/api/agencies/no-such-thing"
 
 
 @pytest.mark.database_agnostic
@@ -73,10 +73,12 @@ def test_a_stopped_service_is_502_and_health_says_down(platform):
 def test_merged_openapi_has_every_service_under_its_prefix(platform):
     document = httpx.get(f"{platform.gateway_url}/api/openapi.json").json()
     for name in SERVICES:
-        assert f"/api/{name}/healthz" in document["paths"]
-        assert document["paths"][f"/api/{name}/healthz"]["get"]["operationId"] == f"{name}-health-alive"
+        assert f"/api/v1/{name}/healthz" in document["paths"]
+        assert document["paths"][f"/api/v1/{name}/healthz"]["get"]["operationId"] == f"{name}-health-alive"
         assert f"{name.capitalize()}Problem" not in document["components"]["schemas"]  # one shared Problem
-    assert "/api/health" in document["paths"]
+    assert "/api/v1/health" in document["paths"]
+    # The gateway's own liveness and readiness stay at its root, like every service's.
+    assert [path for path in document["paths"] if not path.startswith("/api/v1/")] == ["/healthz", "/readyz"]
     assert httpx.get(f"{platform.gateway_url}/api/docs").status_code == 200
 
 

@@ -1,6 +1,6 @@
 /**
  * The agencies service (责任矩阵) as the SPA reads it through the gateway at
- * /api/agencies: plans, tasks, agencies, the responsibility matrix and
+ * /api/v1/agencies: plans, tasks, agencies, the responsibility matrix and
  * overdue reports. Public reads, no token needed (supervision excepted).
  * Response and request types are the generated ones (./schema.d.ts, from the
  * merged OpenAPI document); the few kept here narrow a generated type.
@@ -14,7 +14,7 @@ import type { components } from './schema';
 
 type Schemas = components['schemas'];
 
-export const AGENCIES_API = '/api/agencies';
+export const AGENCIES_API = '/api/v1/agencies';
 
 export type OwnerRole = 'lead' | 'responsible';
 export type StatusColour = 'green' | 'amber' | 'red';

@@ -9,7 +9,7 @@ const VALIDATION_PROBLEM = {
   title: 'Validation failed',
   status: 422,
   detail: 'Two fields are invalid.',
-  instance: '/api/applications/42',
+  instance: '/api/v1/applications/42',
   code: 'validation_error',
   errors: [
     { field: 'name', message: 'must not be empty' },
@@ -78,12 +78,12 @@ describe('apiGet / apiPost', () => {
     const fetchMock = mockFetch(() => jsonResponse({ id: 1 }));
     await expect(apiGet<{ id: number }>('/agencies/1')).resolves.toEqual({ id: 1 });
     const [url, init] = fetchMock.mock.calls[0]!;
-    expect(url).toBe('/api/agencies/1');
+    expect(url).toBe('/api/v1/agencies/1');
     expect(headerOf(init, 'Accept-Language')).toBe('zh-CN');
 
     await i18n.changeLanguage('en');
-    await apiGet('/api/agencies/2');
-    expect(fetchMock.mock.calls[1]![0]).toBe('/api/agencies/2');
+    await apiGet('/api/v1/agencies/2');
+    expect(fetchMock.mock.calls[1]![0]).toBe('/api/v1/agencies/2');
     expect(headerOf(fetchMock.mock.calls[1]![1], 'Accept-Language')).toBe('en');
   });
 

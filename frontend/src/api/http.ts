@@ -170,7 +170,7 @@ export interface RequestOptions {
   /**
    * Lets a caller take a non-2xx response as a result: called with the status
    * and parsed JSON body; when it returns true the body is returned instead
-   * of an ApiError being thrown (e.g. /api/health answers 503 with a normal
+   * of an ApiError being thrown (e.g. /api/v1/health answers 503 with a normal
    * health body while degraded).
    */
   acceptErrorBody?: (status: number, body: unknown) => boolean;
@@ -182,9 +182,9 @@ export interface RequestOptions {
   auth?: boolean;
 }
 
-/** Base path of the API; the vite dev server and the gateway both serve it at /api. */
-export const API_BASE = '/api';
-export const REFRESH_PATH = '/api/auth/refresh';
+/** Base path of the API; the vite dev server and the gateway both serve it at /api/v1 (/api is its deprecated alias). */
+export const API_BASE = '/api/v1';
+export const REFRESH_PATH = '/api/v1/auth/refresh';
 
 /** Code of the gateway's 401 for an expired or unreadable access token: refresh and try again. */
 const EXPIRED_ACCESS_CODE = 'invalid_access_token';

@@ -19,14 +19,14 @@ export interface paths {
      */
     get: operations["health-ready"];
   };
-  "/api/auth/register": {
+  "/api/v1/auth/register": {
     /**
      * Register as an applicant
      * @description Self-registration creates an applicant account (申报人).
      */
     post: operations["auth-register-applicant"];
   };
-  "/api/auth/login": {
+  "/api/v1/auth/login": {
     /**
      * Sign in
      * @description Username and password for a short-lived access token and a refresh token. Limited per address, and
@@ -34,14 +34,14 @@ export interface paths {
      */
     post: operations["auth-login"];
   };
-  "/api/auth/refresh": {
+  "/api/v1/auth/refresh": {
     /**
      * Refresh the access token
      * @description Spends the refresh token and returns a new pair; a spent token used again revokes its whole family.
      */
     post: operations["auth-refresh-tokens"];
   };
-  "/api/auth/logout": {
+  "/api/v1/auth/logout": {
     /**
      * Sign out
      * @description Revokes the refresh token and every token refreshed from the same sign-in; access tokens of that
@@ -49,14 +49,14 @@ export interface paths {
      */
     post: operations["auth-logout"];
   };
-  "/api/auth/me": {
+  "/api/v1/auth/me": {
     /**
-     * The signed-in user
-     * @description Who the access token belongs to: role, agency, flags.
+     * The signed-in user or API key
+     * @description Who the credentials belong to: a user (role, agency, flags) or an API key (agency, scopes, expiry).
      */
     get: operations["auth-read-current-user"];
   };
-  "/api/admin/users": {
+  "/api/v1/admin/users": {
     /**
      * List users
      * @description Every account, oldest first, optionally of one role.
@@ -65,11 +65,11 @@ export interface paths {
     /**
      * Create a user
      * @description Creates an applicant, a reviewer bound to an agency, an expert (评审专家) or an admin; a generated
-     * password is shown once.
+     * password is shown once (and, for a replay, kept sealed).
      */
     post: operations["admin-create-user"];
   };
-  "/api/admin/users/{user_id}": {
+  "/api/v1/admin/users/{user_id}": {
     /**
      * Update a user
      * @description Deactivating a user revokes their sign-ins; a change of role, agency or activity takes effect with
@@ -77,7 +77,7 @@ export interface paths {
      */
     patch: operations["admin-update-user"];
   };
-  "/api/admin/api-keys": {
+  "/api/v1/admin/api-keys": {
     /**
      * List agency API keys
      * @description Keys without their secrets; an agency's own admin sees only that agency's keys.
@@ -85,60 +85,60 @@ export interface paths {
     get: operations["admin-list-api-keys"];
     /**
      * Create an agency API key
-     * @description The secret is in this response only; it is stored hashed.
+     * @description The secret is in this response only; it is stored hashed (and, for a replay, sealed).
      */
     post: operations["admin-create-api-key"];
   };
-  "/api/admin/api-keys/{key_id}/rotate": {
+  "/api/v1/admin/api-keys/{key_id}/rotate": {
     /**
      * Rotate an agency API key
      * @description A new key with the same agency and scopes; the old key stops working at once.
      */
     post: operations["admin-rotate-api-key"];
   };
-  "/api/admin/api-keys/{key_id}/revoke": {
+  "/api/v1/admin/api-keys/{key_id}/revoke": {
     /**
      * Revoke an agency API key
      * @description The key stops working with the next request.
      */
     post: operations["admin-revoke-api-key"];
   };
-  "/api/health": {
+  "/api/v1/health": {
     /**
      * Platform health
      * @description The gateway and each service: up, down (unreachable) or not ready (database not migrated).
      */
     get: operations["platform-get-platform-health"];
   };
-  "/api/agencies/healthz": {
+  "/api/v1/agencies/healthz": {
     /**
      * Liveness
      * @description The process is up and serving requests.
      */
     get: operations["agencies-health-alive"];
   };
-  "/api/agencies/readyz": {
+  "/api/v1/agencies/readyz": {
     /**
      * Readiness
      * @description The database is reachable and migrated to the newest revision.
      */
     get: operations["agencies-health-ready"];
   };
-  "/api/agencies/plans": {
+  "/api/v1/agencies/plans": {
     /**
      * List plans
      * @description The plans loaded, oldest period first, each with the day it is judged at.
      */
     get: operations["agencies-catalog-list-plans"];
   };
-  "/api/agencies/plans/{code}": {
+  "/api/v1/agencies/plans/{code}": {
     /**
      * Get a plan
      * @description A plan's metadata, overall targets, sections and groups, agencies and overall progress.
      */
     get: operations["agencies-catalog-get-plan"];
   };
-  "/api/agencies/tasks": {
+  "/api/v1/agencies/tasks": {
     /**
      * List tasks
      * @description Tasks sorted by plan and number, filtered by plan, section, group, owning agency and role, or text (in the
@@ -146,56 +146,56 @@ export interface paths {
      */
     get: operations["agencies-catalog-list-tasks"];
   };
-  "/api/agencies/tasks/{plan_code}/{number}": {
+  "/api/v1/agencies/tasks/{plan_code}/{number}": {
     /**
      * Get a task
      * @description A task with its clause, owners (lead / responsible, groups resolved), deliverables and progress.
      */
     get: operations["agencies-catalog-get-task"];
   };
-  "/api/agencies/deliverables/{code}": {
+  "/api/v1/agencies/deliverables/{code}": {
     /**
      * Get a deliverable
      * @description A deliverable's target, progress by agency (its final result once the plan has ended) and report history.
      */
     get: operations["agencies-catalog-get-deliverable"];
   };
-  "/api/agencies/agencies": {
+  "/api/v1/agencies/agencies": {
     /**
      * List agencies
      * @description Agencies by code (or in a plan's order), optionally of one kind.
      */
     get: operations["agencies-catalog-list-agencies"];
   };
-  "/api/agencies/agencies/{code}": {
+  "/api/v1/agencies/agencies/{code}": {
     /**
      * Get an agency
      * @description An agency, its groups, and the tasks it leads and shares (a city's include those of 各市).
      */
     get: operations["agencies-catalog-get-agency"];
   };
-  "/api/agencies/matrix": {
+  "/api/v1/agencies/matrix": {
     /**
      * Get the responsibility matrix
      * @description Tasks × agencies with each agency's role (lead / responsible) in the cell, and each task's progress.
      */
     get: operations["agencies-catalog-get-matrix"];
   };
-  "/api/agencies/matrix.csv": {
+  "/api/v1/agencies/matrix.csv": {
     /**
      * Export the matrix as CSV
      * @description The matrix with Chinese headers (任务编号, 任务, one column per agency; cells 牵头 / 责任).
      */
     get: operations["agencies-catalog-export-matrix-csv"];
   };
-  "/api/agencies/matrix.xlsx": {
+  "/api/v1/agencies/matrix.xlsx": {
     /**
      * Export the matrix as XLSX
      * @description The matrix as an Excel workbook, one sheet 责任矩阵, lead cells in bold.
      */
     get: operations["agencies-catalog-export-matrix-xlsx"];
   };
-  "/api/agencies/deliverables/{code}/reports": {
+  "/api/v1/agencies/deliverables/{code}/reports": {
     /**
      * List a deliverable's reports
      * @description Every report on the deliverable, newest first.
@@ -207,35 +207,35 @@ export interface paths {
      */
     post: operations["agencies-progress-submit-report"];
   };
-  "/api/agencies/reports": {
+  "/api/v1/agencies/reports": {
     /**
      * List progress reports
      * @description Progress reports, newest first, filtered.
      */
     get: operations["agencies-progress-list-reports"];
   };
-  "/api/agencies/reports/{report_id}": {
+  "/api/v1/agencies/reports/{report_id}": {
     /**
      * Get a progress report
      * @description One progress report and its review.
      */
     get: operations["agencies-progress-get-report"];
   };
-  "/api/agencies/reports/{report_id}/accept": {
+  "/api/v1/agencies/reports/{report_id}/accept": {
     /**
      * Accept a progress report
      * @description As a lead agency of the task: accept a pending report; its value then counts as progress.
      */
     post: operations["agencies-progress-accept-report"];
   };
-  "/api/agencies/reports/{report_id}/return": {
+  "/api/v1/agencies/reports/{report_id}/return": {
     /**
      * Return a progress report
      * @description As a lead agency of the task: send a pending report back with a comment; it does not count.
      */
     post: operations["agencies-progress-return-report"];
   };
-  "/api/agencies/supervision/overdue": {
+  "/api/v1/agencies/supervision/overdue": {
     /**
      * List overdue reports
      * @description Reports missing or reported late at the day each plan is judged at (an ended plan: its end date), per
@@ -243,7 +243,7 @@ export interface paths {
      */
     get: operations["agencies-supervision-list-overdue"];
   };
-  "/api/agencies/supervision/escalations": {
+  "/api/v1/agencies/supervision/escalations": {
     /**
      * List escalations
      * @description Every escalation step recorded, newest first: who, when, which level, why.
@@ -256,28 +256,28 @@ export interface paths {
      */
     post: operations["agencies-supervision-escalate"];
   };
-  "/api/agencies/audit": {
+  "/api/v1/agencies/audit": {
     /**
      * List audit entries
      * @description Audit entries, newest first, filtered by entity and action.
      */
     get: operations["agencies-audit-list-audit-entries"];
   };
-  "/api/applications/healthz": {
+  "/api/v1/applications/healthz": {
     /**
      * Liveness
      * @description The process is up and serving requests.
      */
     get: operations["applications-health-alive"];
   };
-  "/api/applications/readyz": {
+  "/api/v1/applications/readyz": {
     /**
      * Readiness
      * @description The database is reachable and migrated to the newest revision.
      */
     get: operations["applications-health-ready"];
   };
-  "/api/applications/programs": {
+  "/api/v1/applications/programs": {
     /**
      * List programs
      * @description Every program with its amount (computed by its funding rule), in plan and task order (public).
@@ -289,7 +289,7 @@ export interface paths {
      */
     post: operations["applications-programs-create-program"];
   };
-  "/api/applications/programs/{code}": {
+  "/api/v1/applications/programs/{code}": {
     /**
      * Read a program
      * @description A program: its clause, amount, reviewing and nominating agencies, form, score sheet and eligibility.
@@ -301,21 +301,21 @@ export interface paths {
      */
     patch: operations["applications-programs-update-program"];
   };
-  "/api/applications/programs/{code}/form": {
+  "/api/v1/applications/programs/{code}/form": {
     /**
      * Read a program's application form
      * @description The JSON Schema and ui schema the SPA renders the program's form from (the version applications use now).
      */
     get: operations["applications-programs-read-program-form"];
   };
-  "/api/applications/forms/{code}": {
+  "/api/v1/applications/forms/{code}": {
     /**
      * Read a form
      * @description A form's newest version, or the version asked for (an application keeps the version it was filled in).
      */
     get: operations["applications-programs-read-form"];
   };
-  "/api/applications/calls": {
+  "/api/v1/applications/calls": {
     /**
      * Search calls
      * @description Open and upcoming calls (public): program, amount, quota left, deadline, reviewing agency, clause; facets.
@@ -327,7 +327,7 @@ export interface paths {
      */
     post: operations["applications-calls-create-call"];
   };
-  "/api/applications/calls/{call_id}": {
+  "/api/v1/applications/calls/{call_id}": {
     /**
      * Read a call
      * @description A call with its window (China Standard Time), eligibility, nominators and quota per city (public).
@@ -339,7 +339,7 @@ export interface paths {
      */
     patch: operations["applications-calls-update-call"];
   };
-  "/api/applications/calls/{call_id}/quota": {
+  "/api/v1/applications/calls/{call_id}/quota": {
     /**
      * Read a call's quota
      * @description Total, used and remaining places of the call, and of each city's or department's allocation (public).
@@ -351,21 +351,21 @@ export interface paths {
      */
     put: operations["applications-calls-set-quota"];
   };
-  "/api/applications/calls/{call_id}/allocations/{agency_code}": {
+  "/api/v1/applications/calls/{call_id}/allocations/{agency_code}": {
     /**
      * Set a nominating agency's allocation
      * @description As an administrator: allocations never add up above the total, nor fall below what an agency holds.
      */
     put: operations["applications-calls-set-allocation"];
   };
-  "/api/applications/calls/{call_id}/quota-changes": {
+  "/api/v1/applications/calls/{call_id}/quota-changes": {
     /**
      * List quota changes
      * @description Every change of the call's total and allocations: who, when, before, after, why (agency staff, admins).
      */
     get: operations["applications-calls-list-quota-changes"];
   };
-  "/api/applications/applications": {
+  "/api/v1/applications/applications": {
     /**
      * List applications
      * @description The applications you may see: your own; your agency's to nominate or review; your assignments; all (admin).
@@ -377,7 +377,7 @@ export interface paths {
      */
     post: operations["applications-applications-create-application"];
   };
-  "/api/applications/applications/{application_id}": {
+  "/api/v1/applications/applications/{application_id}": {
     /**
      * Read an application
      * @description Form, personal data (masked for experts), amount, what you may do now, timeline and attachments.
@@ -389,7 +389,7 @@ export interface paths {
      */
     patch: operations["applications-applications-update-application"];
   };
-  "/api/applications/applications/{application_id}/transitions": {
+  "/api/v1/applications/applications/{application_id}/transitions": {
     /**
      * Take a step of the workflow
      * @description Submit, withdraw, resubmit (applicant); nominate, decline (nominator); formal review, return, reject,
@@ -397,21 +397,21 @@ export interface paths {
      */
     post: operations["applications-applications-take-action"];
   };
-  "/api/applications/applications/{application_id}/timeline": {
+  "/api/v1/applications/applications/{application_id}/timeline": {
     /**
      * Read an application's timeline
      * @description Every step, oldest first: who (by role), when, from which state to which, and why.
      */
     get: operations["applications-applications-read-timeline"];
   };
-  "/api/applications/applications/{application_id}/attachments": {
+  "/api/v1/applications/applications/{application_id}/attachments": {
     /**
      * Upload an attachment
      * @description As its applicant, while a draft or returned: evidence up to the size limit; the type is read from the bytes.
      */
     post: operations["applications-applications-upload-attachment"];
   };
-  "/api/applications/applications/{application_id}/attachments/{attachment_id}": {
+  "/api/v1/applications/applications/{application_id}/attachments/{attachment_id}": {
     /**
      * Download an attachment
      * @description Only for the applicant, the nominating and reviewing agencies, experts who declared no conflict, admins.
@@ -423,7 +423,7 @@ export interface paths {
      */
     delete: operations["applications-applications-delete-attachment"];
   };
-  "/api/applications/applications/{application_id}/decision": {
+  "/api/v1/applications/applications/{application_id}/decision": {
     /**
      * Decide on an application
      * @description As an administrator, on an application ready for decision: reject it, or approve it — answered once the
@@ -435,7 +435,7 @@ export interface paths {
      */
     post: operations["applications-decisions-decide"];
   };
-  "/api/applications/decisions": {
+  "/api/v1/applications/decisions": {
     /**
      * Decide on several applications
      * @description As an administrator: approve (or reject) a list, e.g. a recommended list; each application gets its own
@@ -444,21 +444,21 @@ export interface paths {
      */
     post: operations["applications-decisions-decide-many"];
   };
-  "/api/applications/applications/{application_id}/approvals": {
+  "/api/v1/applications/applications/{application_id}/approvals": {
     /**
      * List an application's approvals
      * @description Every attempt to approve it, oldest first: status, money, counted, and why one failed.
      */
     get: operations["applications-decisions-list-approvals"];
   };
-  "/api/applications/approvals/{approval_id}": {
+  "/api/v1/applications/approvals/{approval_id}": {
     /**
      * Read an approval
      * @description One approval: status, what funding holds for it, whether the derived deliverable counts it.
      */
     get: operations["applications-decisions-read-approval"];
   };
-  "/api/applications/approvals/{approval_id}/revoke": {
+  "/api/v1/applications/approvals/{approval_id}/revoke": {
     /**
      * Revoke an approval
      * @description As an administrator (撤销, e.g. after fraud): the quota place goes back, the money is released (a
@@ -466,77 +466,77 @@ export interface paths {
      */
     post: operations["applications-decisions-revoke-approval"];
   };
-  "/api/applications/reconciler/runs": {
+  "/api/v1/applications/reconciler/runs": {
     /**
      * Run the reconciler
      * @description As an administrator: settle now what the saga left half-way; the report of what was fixed.
      */
     post: operations["applications-decisions-run-reconciler"];
   };
-  "/api/applications/reconciler/report": {
+  "/api/v1/applications/reconciler/report": {
     /**
      * Read the reconciler's last report
      * @description The last run's report (periodic, by an administrator or from the command line), or null before any.
      */
     get: operations["applications-decisions-read-reconciler-report"];
   };
-  "/api/applications/applications/{application_id}/experts": {
+  "/api/v1/applications/applications/{application_id}/experts": {
     /**
      * Assign an expert
      * @description As the reviewing agency, in formal or expert review: an expert (a user with the role expert) to score it.
      */
     post: operations["applications-reviews-assign-expert"];
   };
-  "/api/applications/applications/{application_id}/experts/{assignment_id}": {
+  "/api/v1/applications/applications/{application_id}/experts/{assignment_id}": {
     /**
      * Remove an expert
      * @description As the reviewing agency: take back an assignment the expert has not scored (e.g. after a conflict).
      */
     delete: operations["applications-reviews-remove-expert"];
   };
-  "/api/applications/applications/{application_id}/reviews": {
+  "/api/v1/applications/applications/{application_id}/reviews": {
     /**
      * Read expert reviews
      * @description As the reviewing agency: the experts, their declarations and score sheets, and how many are complete.
      */
     get: operations["applications-reviews-read-reviews"];
   };
-  "/api/applications/reviews/assignments": {
+  "/api/v1/applications/reviews/assignments": {
     /**
      * List my review assignments
      * @description As an expert: what you are assigned, with who applies (to judge conflicts) and the score sheet.
      */
     get: operations["applications-reviews-list-my-assignments"];
   };
-  "/api/applications/reviews/assignments/{assignment_id}/declaration": {
+  "/api/v1/applications/reviews/assignments/{assignment_id}/declaration": {
     /**
      * Declare conflicts of interest
      * @description As the expert, once: no conflict (the file then opens to you, personal data masked) or a conflict.
      */
     post: operations["applications-reviews-declare"];
   };
-  "/api/applications/reviews/assignments/{assignment_id}/score-sheet": {
+  "/api/v1/applications/reviews/assignments/{assignment_id}/score-sheet": {
     /**
      * Submit my score sheet
      * @description As the expert, after declaring no conflict and while in expert review: points per criterion and an opinion.
      */
     put: operations["applications-reviews-submit-score-sheet"];
   };
-  "/api/applications/notices": {
+  "/api/v1/applications/notices": {
     /**
      * List public notices
      * @description Notices during and after their period, newest first: name, unit, program and amount only (public).
      */
     get: operations["applications-notices-list-notices"];
   };
-  "/api/applications/notices/{notice_id}": {
+  "/api/v1/applications/notices/{notice_id}": {
     /**
      * Read a public notice
      * @description One notice with its period (working days) and entries (public).
      */
     get: operations["applications-notices-read-notice"];
   };
-  "/api/applications/calls/{call_id}/notices": {
+  "/api/v1/applications/calls/{call_id}/notices": {
     /**
      * Publish a notice
      * @description As the reviewing agency: put the call's recommended applications on notice from today (5 working days by
@@ -544,56 +544,56 @@ export interface paths {
      */
     post: operations["applications-notices-publish-notice"];
   };
-  "/api/applications/notices/{notice_id}/objections": {
+  "/api/v1/applications/notices/{notice_id}/objections": {
     /**
      * Object to a notice entry
      * @description Anyone, during the notice, under a real name with a contact (anonymous ones are refused): holds the entry.
      */
     post: operations["applications-notices-file-objection"];
   };
-  "/api/applications/notices/{notice_id}/conclude": {
+  "/api/v1/applications/notices/{notice_id}/conclude": {
     /**
      * Conclude a notice
      * @description As the reviewing agency, after the period: entries without open objections become ready for decision.
      */
     post: operations["applications-notices-conclude-notice"];
   };
-  "/api/applications/objections": {
+  "/api/v1/applications/objections": {
     /**
      * List objections
      * @description Objections to your agency's notices (all, for admins), with the objector's contact and the deadline.
      */
     get: operations["applications-notices-list-objections"];
   };
-  "/api/applications/objections/{objection_id}/resolve": {
+  "/api/v1/applications/objections/{objection_id}/resolve": {
     /**
      * Resolve an objection
      * @description As the reviewing agency: upheld (not funded) or dismissed (on with the notice, or ready after it).
      */
     post: operations["applications-notices-resolve-objection"];
   };
-  "/api/applications/audit": {
+  "/api/v1/applications/audit": {
     /**
      * Read the audit log
      * @description Newest first (administrators), filtered by entity and action.
      */
     get: operations["applications-audit-read-audit-entries"];
   };
-  "/api/funding/healthz": {
+  "/api/v1/funding/healthz": {
     /**
      * Liveness
      * @description The process is up and serving requests.
      */
     get: operations["funding-health-alive"];
   };
-  "/api/funding/readyz": {
+  "/api/v1/funding/readyz": {
     /**
      * Readiness
      * @description The database is reachable and migrated to the newest revision.
      */
     get: operations["funding-health-ready"];
   };
-  "/api/funding/accounts": {
+  "/api/v1/funding/accounts": {
     /**
      * List accounts
      * @description Accounts with their current balances, filtered and paginated.
@@ -605,28 +605,28 @@ export interface paths {
      */
     post: operations["funding-ledger-create-account"];
   };
-  "/api/funding/accounts/{account_id}": {
+  "/api/v1/funding/accounts/{account_id}": {
     /**
      * Read an account and its balance
      * @description Posted, pending and available balance, now or as of a past moment.
      */
     get: operations["funding-ledger-read-account"];
   };
-  "/api/funding/accounts/{account_id}/transfers": {
+  "/api/v1/funding/accounts/{account_id}/transfers": {
     /**
      * List an account's movements
      * @description Every transfer that moved this account, newest first, with its effect on the account.
      */
     get: operations["funding-ledger-list-account-transfers"];
   };
-  "/api/funding/accounts/{account_id}/close": {
+  "/api/v1/funding/accounts/{account_id}/close": {
     /**
      * Close an account
      * @description Close an account (audited): it takes no new postings, only voids and expiries of its pendings.
      */
     post: operations["funding-ledger-close-account"];
   };
-  "/api/funding/transfers": {
+  "/api/v1/funding/transfers": {
     /**
      * List transfers
      * @description Transfers, newest first, with their outcome and current status.
@@ -638,56 +638,56 @@ export interface paths {
      */
     post: operations["funding-ledger-create-transfer"];
   };
-  "/api/funding/transfers/batch": {
+  "/api/v1/funding/transfers/batch": {
     /**
      * Post a linked batch
      * @description Post several transfers all-or-nothing: if one is rejected, none is posted and all say why.
      */
     post: operations["funding-ledger-create-batch"];
   };
-  "/api/funding/transfers/expire": {
+  "/api/v1/funding/transfers/expire": {
     /**
      * Expire overdue pendings
      * @description Release every pending transfer past its expiry (reads already treat them as released).
      */
     post: operations["funding-ledger-expire-transfers"];
   };
-  "/api/funding/transfers/{transfer_id}": {
+  "/api/v1/funding/transfers/{transfer_id}": {
     /**
      * Read a transfer
      * @description A transfer by its client-chosen id, with its outcome and current status.
      */
     get: operations["funding-ledger-read-transfer"];
   };
-  "/api/funding/transfers/{transfer_id}/post": {
+  "/api/v1/funding/transfers/{transfer_id}/post": {
     /**
      * Post a pending transfer
      * @description Turn a reservation into a posting (all of it, or less: the rest is released).
      */
     post: operations["funding-ledger-post-pending"];
   };
-  "/api/funding/transfers/{transfer_id}/void": {
+  "/api/v1/funding/transfers/{transfer_id}/void": {
     /**
      * Void a pending transfer
      * @description Release a reservation without posting it.
      */
     post: operations["funding-ledger-void-pending"];
   };
-  "/api/funding/transfers/{transfer_id}/reverse": {
+  "/api/v1/funding/transfers/{transfer_id}/reverse": {
     /**
      * Reverse a posted transfer
      * @description Correct a posted transfer with its mirror image (at most once; floors and ceilings still hold).
      */
     post: operations["funding-ledger-reverse-transfer"];
   };
-  "/api/funding/ledger/trial-balance": {
+  "/api/v1/funding/ledger/trial-balance": {
     /**
      * Trial balance
      * @description Every account's counters and net; the nets sum to zero.
      */
     get: operations["funding-ledger-read-trial-balance"];
   };
-  "/api/funding/ledger/verify": {
+  "/api/v1/funding/ledger/verify": {
     /**
      * Verify the ledger
      * @description Every account's counters rebuilt (the newest checkpoint's plus the entries since), floors, ceilings and the
@@ -696,7 +696,7 @@ export interface paths {
      */
     get: operations["funding-ledger-verify"];
   };
-  "/api/funding/ledger/checkpoints": {
+  "/api/v1/funding/ledger/checkpoints": {
     /**
      * List checkpoints
      * @description Newest first, 100 at a time (without their counters).
@@ -709,21 +709,21 @@ export interface paths {
      */
     post: operations["funding-ledger-seal"];
   };
-  "/api/funding/ledger/checkpoints/{seq}": {
+  "/api/v1/funding/ledger/checkpoints/{seq}": {
     /**
      * Read a checkpoint
      * @description The signed statement and the counters it sealed (of the accounts its stretch moved).
      */
     get: operations["funding-ledger-read-checkpoint"];
   };
-  "/api/funding/ledger/signing-key": {
+  "/api/v1/funding/ledger/signing-key": {
     /**
      * The checkpoints' public key
      * @description The public half of the key that signs checkpoints, to check them offline.
      */
     get: operations["funding-ledger-signing-key"];
   };
-  "/api/funding/transfers/{transfer_id}/proof": {
+  "/api/v1/funding/transfers/{transfer_id}/proof": {
     /**
      * Prove a transfer is sealed
      * @description The transfer's journal row, its Merkle audit path and the signed checkpoint that seals it; check offline
@@ -731,7 +731,7 @@ export interface paths {
      */
     get: operations["funding-ledger-prove"];
   };
-  "/api/funding/ledger/verifications": {
+  "/api/v1/funding/ledger/verifications": {
     /**
      * Start a full verification
      * @description Re-verify everything from the first transfer in the background (every row, every checkpoint); watch it
@@ -739,49 +739,49 @@ export interface paths {
      */
     post: operations["funding-ledger-start-verification"];
   };
-  "/api/funding/ledger/verifications/latest": {
+  "/api/v1/funding/ledger/verifications/latest": {
     /**
      * The latest full verification
      * @description The newest full re-reading of the ledger, finished or still running.
      */
     get: operations["funding-ledger-latest-verification"];
   };
-  "/api/funding/ledger/verifications/{run_id}": {
+  "/api/v1/funding/ledger/verifications/{run_id}": {
     /**
      * Read a full verification
      * @description One full re-reading of the ledger: its state and what it found.
      */
     get: operations["funding-ledger-read-verification"];
   };
-  "/api/funding/rules/import": {
+  "/api/v1/funding/rules/import": {
     /**
      * Import funding rules from a plan file
      * @description Load the plan file's funding rules; a changed rule gets a new version, an unchanged one is left alone.
      */
     post: operations["funding-rules-import-rules"];
   };
-  "/api/funding/rules": {
+  "/api/v1/funding/rules": {
     /**
      * List funding rules
      * @description The current version of every funding rule (public: they are the plan's published text).
      */
     get: operations["funding-rules-list-rules"];
   };
-  "/api/funding/rules/{code}": {
+  "/api/v1/funding/rules/{code}": {
     /**
      * Read a funding rule
      * @description A funding rule, its current version or the one asked for.
      */
     get: operations["funding-rules-read-rule"];
   };
-  "/api/funding/rules/{code}/compute": {
+  "/api/v1/funding/rules/{code}/compute": {
     /**
      * Compute an amount
      * @description What the rule grants for these inputs, in fen, with the arithmetic and the quoted clause.
      */
     post: operations["funding-rules-compute-amount"];
   };
-  "/api/funding/budgets/import": {
+  "/api/v1/funding/budgets/import": {
     /**
      * Appropriate budgets from the plan
      * @description For one fiscal year of the plan's period, appropriate its share of each fixed-amount rule the province pays:
@@ -790,14 +790,14 @@ export interface paths {
      */
     post: operations["funding-budgets-import-budgets"];
   };
-  "/api/funding/budgets": {
+  "/api/v1/funding/budgets": {
     /**
      * List budgets
      * @description Budgets with their figures; agency staff see the programs their agency leads.
      */
     get: operations["funding-budgets-list-budgets"];
   };
-  "/api/funding/budgets/{program_code}/{fiscal_year}": {
+  "/api/v1/funding/budgets/{program_code}/{fiscal_year}": {
     /**
      * Read a budget
      * @description One budget's appropriated, reserved, committed, disbursed and available amounts.
@@ -809,21 +809,21 @@ export interface paths {
      */
     put: operations["funding-budgets-set-budget"];
   };
-  "/api/funding/budgets/{program_code}/{fiscal_year}/adjustments": {
+  "/api/v1/funding/budgets/{program_code}/{fiscal_year}/adjustments": {
     /**
      * Adjust a budget
      * @description Add to (positive) or return from (negative) the appropriation, as a transfer.
      */
     post: operations["funding-budgets-adjust-budget"];
   };
-  "/api/funding/fiscal-years/{fiscal_year}/close": {
+  "/api/v1/funding/fiscal-years/{fiscal_year}/close": {
     /**
      * Close a fiscal year
      * @description Close every budget of the year: later postings to them are refused (voids and expiries still work).
      */
     post: operations["funding-budgets-close-fiscal-year"];
   };
-  "/api/funding/reservations": {
+  "/api/v1/funding/reservations": {
     /**
      * Reserve an award's money
      * @description Saga step 2: a pending budget → commitment transfer keyed by the approval id (409 with the headroom when
@@ -831,7 +831,7 @@ export interface paths {
      */
     post: operations["funding-reservations-create-reservation"];
   };
-  "/api/funding/reservations/batch": {
+  "/api/v1/funding/reservations/batch": {
     /**
      * Reserve several awards' money
      * @description Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, a 200
@@ -839,7 +839,7 @@ export interface paths {
      */
     post: operations["funding-reservations-create-reservations"];
   };
-  "/api/funding/reservations/batch/post": {
+  "/api/v1/funding/reservations/batch/post": {
     /**
      * Commit several reserved awards
      * @description Saga step 4 for several approvals: each as `POST /reservations/{id}/post` would answer it, in one
@@ -847,63 +847,63 @@ export interface paths {
      */
     post: operations["funding-reservations-post-reservations"];
   };
-  "/api/funding/reservations/{approval_id}": {
+  "/api/v1/funding/reservations/{approval_id}": {
     /**
      * Read a reservation
      * @description The reservation of an approval and the award it commits.
      */
     get: operations["funding-reservations-read-reservation"];
   };
-  "/api/funding/reservations/{approval_id}/post": {
+  "/api/v1/funding/reservations/{approval_id}/post": {
     /**
      * Commit a reserved award
      * @description Saga step 4: post the reservation; the award is committed.
      */
     post: operations["funding-reservations-post-reservation"];
   };
-  "/api/funding/reservations/{approval_id}/void": {
+  "/api/v1/funding/reservations/{approval_id}/void": {
     /**
      * Release a reservation
      * @description The approval did not go through: release the reserved money.
      */
     post: operations["funding-reservations-void-reservation"];
   };
-  "/api/funding/reconcile": {
+  "/api/v1/funding/reconcile": {
     /**
      * Reconcile the saga
      * @description Post what is approved, void what is not, reverse a commitment without an approval; one transaction each.
      */
     post: operations["funding-reservations-reconcile"];
   };
-  "/api/funding/awards": {
+  "/api/v1/funding/awards": {
     /**
      * List awards
      * @description Awards and reservations, newest first; agency staff see their own programs' only.
      */
     get: operations["funding-awards-list-awards"];
   };
-  "/api/funding/awards/{award_id}": {
+  "/api/v1/funding/awards/{award_id}": {
     /**
      * Read an award
      * @description An award: status, installments, committed and paid amounts.
      */
     get: operations["funding-awards-read-award"];
   };
-  "/api/funding/awards/{award_id}/disbursements": {
+  "/api/v1/funding/awards/{award_id}/disbursements": {
     /**
      * Pay an installment
      * @description Pay installment n of a committed award (commitment → paid); each installment is paid once.
      */
     post: operations["funding-disbursements-disburse"];
   };
-  "/api/funding/awards/{award_id}/matches": {
+  "/api/v1/funding/awards/{award_id}/matches": {
     /**
      * Match national funding
      * @description Record national funds received for a matching award and pay the match, up to the award's cap.
      */
     post: operations["funding-disbursements-record-match"];
   };
-  "/api/funding/awards/{award_id}/release": {
+  "/api/v1/funding/awards/{award_id}/release": {
     /**
      * Release an award's unpaid rest
      * @description End a committed award (national funding ended, grantee left): what is committed and unpaid goes back to
@@ -911,28 +911,28 @@ export interface paths {
      */
     post: operations["funding-disbursements-release-award"];
   };
-  "/api/funding/reports/programs": {
+  "/api/v1/funding/reports/programs": {
     /**
      * Report per program
      * @description Appropriated, reserved, committed, disbursed and available per program and fiscal year (public).
      */
     get: operations["funding-reports-program-report"];
   };
-  "/api/funding/reports/agencies": {
+  "/api/v1/funding/reports/agencies": {
     /**
      * Report per lead agency
      * @description The same figures per lead agency (a program led jointly counts for each lead) (public).
      */
     get: operations["funding-reports-agency-report"];
   };
-  "/api/funding/reports/cities": {
+  "/api/v1/funding/reports/cities": {
     /**
      * Report per city
      * @description City-funded budgets, and the awards located in each city (public).
      */
     get: operations["funding-reports-city-report"];
   };
-  "/api/funding/reports/awards": {
+  "/api/v1/funding/reports/awards": {
     /**
      * Award list of a program
      * @description The awards of one program, newest first (staff; agency staff only for programs their agency leads). As
@@ -986,6 +986,44 @@ export interface components {
        * @description The whole key. Shown once: store it now, it cannot be shown again.
        */
       secret: string;
+    };
+    /**
+     * ApiKeyIdentity
+     * @description Who an API key is: what `GET /api/v1/auth/me` answers for a key.
+     */
+    ApiKeyIdentity: {
+      /**
+       * Kind
+       * @default api_key
+       * @constant
+       */
+      kind?: "api_key";
+      /**
+       * Role
+       * @default agency
+       * @constant
+       */
+      role?: "agency";
+      /** Key Id */
+      key_id: number;
+      /** Name */
+      name: string;
+      /** Prefix */
+      prefix: string;
+      /** Agency Code */
+      agency_code: string;
+      /** Scopes */
+      scopes: string[];
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Expires At
+       * @description Keys do not expire (always null): one ends when it is rotated or revoked.
+       */
+      expires_at?: string | null;
     };
     /** ApiKeyPage */
     ApiKeyPage: {
@@ -1072,7 +1110,7 @@ export interface components {
     Problem: {
       /**
        * Type
-       * @description URI reference naming the problem type, `/problems/<code>`.
+       * @description URI reference of the page documenting the problem type, `/api/v1/problems/<code>`.
        */
       type: string;
       /**
@@ -5495,6 +5533,15 @@ export interface operations {
    * @description Self-registration creates an applicant account (申报人).
    */
   "auth-register-applicant": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -5513,6 +5560,7 @@ export interface operations {
       201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
         };
         content: {
           "application/json": components["schemas"]["UserRead"];
@@ -5718,8 +5766,8 @@ export interface operations {
     };
   };
   /**
-   * The signed-in user
-   * @description Who the access token belongs to: role, agency, flags.
+   * The signed-in user or API key
+   * @description Who the credentials belong to: a user (role, agency, flags) or an API key (agency, scopes, expiry).
    */
   "auth-read-current-user": {
     responses: {
@@ -5729,7 +5777,20 @@ export interface operations {
           "X-Request-ID": components["headers"]["X-Request-ID"];
         };
         content: {
-          "application/json": components["schemas"]["UserRead"];
+          "application/json": components["schemas"]["UserRead"] | components["schemas"]["ApiKeyIdentity"];
+        };
+      };
+      /** @description Too many requests: wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+          "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+          "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+          "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
         };
       };
       /** @description Client error (problem+json). */
@@ -5816,9 +5877,18 @@ export interface operations {
   /**
    * Create a user
    * @description Creates an applicant, a reviewer bound to an agency, an expert (评审专家) or an admin; a generated
-   * password is shown once.
+   * password is shown once (and, for a replay, kept sealed).
    */
   "admin-create-user": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -5840,6 +5910,7 @@ export interface operations {
       201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
         };
         content: {
           "application/json": components["schemas"]["UserCreated"];
@@ -5991,9 +6062,18 @@ export interface operations {
   };
   /**
    * Create an agency API key
-   * @description The secret is in this response only; it is stored hashed.
+   * @description The secret is in this response only; it is stored hashed (and, for a replay, sealed).
    */
   "admin-create-api-key": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -6013,6 +6093,7 @@ export interface operations {
       201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
         };
         content: {
           "application/json": components["schemas"]["ApiKeyCreated"];
@@ -6045,6 +6126,13 @@ export interface operations {
    */
   "admin-rotate-api-key": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description The API key's id.
@@ -6058,6 +6146,7 @@ export interface operations {
       201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
         };
         content: {
           "application/json": components["schemas"]["ApiKeyCreated"];

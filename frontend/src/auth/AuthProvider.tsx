@@ -9,7 +9,7 @@ import type { SignOutReason } from './tokenStore';
 
 /**
  * anonymous: no tokens. loading: tokens, user not known yet. signedIn: user
- * known. error: tokens kept but /api/auth/me failed for another reason than
+ * known. error: tokens kept but /api/v1/auth/me failed for another reason than
  * an ended session (network, 5xx).
  */
 export type AuthStatus = 'anonymous' | 'loading' | 'signedIn' | 'error';

@@ -14,7 +14,7 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-/** GET /api/auth/me and the admin user list: an account as the gateway shows it. */
+/** GET /api/v1/auth/me and the admin user list: an account as the gateway shows it. */
 export type UserRead = Schemas['UserRead'];
 
 export type LoginRequest = Schemas['LoginRequest'];

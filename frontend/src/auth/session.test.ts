@@ -12,7 +12,7 @@ const expired = () => problemResponse(401, 'invalid_access_token', '访问令牌
 
 describe('session tokens in api/http', () => {
   it('sends the access token as a Bearer header, and none when signed out or auth is off', async () => {
-    const fetchMock = mockApi({ 'GET /api/agencies/plans': () => jsonResponse({ items: [] }) });
+    const fetchMock = mockApi({ 'GET /api/v1/agencies/plans': () => jsonResponse({ items: [] }) });
     await apiGet('/agencies/plans');
     expect(headerOf(fetchMock.mock.calls[0]![1], 'Authorization')).toBeNull();
 
@@ -27,11 +27,11 @@ describe('session tokens in api/http', () => {
   it('on a 401 invalid_access_token refreshes once, stores the new pair and retries with it', async () => {
     signIn('access-old', 'refresh-old');
     const fetchMock = mockApi({
-      'GET /api/admin/users': (_url, init) =>
+      'GET /api/v1/admin/users': (_url, init) =>
         headerOf(init, 'Authorization') === 'Bearer access-new'
           ? jsonResponse({ items: [], total: 0, page: 1, size: 20 })
           : expired(),
-      'POST /api/auth/refresh': () =>
+      'POST /api/v1/auth/refresh': () =>
         jsonResponse({ access_token: 'access-new', token_type: 'bearer', expires_in: 900, refresh_token: 'refresh-new' }),
     });
 
@@ -39,9 +39,9 @@ describe('session tokens in api/http', () => {
 
     const calls = fetchMock.mock.calls.map(([url, init]) => `${init?.method} ${String(url)} ${headerOf(init, 'Authorization') ?? '-'}`);
     expect(calls).toEqual([
-      'GET /api/admin/users Bearer access-old',
-      'POST /api/auth/refresh -',
-      'GET /api/admin/users Bearer access-new',
+      'GET /api/v1/admin/users Bearer access-old',
+      'POST /api/v1/auth/refresh -',
+      'GET /api/v1/admin/users Bearer access-new',
     ]);
     expect(bodyOf(fetchMock.mock.calls[1]![1])).toEqual({ refresh_token: 'refresh-old' });
     expect(getTokens()).toMatchObject({ access_token: 'access-new', refresh_token: 'refresh-new' });
@@ -54,48 +54,48 @@ describe('session tokens in api/http', () => {
   it('shares one refresh between requests that fail together (a refresh token works once)', async () => {
     signIn('access-old', 'refresh-old');
     const fetchMock = mockApi({
-      'GET /api/auth/me': (_url, init) =>
+      'GET /api/v1/auth/me': (_url, init) =>
         headerOf(init, 'Authorization') === 'Bearer access-new' ? jsonResponse({ id: 1 }) : expired(),
-      'GET /api/admin/api-keys': (_url, init) =>
+      'GET /api/v1/admin/api-keys': (_url, init) =>
         headerOf(init, 'Authorization') === 'Bearer access-new' ? jsonResponse({ items: [] }) : expired(),
-      'POST /api/auth/refresh': () =>
+      'POST /api/v1/auth/refresh': () =>
         jsonResponse({ access_token: 'access-new', token_type: 'bearer', expires_in: 900, refresh_token: 'refresh-new' }),
     });
 
     await Promise.all([apiGet('/auth/me'), apiGet('/admin/api-keys')]);
-    expect(callsTo(fetchMock, 'POST', '/api/auth/refresh')).toHaveLength(1);
-    expect(callsTo(fetchMock, 'GET', '/api/auth/me')).toHaveLength(2);
-    expect(callsTo(fetchMock, 'GET', '/api/admin/api-keys')).toHaveLength(2);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/auth/refresh')).toHaveLength(1);
+    expect(callsTo(fetchMock, 'GET', '/api/v1/auth/me')).toHaveLength(2);
+    expect(callsTo(fetchMock, 'GET', '/api/v1/admin/api-keys')).toHaveLength(2);
   });
 
   it('signs out when the refresh token is refused, then retries without a token', async () => {
     signIn('access-old', 'refresh-spent');
     const fetchMock = mockApi({
-      'GET /api/agencies/plans': (_url, init) =>
+      'GET /api/v1/agencies/plans': (_url, init) =>
         headerOf(init, 'Authorization') === null ? jsonResponse({ items: ['public'] }) : expired(),
-      'POST /api/auth/refresh': () => problemResponse(401, 'invalid_refresh_token', '刷新令牌无效、已过期或已被吊销，请重新登录。'),
+      'POST /api/v1/auth/refresh': () => problemResponse(401, 'invalid_refresh_token', '刷新令牌无效、已过期或已被吊销，请重新登录。'),
     });
 
     await expect(apiGet('/agencies/plans')).resolves.toEqual({ items: ['public'] });
     expect(getTokens()).toBeNull();
     expect(getSignOutReason()).toBe('expired');
     expect(window.localStorage.getItem(AUTH_STORAGE_KEY)).toBeNull();
-    expect(callsTo(fetchMock, 'GET', '/api/agencies/plans')).toHaveLength(2);
+    expect(callsTo(fetchMock, 'GET', '/api/v1/agencies/plans')).toHaveLength(2);
   });
 
   it('does not refresh for other 401s, and keeps the session when the refresh cannot be reached', async () => {
     signIn('access-A', 'refresh-A');
     const fetchMock = mockApi({
-      'POST /api/auth/login': () => problemResponse(401, 'invalid_credentials', '用户名或密码错误。'),
-      'GET /api/admin/users': () => expired(),
-      'POST /api/auth/refresh': () => Promise.reject(new TypeError('Failed to fetch')),
+      'POST /api/v1/auth/login': () => problemResponse(401, 'invalid_credentials', '用户名或密码错误。'),
+      'GET /api/v1/admin/users': () => expired(),
+      'POST /api/v1/auth/refresh': () => Promise.reject(new TypeError('Failed to fetch')),
     });
 
     await expect(apiPost('/auth/login', { username: 'a', password: 'b' }, { auth: false })).rejects.toMatchObject({
       status: 401,
       code: 'invalid_credentials',
     });
-    expect(callsTo(fetchMock, 'POST', '/api/auth/refresh')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/auth/refresh')).toHaveLength(0);
 
     await expect(apiGet('/admin/users')).rejects.toMatchObject({ status: 0, code: 'network_error' });
     expect(getTokens()).toMatchObject({ access_token: 'access-A', refresh_token: 'refresh-A' });

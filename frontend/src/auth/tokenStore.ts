@@ -13,7 +13,7 @@ export interface AuthTokens {
   expires_at: number;
 }
 
-/** The token pair the gateway answers /api/auth/login and /api/auth/refresh with. */
+/** The token pair the gateway answers /api/v1/auth/login and /api/v1/auth/refresh with. */
 export interface TokenPair {
   access_token: string;
   token_type: string;

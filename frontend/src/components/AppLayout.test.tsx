@@ -8,11 +8,11 @@ describe('AppLayout', () => {
   it('opens the phone menu as a modal dialog with every entry, the language switch and the account', async () => {
     signedIn();
     mockApi({
-      'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
-      'GET /api/agencies/tasks': () => jsonResponse({ items: [], total: 0, page: 1, size: 20 }),
+      'GET /api/v1/auth/me': () => jsonResponse(AGENCY_ADMIN),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
+      'GET /api/v1/agencies/tasks': () => jsonResponse({ items: [], total: 0, page: 1, size: 20 }),
     });
     await renderApp('/tasks');
 

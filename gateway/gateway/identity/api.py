@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 
-from gateway.deps import Admin, CallerAddress, ReadSession, SignedIn, State
+from gateway.deps import Admin, CallerAddress, Idempotent, KnownCaller, ReadSession, State
 from gateway.errors import InvalidCredentials, RefreshTokenReused
 from gateway.identity import service
 from gateway.identity.schemas import (
@@ -18,7 +19,9 @@ from gateway.identity.schemas import (
     UserRead,
     UserUpdate,
 )
+from gateway.keys import service as keys
 from gateway.keys.agency_directory import check_agency_exists
+from gateway.keys.schemas import ApiKeyIdentity
 from gateway.types import RoleFilter, UserId
 from servicekit.pagination import PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES
@@ -33,14 +36,20 @@ def _refresh_ttl(state: State) -> timedelta:
 
 
 @auth_router.post("/register", response_model=UserRead, status_code=201, summary="Register as an applicant")
-async def register_applicant(body: RegisterRequest, state: State, address: CallerAddress,
-                             session: WriteSession) -> UserRead:
+async def register_applicant(body: RegisterRequest, state: State, address: CallerAddress, session: WriteSession,
+                             idempotent: Idempotent) -> UserRead | JSONResponse:
     """Self-registration creates an applicant account (申报人)."""
     await state.limiter.hit(state.settings.login_rate_limit, "register", address)
-    user, _ = await service.create_user(session, actor="public:self-registration", username=body.username,
-                                        display_name=body.display_name, email=body.email, role="applicant",
-                                        password=body.password)
-    return UserRead.model_validate(user)
+
+    async def register() -> UserRead:
+        user, _ = await service.create_user(session, actor="public:self-registration", username=body.username,
+                                            display_name=body.display_name, email=body.email, role="applicant",
+                                            password=body.password)
+        return UserRead.model_validate(user)
+
+    # Anonymous callers' keys are kept apart by their address.
+    return await idempotent.run(f"register:{address}", state.sealer.blinded(body.model_dump(mode="json"), "password"),
+                                register, status_code=201)
 
 
 @auth_router.post("/login", response_model=TokenPair, summary="Sign in")
@@ -82,9 +91,11 @@ async def logout(body: RefreshRequest, request: Request, state: State) -> Respon
     return Response(status_code=204)
 
 
-@auth_router.get("/me", response_model=UserRead, summary="The signed-in user")
-async def read_current_user(principal: SignedIn, session: ReadSession) -> UserRead:
-    """Who the access token belongs to: role, agency, flags."""
+@auth_router.get("/me", response_model=UserRead | ApiKeyIdentity, summary="The signed-in user or API key")
+async def read_current_user(principal: KnownCaller, session: ReadSession) -> UserRead | ApiKeyIdentity:
+    """Who the credentials belong to: a user (role, agency, flags) or an API key (agency, scopes, expiry)."""
+    if principal.role == "agency":
+        return await keys.describe_api_key(session, principal)
     return UserRead.model_validate(await service.get_user(session, service.user_id_of(principal)))
 
 
@@ -96,16 +107,23 @@ async def list_users(admin: Admin, session: ReadSession, params: PageParamsDep, 
 
 
 @users_router.post("/users", response_model=UserCreated, status_code=201, summary="Create a user")
-async def create_user(body: UserCreate, admin: Admin, state: State, session: WriteSession) -> UserCreated:
+async def create_user(body: UserCreate, admin: Admin, state: State, session: WriteSession,
+                      idempotent: Idempotent) -> UserCreated | JSONResponse:
     """Creates an applicant, a reviewer bound to an agency, an expert (评审专家) or an admin; a generated
-    password is shown once."""
-    if body.role == "reviewer" and body.agency_code:
-        await check_agency_exists(state.upstreams, body.agency_code)
-    user, generated = await service.create_user(
-        session, actor=admin.actor, username=body.username, display_name=body.display_name, email=body.email,
-        role=body.role, password=body.password, agency_code=body.agency_code, is_agency_admin=body.is_agency_admin,
-    )
-    return UserCreated(**UserRead.model_validate(user).model_dump(), initial_password=generated)
+    password is shown once (and, for a replay, kept sealed)."""
+    async def create() -> UserCreated:
+        if body.role == "reviewer" and body.agency_code:
+            await check_agency_exists(state.upstreams, body.agency_code)
+        user, generated = await service.create_user(
+            session, actor=admin.actor, username=body.username, display_name=body.display_name, email=body.email,
+            role=body.role, password=body.password, agency_code=body.agency_code,
+            is_agency_admin=body.is_agency_admin,
+        )
+        return UserCreated(**UserRead.model_validate(user).model_dump(), initial_password=generated)
+
+    return await idempotent.run(admin.actor, state.sealer.blinded(body.model_dump(mode="json"), "password"), create,
+                                status_code=201, stored_as=state.sealer.sealing("initial_password"),
+                                replayed_as=state.sealer.opening("initial_password"))
 
 
 @users_router.patch("/users/{user_id}", response_model=UserRead, summary="Update a user")

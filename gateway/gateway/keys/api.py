@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from gateway.deps import KeyManager, ReadSession, State, WriteSession
+from fastapi.responses import JSONResponse
+
+from gateway.deps import Idempotent, KeyManager, ReadSession, State, WriteSession
 from gateway.keys import service
 from gateway.keys.agency_directory import check_agency_exists
 from gateway.keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyRead
@@ -28,24 +30,33 @@ async def list_api_keys(manager: KeyManager, session: ReadSession, params: PageP
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=201, summary="Create an agency API key")
-async def create_api_key(body: ApiKeyCreate, manager: KeyManager, state: State,
-                         session: WriteSession) -> ApiKeyCreated:
-    """The secret is in this response only; it is stored hashed."""
-    service.check_key_manager(manager.principal, body.agency_code, manager.agency_admin)
-    await check_agency_exists(state.upstreams, body.agency_code)
-    key, secret = await service.create_api_key(session, manager.principal.actor, body.agency_code, body.name,
-                                               body.scopes)
-    return ApiKeyCreated(**ApiKeyRead.model_validate(key).model_dump(), secret=secret)
+async def create_api_key(body: ApiKeyCreate, manager: KeyManager, state: State, session: WriteSession,
+                         idempotent: Idempotent) -> ApiKeyCreated | JSONResponse:
+    """The secret is in this response only; it is stored hashed (and, for a replay, sealed)."""
+    async def create() -> ApiKeyCreated:
+        service.check_key_manager(manager.principal, body.agency_code, manager.agency_admin)
+        await check_agency_exists(state.upstreams, body.agency_code)
+        key, secret = await service.create_api_key(session, manager.principal.actor, body.agency_code, body.name,
+                                                   body.scopes)
+        return ApiKeyCreated(**ApiKeyRead.model_validate(key).model_dump(), secret=secret)
+
+    return await idempotent.run(manager.principal.actor, body, create, status_code=201,
+                                stored_as=state.sealer.sealing("secret"), replayed_as=state.sealer.opening("secret"))
 
 
 @router.post("/api-keys/{key_id}/rotate", response_model=ApiKeyCreated, status_code=201,
              summary="Rotate an agency API key")
-async def rotate_api_key(key_id: ApiKeyId, manager: KeyManager, session: WriteSession) -> ApiKeyCreated:
+async def rotate_api_key(key_id: ApiKeyId, manager: KeyManager, state: State, session: WriteSession,
+                         idempotent: Idempotent) -> ApiKeyCreated | JSONResponse:
     """A new key with the same agency and scopes; the old key stops working at once."""
-    key = await service.get_api_key(session, key_id)
-    service.check_key_manager(manager.principal, key.agency_code, manager.agency_admin)
-    new_key, secret = await service.rotate_api_key(session, manager.principal.actor, key)
-    return ApiKeyCreated(**ApiKeyRead.model_validate(new_key).model_dump(), secret=secret)
+    async def rotate() -> ApiKeyCreated:
+        key = await service.get_api_key(session, key_id)
+        service.check_key_manager(manager.principal, key.agency_code, manager.agency_admin)
+        new_key, secret = await service.rotate_api_key(session, manager.principal.actor, key)
+        return ApiKeyCreated(**ApiKeyRead.model_validate(new_key).model_dump(), secret=secret)
+
+    return await idempotent.run(manager.principal.actor, None, rotate, status_code=201,
+                                stored_as=state.sealer.sealing("secret"), replayed_as=state.sealer.opening("secret"))
 
 
 @router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyRead, summary="Revoke an agency API key")

@@ -1,5 +1,7 @@
 from datetime import datetime
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.types import KNOWN_SCOPES, AgencyCode, KeyName, Scope
@@ -34,3 +36,18 @@ class ApiKeyPage(BaseModel):
     total: int
     page: int
     size: int
+
+
+class ApiKeyIdentity(BaseModel):
+    """Who an API key is: what `GET /api/v1/auth/me` answers for a key."""
+
+    kind: Literal["api_key"] = "api_key"
+    role: Literal["agency"] = "agency"
+    key_id: int
+    name: str
+    prefix: str
+    agency_code: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None = Field(default=None, description="Keys do not expire (always null): one ends "
+                                        "when it is rotated or revoked.")

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.errors import ApiKeyAlreadyRevoked, ApiKeyNotFound, InvalidApiKey, NotYourAgency
 from gateway.keys.repository import ApiKeyRepository
+from gateway.keys.schemas import ApiKeyIdentity
 from gateway.keys.secrets import new_api_key, secret_matches, split_api_key
 from gateway.models import ApiKey, AuditLog, User
 from servicekit.audit import record_change
@@ -85,3 +86,9 @@ async def authenticate_api_key(session: AsyncSession, presented: str) -> Princip
         raise InvalidApiKey()
     return Principal(subject=f"key:{key.id}", role="agency", agency=key.agency_code, scopes=frozenset(key.scopes),
                      name=key.name)
+
+
+async def describe_api_key(session: AsyncSession, principal: Principal) -> ApiKeyIdentity:
+    key = await get_api_key(session, int(principal.subject.split(":", 1)[1]))
+    return ApiKeyIdentity(key_id=key.id, name=key.name, prefix=key.prefix, agency_code=key.agency_code,
+                          scopes=key.scopes, created_at=key.created_at)

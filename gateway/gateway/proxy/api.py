@@ -11,10 +11,13 @@ from starlette.routing import compile_path
 
 from gateway.deps import State
 from gateway.errors import MethodNotAllowed
+from gateway.http_semantics import accepts
 from gateway.proxy.openapi import fetch_service_documents, merge_documents
+from gateway.proxy.problems import ProblemCatalog, problem_page
 from gateway.web import spa_response
 from servicekit.problems import NotFound
 
+SWAGGER_UI = "/swagger-ui"
 docs_router = APIRouter(include_in_schema=False)
 fallback_router = APIRouter(include_in_schema=False)
 
@@ -28,7 +31,25 @@ async def get_merged_openapi(request: Request, state: State) -> JSONResponse:
 
 @docs_router.get("/api/docs")
 async def get_api_docs() -> HTMLResponse:
-    return get_swagger_ui_html(openapi_url="/api/openapi.json", title="人才计划平台 API")
+    # Swagger UI from the SPA's build (frontend/vite.config.ts copies it there), so the page needs no internet;
+    # no validator badge either, which would call swagger.io.
+    return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="人才计划平台 API",
+                               swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+                               swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
+                               swagger_favicon_url=f"{SWAGGER_UI}/favicon-32x32.png",
+                               swagger_ui_parameters={"validatorUrl": None})
+
+
+@docs_router.get("/api/problems/{code}")
+async def get_problem_type(code: str, request: Request, state: State) -> Response:
+    """What a problem code means: an HTML page for browsers, JSON for clients that ask for it."""
+    if not hasattr(request.app.state, "problem_catalog"):
+        request.app.state.problem_catalog = ProblemCatalog()
+    entry = await request.app.state.problem_catalog.entry(code, state.upstreams, state.settings.openapi_timeout)
+    accept = request.headers.get("accept", "")
+    if accepts(accept, "application/json") and not accepts(accept, "text/html"):
+        return JSONResponse(entry)
+    return HTMLResponse(problem_page(entry), headers={"Cache-Control": "public, max-age=3600"})
 
 
 def _documented_methods(request: Request) -> list[tuple[re.Pattern, set[str]]]:

@@ -1,4 +1,4 @@
-"""One OpenAPI document for the whole platform: each service's paths under /api/<service>. A schema defined
+"""One OpenAPI document for the whole platform: each service's paths under /api/v1/<service>. A schema defined
 the same in every document that has it (servicekit's `Problem`, `Health`, …) is kept once under its own name;
 any other schema of a service is prefixed with the service's name, so equal names cannot collide. Every
 schema's title is its component name, which is what client generators name their classes after."""
@@ -17,6 +17,7 @@ SCHEMA_REF = "#/components/schemas/"
 TITLE = "Talent Plan Platform API"
 CONTACT = {"name": "Talent Plan Platform team (人才计划平台运维组)", "email": "platform@example.cn"}
 LICENSE = {"name": "Proprietary", "url": "https://example.cn/talent-plan-platform/license"}
+VERSIONED = "/api/v1"
 
 
 def component_name(name: str) -> str:
@@ -70,7 +71,9 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
     merged = _rewrite_refs(copy.deepcopy(gateway_doc), own)
     merged["info"] = {**merged.get("info", {}), "title": TITLE, "contact": CONTACT, "license": LICENSE}
     merged["servers"] = [{"url": server_url, "description": "This gateway"}]
-    merged.setdefault("paths", {})
+    # The documented paths are the versioned ones; the unversioned `/api/…` is a deprecated alias.
+    merged["paths"] = {VERSIONED + path[len("/api"):] if path.startswith("/api/") else path: item
+                       for path, item in merged.get("paths", {}).items()}
     components = merged.setdefault("components", {})
     schemas = components["schemas"] = {own[name]: schema for name, schema in components.get("schemas", {}).items()}
     tags = merged.setdefault("tags", [])
@@ -90,7 +93,7 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
                 operation["tags"] = [f"{service}.{tag}" for tag in operation.get("tags", ["default"])]
                 if "operationId" in operation:
                     operation["operationId"] = f"{service}-{operation['operationId']}"
-            merged["paths"][f"/api/{service}{path}"] = item
+            merged["paths"][f"{VERSIONED}/{service}{path}"] = item
         title = doc.get("info", {}).get("title", service)
         tags.extend({"name": f"{service}.{tag['name']}", "description": f"{title}: {tag['description']}"}
                     for tag in doc.get("tags", []))
@@ -109,12 +112,13 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
     return merged
 
 
-async def fetch_service_documents(upstreams: dict[str, Upstream], timeout: float) -> dict[str, dict[str, Any]]:
+async def fetch_service_documents(upstreams: dict[str, Upstream], timeout: float,
+                                  path: str = "/openapi.json") -> dict[str, dict[str, Any]]:
     async def fetch(name: str, upstream: Upstream) -> tuple[str, dict[str, Any] | None]:
         assert upstream.session is not None
         url = upstream.any_url()
         try:
-            async with upstream.session.get(f"{url}/openapi.json",
+            async with upstream.session.get(f"{url}{path}",
                                             timeout=aiohttp.ClientTimeout(total=timeout)) as response:
                 if response.status == 200:
                     return name, await response.json()

@@ -45,8 +45,10 @@ class Upstream:
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=self.max_in_flight, keepalive_timeout=30, enable_cleanup_closed=True)
+        # The caller's Content-Type goes on as it came, and none is made up for a body that came without one
+        # (aiohttp's default, application/octet-stream, would make the service refuse it with 415).
         self.session = aiohttp.ClientSession(connector=connector, timeout=self.timeout, auto_decompress=False,
-                                             skip_auto_headers=("User-Agent",))
+                                             skip_auto_headers=("User-Agent", "Content-Type"))
 
     async def close(self) -> None:
         if self.session is not None:

@@ -12,8 +12,9 @@ from servicekit.database import Database
 from servicekit.health import health_router
 from servicekit.identity import load_verifier, service_signer
 from servicekit.logging import RequestContextMiddleware, configure_logging
+from servicekit.media_types import RequireBodyMediaType
 from servicekit.openapi import complete_document
-from servicekit.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from servicekit.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_catalog_router
 from servicekit.settings import ServiceSettings, keys_dir
 from servicekit.unit_of_work import RetryTransactions
 
@@ -74,10 +75,12 @@ def create_service_app(
     app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health_router(settings.service_name, version, service_dir))
+    app.include_router(problem_catalog_router())
     for router in routers:
         app.include_router(router)
     app.add_middleware(RetryTransactions, max_attempts=settings.max_transaction_attempts,
                        max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequireBodyMediaType, openapi=lambda: app.openapi())
     if request_context:
         app.add_middleware(RequestContextMiddleware)
     app.openapi = problem_aware_openapi(app, app.openapi)  # type: ignore[method-assign]

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from servicekit.database import UTCDateTime
-from servicekit.problems import Conflict, Unprocessable
+from servicekit.problems import Conflict, FieldProblem, Unprocessable
 from servicekit.unit_of_work import WriteSession
 
 REPLAY_HEADER = "Idempotent-Replay"
@@ -55,6 +55,11 @@ class IdempotencyRecordMixin:
     def response_body(cls) -> Mapped[Any | None]:  # noqa: N805
         return mapped_column(JSON)
 
+    @declared_attr
+    def request_body(cls) -> Mapped[Any | None]:  # noqa: N805
+        """The first request (method, path, body), to name what a reuse of the key changed."""
+        return mapped_column(JSON)
+
     @declared_attr.directive
     def __table_args__(cls) -> tuple:  # noqa: N805
         return (UniqueConstraint("scope", "key"),)
@@ -83,16 +88,33 @@ class Replay:
         self.body = body
 
 
+def differing_fields(first: Any, again: Any) -> list[FieldProblem]:
+    """What a reuse of a key changed: the path, or the body's top-level fields (both as `[method, path, body]`)."""
+    if not (isinstance(first, list) and isinstance(again, list) and len(first) == len(again) == 3):
+        return []
+    message = "与使用该幂等键的首次请求不同 / differs from the first request with this key"
+    if first[:2] != again[:2]:
+        return [FieldProblem(field="path", message=message, type="idempotency_mismatch")]
+    before, after = first[2], again[2]
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return [FieldProblem(field="body", message=message, type="idempotency_mismatch")]
+    return [FieldProblem(field=f"body.{name}", message=message, type="idempotency_mismatch")
+            for name in sorted(before.keys() | after.keys()) if before.get(name) != after.get(name)]
+
+
 async def claim_key(
-    session: AsyncSession, model: type[IdempotencyRecordMixin], *, scope: str, key: str, request_fingerprint: str
+    session: AsyncSession, model: type[IdempotencyRecordMixin], *, scope: str, key: str, request_fingerprint: str,
+    request: Any = None,
 ) -> tuple[IdempotencyRecordMixin | None, Replay | None]:
     """Claim `key` for this request. Returns (record to complete, None) for a first request, or
-    (None, replay) when the key already holds a stored response for the same request."""
+    (None, replay) when the key already holds a stored response for the same request. `request` (method, path,
+    body) is kept with the key, so that a reuse with another body is told which fields differ."""
     if not 1 <= len(key) <= 200:
         raise InvalidIdempotencyKey()
     existing = await _find(session, model, scope, key)
     if existing is None:
-        record = model(scope=scope, key=key, fingerprint=request_fingerprint)  # type: ignore[call-arg]
+        record = model(scope=scope, key=key, fingerprint=request_fingerprint,  # type: ignore[call-arg]
+                       request_body=request)
         try:
             async with session.begin_nested():
                 session.add(record)
@@ -103,7 +125,7 @@ async def claim_key(
             if existing is None:
                 raise
     if existing.fingerprint != request_fingerprint:
-        raise IdempotencyKeyReused()
+        raise IdempotencyKeyReused(errors=differing_fields(existing.request_body, request))
     return None, Replay(existing.status_code or 200, existing.response_body)
 
 
@@ -117,20 +139,27 @@ async def _find(session: AsyncSession, model: type[IdempotencyRecordMixin], scop
     return await session.scalar(select(model).where(model.scope == scope, model.key == key))  # type: ignore[attr-defined]
 
 
+def _as_is(body: Any) -> Any:
+    return body
+
+
 async def run_idempotent(
     session: AsyncSession, model: type[IdempotencyRecordMixin], *, scope: str, key: str | None, fingerprint: str,
     work: Callable[[], Awaitable[Result]], status_code: int,
+    stored_as: Callable[[Any], Any] = _as_is, replayed_as: Callable[[Any], Any] = _as_is, request: Any = None,
 ) -> Result | Replay:
     """Run `work` once per (scope, key) and store its answer with its effects, in the caller's transaction.
     A retry with the same fingerprint gets a Replay of that answer; another fingerprint under the key is a 409.
-    Without a key, `work` simply runs. A refused request (an error raised by `work`) stores nothing."""
+    Without a key, `work` simply runs. A refused request (an error raised by `work`) stores nothing.
+    `stored_as`/`replayed_as` let an answer carrying a secret be kept sealed and opened for the replay."""
     if key is None:
         return await work()
-    record, replay = await claim_key(session, model, scope=scope, key=key, request_fingerprint=fingerprint)
+    record, replay = await claim_key(session, model, scope=scope, key=key, request_fingerprint=fingerprint,
+                                     request=request)
     if replay is not None:
-        return replay
+        return Replay(replay.status_code, replayed_as(replay.body))
     result = await work()
-    await complete_key(session, record, status_code, result.model_dump(mode="json"))
+    await complete_key(session, record, status_code, stored_as(result.model_dump(mode="json")))
     return result
 
 
@@ -151,12 +180,17 @@ class IdempotentPost:
         self.model = model
         self.key = key
 
-    async def run(self, scope: str, payload: BaseModel, work: Callable[[], Awaitable[Result]], *,
-                  status_code: int) -> Result | JSONResponse:
-        """`scope` keeps callers' keys apart (usually the caller's actor), so two callers never collide."""
-        request_fingerprint = fingerprint(self.request.method, self.request.url.path, payload.model_dump(mode="json"))
+    async def run(self, scope: str, payload: BaseModel | dict | None, work: Callable[[], Awaitable[Result]], *,
+                  status_code: int, stored_as: Callable[[Any], Any] = _as_is,
+                  replayed_as: Callable[[Any], Any] = _as_is) -> Result | JSONResponse:
+        """`scope` keeps callers' keys apart (usually the caller's actor), so two callers never collide; a POST
+        without a body passes `payload=None`, one whose body holds a secret a dict with the secret blinded."""
+        body = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+        request_fingerprint = fingerprint(self.request.method, self.request.url.path, body)
         result = await run_idempotent(self.session, self.model, scope=scope, key=self.key,
-                                      fingerprint=request_fingerprint, work=work, status_code=status_code)
+                                      fingerprint=request_fingerprint, work=work, status_code=status_code,
+                                      stored_as=stored_as, replayed_as=replayed_as,
+                                      request=[self.request.method.upper(), self.request.url.path, body])
         return replay_response(result)
 
 

@@ -5,7 +5,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +17,8 @@ from servicekit.request_context import current_request_id
 logger = logging.getLogger("servicekit.problems")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Where the gateway documents each code (the public entry point; services are not reached directly).
+PROBLEM_TYPE_BASE = "/api/v1/problems/"
 
 
 STANDARD_MEMBERS = frozenset({"type", "title", "status", "code", "detail", "messages", "errors", "instance",
@@ -33,13 +35,15 @@ class Problem(BaseModel):
     """What every error response looks like."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "type": "/problems/idempotency_key_reused", "title": "Conflict", "status": 409,
+        "type": "/api/v1/problems/idempotency_key_reused", "title": "Conflict", "status": 409,
         "code": "idempotency_key_reused", "detail": "该幂等键已用于另一个不同内容的请求。",
         "messages": {"zh-CN": "该幂等键已用于另一个不同内容的请求。",
                      "en": "This Idempotency-Key was already used with a different request."},
-        "errors": [], "instance": "/deliverables/t05-doctors-postdocs/reports", "request_id": "9f1c2d4e5b6a7980"}]})
+        "errors": [], "instance": "/api/v1/agencies/deliverables/t05-doctors-postdocs/reports",
+        "request_id": "9f1c2d4e5b6a7980"}]})
 
-    type: str = Field(description="URI reference naming the problem type, `/problems/<code>`.")
+    type: str = Field(description="URI reference of the page documenting the problem type, "
+                      "`/api/v1/problems/<code>`.")
     title: str = Field(description="Short English summary of the problem type.")
     status: int
     code: str = Field(description="Stable machine-readable code; safe to branch on.")
@@ -164,7 +168,7 @@ def problem_body(
     except ValueError:
         title = "Error"
     body = Problem(
-        type=f"/problems/{code}",
+        type=PROBLEM_TYPE_BASE + code,
         title=title,
         status=status,
         code=code,
@@ -241,6 +245,28 @@ async def send_problem(send: Send, body: dict[str, Any], headers: list[tuple[byt
                 "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                             (b"content-length", str(len(payload)).encode()), *headers]})
     await send({"type": "http.response.body", "body": payload})
+
+
+def problem_catalog() -> dict[str, dict[str, Any]]:
+    """Every code this process answers with and what it means, from the error classes it has loaded (the
+    gateway's problem pages, `/api/v1/problems/<code>`, are built from every service's catalog)."""
+    catalog = {code: {"status": status, "zh-CN": zh, "en": en} for status, (code, zh, en) in _STATUS_CODES.items()}
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        error = pending.pop()
+        pending.extend(error.__subclasses__())
+        catalog.setdefault(error.code, {"status": error.status, "zh-CN": error.message_zh, "en": error.message_en})
+    return catalog
+
+
+def problem_catalog_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/problems")
+    async def list_problem_codes() -> dict[str, dict[str, Any]]:
+        return problem_catalog()
+
+    return router
 
 
 def install_problem_handlers(app: FastAPI) -> None:

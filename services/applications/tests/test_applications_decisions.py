@@ -191,6 +191,7 @@ async def test_an_idempotency_key_replays_the_first_answer(client, app, frozen_c
     assert (await decide(client, one)).json()["code"] == "transition_not_allowed"
     other_body = await client.post(f"/applications/{one}/decision", headers=keyed, json={"decision": "reject"})
     assert (other_body.status_code, other_body.json()["code"]) == (409, "idempotency_key_reused")
+    assert [error["field"] for error in other_body.json()["errors"]] == ["body.decision"]
 
     batch = {"decision": "approve", "application_ids": [two, three, one]}
     keyed = {**admin(), "Idempotency-Key": "batch-1"}

@@ -23,15 +23,15 @@ const EXISTING: ApiKeyRead = {
 function keysBackend(me = ADMIN) {
   const keys: ApiKeyRead[] = [EXISTING];
   const fetchMock = mockApi({
-    'GET /api/auth/me': () => jsonResponse(me),
-    'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-    'GET /api/admin/api-keys': (url) => {
+    'GET /api/v1/auth/me': () => jsonResponse(me),
+    'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+    'GET /api/v1/admin/api-keys': (url) => {
       const includeRevoked = url.searchParams.get('include_revoked') === 'true';
       const agency = url.searchParams.get('agency_code');
       const items = keys.filter((key) => (includeRevoked || key.revoked_at === null) && (!agency || key.agency_code === agency));
       return jsonResponse({ items, total: items.length, page: 1, size: 20 });
     },
-    'POST /api/admin/api-keys': (_url, init) => {
+    'POST /api/v1/admin/api-keys': (_url, init) => {
       const body = bodyOf(init) as { agency_code: string; name: string; scopes: string[] };
       const key: ApiKeyRead = {
         ...EXISTING,
@@ -45,8 +45,8 @@ function keysBackend(me = ADMIN) {
       keys.push(key);
       return jsonResponse({ ...key, secret: SECRET }, 201);
     },
-    'POST /api/admin/api-keys/*/revoke': (url) => {
-      const id = Number(url.pathname.split('/')[4]);
+    'POST /api/v1/admin/api-keys/*/revoke': (url) => {
+      const id = Number(url.pathname.split('/')[5]);
       const key = keys.find((candidate) => candidate.id === id)!;
       key.revoked_at = '2026-11-26T09:05:00Z';
       return jsonResponse(key);
@@ -85,7 +85,7 @@ describe('ApiKeysPage', () => {
     );
     expect(secretModal).toHaveTextContent('已创建密钥「人社厅进度上报系统」（单位 省人力资源社会保障厅）');
 
-    const [create] = callsTo(fetchMock, 'POST', '/api/admin/api-keys');
+    const [create] = callsTo(fetchMock, 'POST', '/api/v1/admin/api-keys');
     expect(bodyOf(create![1])).toEqual({
       agency_code: 'prov-hrss-dept',
       name: '人社厅进度上报系统',
@@ -110,11 +110,11 @@ describe('ApiKeysPage', () => {
 
     const row = await screen.findByTestId('api-key-row-7');
     fireEvent.click(within(row).getByTestId('api-key-revoke'));
-    expect(callsTo(fetchMock, 'POST', '/api/admin/api-keys/7/revoke')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/admin/api-keys/7/revoke')).toHaveLength(0);
     expect(await screen.findByText('吊销后密钥「教育厅进度上报」立即失效，且不可恢复。确定吊销吗？')).toBeInTheDocument();
     fireEvent.click(screen.getByTestId('api-key-revoke-confirm'));
 
-    await waitFor(() => expect(callsTo(fetchMock, 'POST', '/api/admin/api-keys/7/revoke')).toHaveLength(1));
+    await waitFor(() => expect(callsTo(fetchMock, 'POST', '/api/v1/admin/api-keys/7/revoke')).toHaveLength(1));
     // Revoked keys drop out of the default list...
     await waitFor(() => expect(screen.queryByTestId('api-key-row-7')).not.toBeInTheDocument());
     // ...and come back, marked, with "show revoked".
@@ -130,8 +130,8 @@ describe('ApiKeysPage', () => {
     await renderApp('/admin/api-keys');
 
     expect(await screen.findByTestId('own-agency-note')).toHaveTextContent('您是单位 prov-hrss-dept 的管理员，只能管理本单位的密钥。');
-    await waitFor(() => expect(callsTo(fetchMock, 'GET', '/api/admin/api-keys').length).toBeGreaterThan(0));
-    const [url] = callsTo(fetchMock, 'GET', '/api/admin/api-keys')[0]!;
+    await waitFor(() => expect(callsTo(fetchMock, 'GET', '/api/v1/admin/api-keys').length).toBeGreaterThan(0));
+    const [url] = callsTo(fetchMock, 'GET', '/api/v1/admin/api-keys')[0]!;
     expect(url.searchParams.get('agency_code')).toBe('prov-hrss-dept');
     expect(screen.queryByTestId('api-key-agency-filter')).not.toBeInTheDocument();
   });

@@ -17,10 +17,10 @@ describe('UsersPage', () => {
     signedIn();
     const users: UserRead[] = [ADMIN, APPLICANT];
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-      'GET /api/admin/users': () => jsonResponse({ items: users, total: users.length, page: 1, size: 20 }),
-      'POST /api/admin/users': (_url, init) => {
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/admin/users': () => jsonResponse({ items: users, total: users.length, page: 1, size: 20 }),
+      'POST /api/v1/admin/users': (_url, init) => {
         const body = bodyOf(init) as Partial<UserRead>;
         const user = { ...APPLICANT, ...body, id: 10, is_active: true } as UserRead;
         users.push(user);
@@ -42,7 +42,7 @@ describe('UsersPage', () => {
     // A reviewer needs an agency: submitting without one is stopped in the form.
     fireEvent.click(screen.getByTestId('user-create-submit'));
     expect(await screen.findByText('审核人员必须绑定一个单位')).toBeInTheDocument();
-    expect(callsTo(fetchMock, 'POST', '/api/admin/users')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/admin/users')).toHaveLength(0);
 
     await chooseOption('user-form-agency', '省教育厅（prov-education-dept）');
     fireEvent.click(screen.getByTestId('user-form-agency-admin'));
@@ -51,7 +51,7 @@ describe('UsersPage', () => {
     const modal = await screen.findByTestId('initial-password');
     expect(within(modal).getByTestId('initial-password-value')).toHaveTextContent(GENERATED);
     expect(within(modal).getByTestId('initial-password-warning')).toHaveTextContent('仅显示一次');
-    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/admin/users')[0]![1])).toEqual({
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/v1/admin/users')[0]![1])).toEqual({
       username: 'li.si',
       display_name: '李四',
       role: 'reviewer',
@@ -67,10 +67,10 @@ describe('UsersPage', () => {
   it('puts the server field errors on the form', async () => {
     signedIn();
     mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-      'GET /api/admin/users': () => jsonResponse({ items: [ADMIN], total: 1, page: 1, size: 20 }),
-      'POST /api/admin/users': () =>
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/admin/users': () => jsonResponse({ items: [ADMIN], total: 1, page: 1, size: 20 }),
+      'POST /api/v1/admin/users': () =>
         problemResponse(409, 'username_taken', '该用户名已被使用。', {
           errors: [{ field: 'body.username', message: '该用户名已被使用。', type: 'conflict' }],
         }),

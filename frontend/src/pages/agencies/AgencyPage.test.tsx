@@ -7,8 +7,8 @@ import { callsTo, headerOf, jsonResponse, mockApi, problemResponse, renderApp } 
 describe('AgencyPage', () => {
   it('lists the tasks it leads and shares, and asks anonymous visitors to sign in for overdue items', async () => {
     mockApi({
-      'GET /api/agencies/agencies/prov-hrss-dept': () => jsonResponse(HRSS_DETAIL),
-      'GET /api/agencies/supervision/overdue': () => problemResponse(401, 'login_required', '请先登录或提供有效的 API 密钥。'),
+      'GET /api/v1/agencies/agencies/prov-hrss-dept': () => jsonResponse(HRSS_DETAIL),
+      'GET /api/v1/agencies/supervision/overdue': () => problemResponse(401, 'login_required', '请先登录或提供有效的 API 密钥。'),
     });
     await renderApp('/agencies/prov-hrss-dept');
 
@@ -24,9 +24,9 @@ describe('AgencyPage', () => {
   it("shows a signed-in user the agency's overdue reports", async () => {
     signedIn('access-7');
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/agencies/agencies/prov-hrss-dept': () => jsonResponse(HRSS_DETAIL),
-      'GET /api/agencies/supervision/overdue': () =>
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/agencies/agencies/prov-hrss-dept': () => jsonResponse(HRSS_DETAIL),
+      'GET /api/v1/agencies/supervision/overdue': () =>
         jsonResponse({
           items: [
             {
@@ -58,15 +58,15 @@ describe('AgencyPage', () => {
     expect(table).toHaveTextContent('未上报');
     expect(table).toHaveTextContent('120 天');
     expect(table).toHaveTextContent('约谈');
-    const [url, init] = callsTo(fetchMock, 'GET', '/api/agencies/supervision/overdue')[0]!;
+    const [url, init] = callsTo(fetchMock, 'GET', '/api/v1/agencies/supervision/overdue')[0]!;
     expect(url.searchParams.get('agency')).toBe('prov-hrss-dept');
     expect(headerOf(init, 'Authorization')).toBe('Bearer access-7');
   });
 
   it('shows a city reached through 各市', async () => {
     mockApi({
-      'GET /api/agencies/agencies/city-shenyang': () => jsonResponse(CITY_DETAIL),
-      'GET /api/agencies/supervision/overdue': () => problemResponse(401, 'login_required', '请先登录。'),
+      'GET /api/v1/agencies/agencies/city-shenyang': () => jsonResponse(CITY_DETAIL),
+      'GET /api/v1/agencies/supervision/overdue': () => problemResponse(401, 'login_required', '请先登录。'),
     });
     await renderApp('/agencies/city-shenyang');
 

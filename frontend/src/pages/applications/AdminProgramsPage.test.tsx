@@ -36,9 +36,9 @@ describe('AdminProgramsPage', () => {
   it('lets the administrator set the amount only of a rule the plan leaves open', async () => {
     signedIn();
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/applications/programs': () => jsonResponse({ items: [FIXED, OPEN], total: 2, page: 1, size: 100 }),
-      'PATCH /api/applications/programs/t14-expert-workstation-award': () => jsonResponse(OPEN),
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/applications/programs': () => jsonResponse({ items: [FIXED, OPEN], total: 2, page: 1, size: 100 }),
+      'PATCH /api/v1/applications/programs/t14-expert-workstation-award': () => jsonResponse(OPEN),
     });
     await renderApp('/admin/programs');
 
@@ -50,7 +50,7 @@ describe('AdminProgramsPage', () => {
 
     fireEvent.change(within(open).getByRole('spinbutton'), { target: { value: '50000' } });
     fireEvent.click(within(open).getByTestId('program-amount-save'));
-    await waitFor(() => expect(callsTo(fetchMock, 'PATCH', '/api/applications/programs/t14-expert-workstation-award')).toHaveLength(1));
-    expect(bodyOf(callsTo(fetchMock, 'PATCH', '/api/applications/programs/t14-expert-workstation-award')[0]![1])).toEqual({ decided_amount_fen: 5_000_000 });
+    await waitFor(() => expect(callsTo(fetchMock, 'PATCH', '/api/v1/applications/programs/t14-expert-workstation-award')).toHaveLength(1));
+    expect(bodyOf(callsTo(fetchMock, 'PATCH', '/api/v1/applications/programs/t14-expert-workstation-award')[0]![1])).toEqual({ decided_amount_fen: 5_000_000 });
   });
 });

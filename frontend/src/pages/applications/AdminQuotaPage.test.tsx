@@ -9,11 +9,11 @@ describe('AdminQuotaPage', () => {
   it('shows the totals, refuses what the rules refuse, and changes an allocation with a reason', async () => {
     signedIn();
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/applications/calls': () => jsonResponse(CALL_CATALOG),
-      'GET /api/applications/calls/1': () => jsonResponse(CALL),
-      'GET /api/applications/calls/1/quota-changes': () => jsonResponse([]),
-      'PUT /api/applications/calls/1/allocations/city-dalian': () => jsonResponse(CALL.quota_detail),
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/applications/calls': () => jsonResponse(CALL_CATALOG),
+      'GET /api/v1/applications/calls/1': () => jsonResponse(CALL),
+      'GET /api/v1/applications/calls/1/quota-changes': () => jsonResponse([]),
+      'PUT /api/v1/applications/calls/1/allocations/city-dalian': () => jsonResponse(CALL.quota_detail),
     });
     await renderApp('/admin/quotas/1');
 
@@ -38,7 +38,7 @@ describe('AdminQuotaPage', () => {
     await waitFor(() => expect(screen.queryByTestId('quota-problems')).not.toBeInTheDocument());
     fireEvent.click(screen.getByTestId('quota-save'));
     expect(await screen.findByTestId('quota-saved')).toBeInTheDocument();
-    const puts = callsTo(fetchMock, 'PUT', '/api/applications/calls/1/allocations/city-dalian');
+    const puts = callsTo(fetchMock, 'PUT', '/api/v1/applications/calls/1/allocations/city-dalian');
     expect(puts).toHaveLength(1);
     expect(bodyOf(puts[0]![1])).toEqual({ size: 6, reason: '大连市申报人数较多。' });
   });

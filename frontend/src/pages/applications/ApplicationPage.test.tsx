@@ -10,11 +10,11 @@ describe('ApplicationPage', () => {
     signedIn();
     let application: object = RETURNED_APPLICATION;
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(APPLICANT),
-      'GET /api/applications/applications/5': () => jsonResponse(application),
-      'GET /api/applications/forms/talent-person': () => jsonResponse(FORM),
-      'PATCH /api/applications/applications/5': () => jsonResponse(application),
-      'POST /api/applications/applications/5/transitions': () => {
+      'GET /api/v1/auth/me': () => jsonResponse(APPLICANT),
+      'GET /api/v1/applications/applications/5': () => jsonResponse(application),
+      'GET /api/v1/applications/forms/talent-person': () => jsonResponse(FORM),
+      'PATCH /api/v1/applications/applications/5': () => jsonResponse(application),
+      'POST /api/v1/applications/applications/5/transitions': () => {
         application = { ...RETURNED_APPLICATION, state: 'formal_review', state_label: { zh: '形式审查中', en: 'In formal review' }, allowed_actions: [] };
         return jsonResponse(application);
       },
@@ -37,10 +37,10 @@ describe('ApplicationPage', () => {
     fireEvent.click(screen.getByTestId('action-confirm'));
 
     await waitFor(() => expect(screen.getByTestId('application-state')).toHaveAttribute('data-status', 'formal_review'));
-    const [saved] = callsTo(fetchMock, 'PATCH', '/api/applications/applications/5');
+    const [saved] = callsTo(fetchMock, 'PATCH', '/api/v1/applications/applications/5');
     expect((bodyOf(saved![1]) as { form_data: { achievements: string } }).form_data.achievements).toBe('在站期间主持省级课题一项，补充证明材料见附件。');
     expect((bodyOf(saved![1]) as { personal: object }).personal).not.toHaveProperty('masked');
-    const [step] = callsTo(fetchMock, 'POST', '/api/applications/applications/5/transitions');
+    const [step] = callsTo(fetchMock, 'POST', '/api/v1/applications/applications/5/transitions');
     expect(bodyOf(step![1])).toEqual({ action: 'resubmit', comment: '已补充材料。' });
     expect(headerOf(step![1], 'Idempotency-Key')).toMatch(/^transition-/);
   });
@@ -48,11 +48,11 @@ describe('ApplicationPage', () => {
   it("lets the reviewing agency return an application only with a reason, and shows the service's refusal", async () => {
     signedIn();
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN),
-      'GET /api/applications/applications/5': () => jsonResponse(FORMAL_REVIEW_APPLICATION),
-      'GET /api/applications/forms/talent-person': () => jsonResponse(FORM),
-      'GET /api/applications/applications/5/reviews': () => jsonResponse({ application_id: 5, min_experts: 1, complete: 0, average_total: null, assignments: [] }),
-      'POST /api/applications/applications/5/transitions': () =>
+      'GET /api/v1/auth/me': () => jsonResponse(AGENCY_ADMIN),
+      'GET /api/v1/applications/applications/5': () => jsonResponse(FORMAL_REVIEW_APPLICATION),
+      'GET /api/v1/applications/forms/talent-person': () => jsonResponse(FORM),
+      'GET /api/v1/applications/applications/5/reviews': () => jsonResponse({ application_id: 5, min_experts: 1, complete: 0, average_total: null, assignments: [] }),
+      'POST /api/v1/applications/applications/5/transitions': () =>
         problemResponse(409, 'transition_not_allowed', '当前状态不能退回修改。', { allowed_actions: ['pass_formal_review'] }),
     });
     await renderApp('/applications/5');
@@ -67,18 +67,18 @@ describe('ApplicationPage', () => {
     expect(confirm).toBeEnabled();
     fireEvent.click(confirm);
     expect(await within(screen.getByTestId('action-form')).findByText(/当前状态不能退回修改/)).toBeInTheDocument();
-    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/applications/applications/5/transitions')[0]![1])).toEqual({ action: 'return_for_revision', comment: '请补充证明材料。' });
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/v1/applications/applications/5/transitions')[0]![1])).toEqual({ action: 'return_for_revision', comment: '请补充证明材料。' });
   });
 
   it('shows an administrator the way to the decision, and an approved application’s approvals', async () => {
     signedIn();
     let state = 'ready_for_decision';
     mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/applications/applications/5': () => jsonResponse({ ...RETURNED_APPLICATION, state, state_label: { zh: state, en: state }, allowed_actions: [] }),
-      'GET /api/applications/forms/talent-person': () => jsonResponse(FORM),
-      'GET /api/applications/applications/5/reviews': () => jsonResponse({ application_id: 5, min_experts: 1, complete: 1, average_total: 84, assignments: [] }),
-      'GET /api/applications/applications/5/approvals': () =>
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/applications/applications/5': () => jsonResponse({ ...RETURNED_APPLICATION, state, state_label: { zh: state, en: state }, allowed_actions: [] }),
+      'GET /api/v1/applications/forms/talent-person': () => jsonResponse(FORM),
+      'GET /api/v1/applications/applications/5/reviews': () => jsonResponse({ application_id: 5, min_experts: 1, complete: 1, average_total: 84, assignments: [] }),
+      'GET /api/v1/applications/applications/5/approvals': () =>
         jsonResponse(state === 'approved' ? [{ id: 'approval-5-aa', application_id: 5, call_id: 1, program_code: 't05-postdoc-living-subsidy', fiscal_year: 2026, city_code: null, amount_fen: 10_000_000, status: 'approved', money: 'posted', counted: true, failure_code: null, failure_zh: null, failure_en: null, failure_detail: null, decided_by: 'user:1', created_at: '2026-11-30T02:00:00Z', updated_at: '2026-11-30T02:00:00Z', revoked_at: null, revoked_by: null, revoke_reason: null, steps: [] }] : []),
     });
     const { unmount } = await renderApp('/applications/5');

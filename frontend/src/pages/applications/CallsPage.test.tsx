@@ -7,7 +7,7 @@ import { bodyOf, callsTo, headerOf, jsonResponse, mockApi, renderApp } from '../
 
 describe('CallsPage and CallPage', () => {
   it('lists calls with facet counts and sends the chosen filter to the service', async () => {
-    const fetchMock = mockApi({ 'GET /api/applications/calls': () => jsonResponse(CALL_CATALOG) });
+    const fetchMock = mockApi({ 'GET /api/v1/applications/calls': () => jsonResponse(CALL_CATALOG) });
     await renderApp('/calls');
 
     const card = await screen.findByTestId('call-card');
@@ -18,19 +18,19 @@ describe('CallsPage and CallPage', () => {
     expect(screen.getByTestId('calls-agency')).toHaveTextContent('省人力资源社会保障厅 (1)');
 
     fireEvent.change(screen.getByTestId('calls-agency'), { target: { value: 'prov-hrss-dept' } });
-    await waitFor(() => expect(callsTo(fetchMock, 'GET', '/api/applications/calls').some(([url]) => String(url).includes('agency=prov-hrss-dept'))).toBe(true));
+    await waitFor(() => expect(callsTo(fetchMock, 'GET', '/api/v1/applications/calls').some(([url]) => String(url).includes('agency=prov-hrss-dept'))).toBe(true));
     expect(window.location.search).toContain('agency=prov-hrss-dept');
   });
 
   it("shows a call's eligibility and places, and an applicant starts a draft nominated by their city", async () => {
     signedIn();
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(APPLICANT),
-      'GET /api/applications/calls/1': () => jsonResponse(CALL),
-      'GET /api/applications/notices': () => jsonResponse([NOTICE]),
-      'POST /api/applications/applications': () => jsonResponse({ id: 42 }, 201),
-      'GET /api/applications/applications/42': () => jsonResponse({ id: 42 }, 404),
-      'GET /api/applications/forms/talent-person': () => jsonResponse(FORM),
+      'GET /api/v1/auth/me': () => jsonResponse(APPLICANT),
+      'GET /api/v1/applications/calls/1': () => jsonResponse(CALL),
+      'GET /api/v1/applications/notices': () => jsonResponse([NOTICE]),
+      'POST /api/v1/applications/applications': () => jsonResponse({ id: 42 }, 201),
+      'GET /api/v1/applications/applications/42': () => jsonResponse({ id: 42 }, 404),
+      'GET /api/v1/applications/forms/talent-person': () => jsonResponse(FORM),
     });
     await renderApp('/calls/1');
 
@@ -44,7 +44,7 @@ describe('CallsPage and CallPage', () => {
     fireEvent.click(await screen.findByTitle('沈阳市'));
     fireEvent.click(screen.getByTestId('apply-start'));
     await waitFor(() => expect(window.location.pathname).toBe('/applications/42'));
-    const [start] = callsTo(fetchMock, 'POST', '/api/applications/applications');
+    const [start] = callsTo(fetchMock, 'POST', '/api/v1/applications/applications');
     expect(bodyOf(start![1])).toEqual({ call_id: 1, nominating_agency: 'city-shenyang', form_data: {} });
     expect(headerOf(start![1], 'Idempotency-Key')).toMatch(/^application-/);
   });

@@ -13,13 +13,13 @@ describe('ReviewsPage', () => {
     signedIn();
     let assignment: typeof ASSIGNMENT | object = ASSIGNMENT;
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(EXPERT),
-      'GET /api/applications/reviews/assignments': () => jsonResponse([assignment]),
-      'POST /api/applications/reviews/assignments/3/declaration': () => {
+      'GET /api/v1/auth/me': () => jsonResponse(EXPERT),
+      'GET /api/v1/applications/reviews/assignments': () => jsonResponse([assignment]),
+      'POST /api/v1/applications/reviews/assignments/3/declaration': () => {
         assignment = { ...ASSIGNMENT, declaration: 'no_conflict', declared_at: '2026-11-30T03:00:00Z', can_score: true };
         return jsonResponse({}, 201);
       },
-      'PUT /api/applications/reviews/assignments/3/score-sheet': () => {
+      'PUT /api/v1/applications/reviews/assignments/3/score-sheet': () => {
         assignment = { ...(assignment as object), score_sheet: { scores: { achievements: 30, potential: 50 }, total: 80, max_total: 100, comment: '科研能力突出。', submitted_at: '2026-11-30T03:05:00Z' } };
         return jsonResponse({});
       },
@@ -30,7 +30,7 @@ describe('ReviewsPage', () => {
     expect(within(card).queryByTestId('score-form')).not.toBeInTheDocument();
     fireEvent.click(within(card).getByTestId('declare-submit'));
     const form = await screen.findByTestId('score-form');
-    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/applications/reviews/assignments/3/declaration')[0]![1])).toEqual({ declaration: 'no_conflict', note: '' });
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/v1/applications/reviews/assignments/3/declaration')[0]![1])).toEqual({ declaration: 'no_conflict', note: '' });
 
     const [achievements, potential] = within(form).getAllByRole('spinbutton');
     fireEvent.change(achievements!, { target: { value: '30' } });
@@ -39,6 +39,6 @@ describe('ReviewsPage', () => {
     await waitFor(() => expect(within(form).getByTestId('score-total')).toHaveTextContent('合计 80 / 100 分'));
     fireEvent.click(within(form).getByTestId('score-submit'));
     expect(await screen.findByTestId('score-submitted')).toBeInTheDocument();
-    expect(bodyOf(callsTo(fetchMock, 'PUT', '/api/applications/reviews/assignments/3/score-sheet')[0]![1])).toEqual({ scores: { achievements: 30, potential: 50 }, comment: '科研能力突出。' });
+    expect(bodyOf(callsTo(fetchMock, 'PUT', '/api/v1/applications/reviews/assignments/3/score-sheet')[0]![1])).toEqual({ scores: { achievements: 30, potential: 50 }, comment: '科研能力突出。' });
   });
 });

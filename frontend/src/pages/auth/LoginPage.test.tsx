@@ -16,12 +16,12 @@ function fillAndSubmit(username: string, password: string) {
 describe('LoginPage', () => {
   it('signs in, stores the tokens and shows the user, role and agency in the header', async () => {
     const fetchMock = mockApi({
-      'POST /api/auth/login': () => jsonResponse(TOKENS),
-      'GET /api/auth/me': (_url, init) =>
+      'POST /api/v1/auth/login': () => jsonResponse(TOKENS),
+      'GET /api/v1/auth/me': (_url, init) =>
         headerOf(init, 'Authorization') === 'Bearer access-1'
           ? jsonResponse(AGENCY_ADMIN)
           : problemResponse(401, 'login_required', '请先登录。'),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
     });
     await renderApp('/login?next=%2Fadmin%2Fapi-keys');
 
@@ -34,7 +34,7 @@ describe('LoginPage', () => {
     expect(within(menu).getByTestId('user-role')).toHaveTextContent('审核人员');
     await waitFor(() => expect(within(menu).getByTestId('user-agency')).toHaveTextContent('省人力资源社会保障厅'));
 
-    const [login] = callsTo(fetchMock, 'POST', '/api/auth/login');
+    const [login] = callsTo(fetchMock, 'POST', '/api/v1/auth/login');
     expect(bodyOf(login![1])).toEqual({ username: 'hrss-admin', password: 'correct horse battery' });
     expect(headerOf(login![1], 'Authorization')).toBeNull();
     expect(JSON.parse(window.localStorage.getItem(AUTH_STORAGE_KEY)!)).toMatchObject({
@@ -51,7 +51,7 @@ describe('LoginPage', () => {
 
   it('shows the translated error for a wrong password and stays signed out', async () => {
     mockApi({
-      'POST /api/auth/login': () =>
+      'POST /api/v1/auth/login': () =>
         problemResponse(401, 'invalid_credentials', '用户名或密码错误。', {
           title: 'Unauthorized',
           messages: { 'zh-CN': '用户名或密码错误。', en: 'Wrong username or password.' },
@@ -74,7 +74,7 @@ describe('LoginPage', () => {
 
   it('says how long to wait when sign-in is rate limited', async () => {
     mockApi({
-      'POST /api/auth/login': () =>
+      'POST /api/v1/auth/login': () =>
         problemResponse(429, 'rate_limited', '请求过于频繁，请在 42 秒后再试。', { retry_after: 42 }, { 'Retry-After': '42' }),
     });
     await renderApp('/login');
@@ -87,8 +87,8 @@ describe('LoginPage', () => {
   it('signs out: revokes the refresh token, forgets the tokens and hides the admin menu', async () => {
     signedIn('access-9', 'refresh-9');
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'POST /api/auth/logout': () => new Response(null, { status: 204 }),
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
     });
     await renderApp('/');
 
@@ -103,13 +103,13 @@ describe('LoginPage', () => {
     await waitFor(() => expect(screen.getByTestId('user-menu')).toHaveAttribute('data-status', 'anonymous'));
     expect(screen.queryByTestId('nav-admin-users')).not.toBeInTheDocument();
     expect(window.localStorage.getItem(AUTH_STORAGE_KEY)).toBeNull();
-    await waitFor(() => expect(callsTo(fetchMock, 'POST', '/api/auth/logout')).toHaveLength(1));
-    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/auth/logout')[0]![1])).toEqual({ refresh_token: 'refresh-9' });
+    await waitFor(() => expect(callsTo(fetchMock, 'POST', '/api/v1/auth/logout')).toHaveLength(1));
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/v1/auth/logout')[0]![1])).toEqual({ refresh_token: 'refresh-9' });
   });
 
   it('shows an applicant no administration and sends anonymous visitors of admin pages to sign in', async () => {
     signedIn();
-    mockApi({ 'GET /api/auth/me': () => jsonResponse(APPLICANT) });
+    mockApi({ 'GET /api/v1/auth/me': () => jsonResponse(APPLICANT) });
     const { unmount } = await renderApp('/admin/users');
 
     expect(await screen.findByTestId('forbidden')).toHaveTextContent('无权访问');
@@ -128,24 +128,24 @@ describe('LoginPage', () => {
   it('refreshes an expired access token without the user noticing', async () => {
     signedIn('access-expired', 'refresh-1');
     const fetchMock = mockApi({
-      'GET /api/auth/me': (_url, init) =>
+      'GET /api/v1/auth/me': (_url, init) =>
         headerOf(init, 'Authorization') === 'Bearer access-2'
           ? jsonResponse(ADMIN)
           : problemResponse(401, 'invalid_access_token', '访问令牌无效或已过期，请重新登录。'),
-      'POST /api/auth/refresh': () => jsonResponse({ ...TOKENS, access_token: 'access-2', refresh_token: 'refresh-2' }),
+      'POST /api/v1/auth/refresh': () => jsonResponse({ ...TOKENS, access_token: 'access-2', refresh_token: 'refresh-2' }),
     });
     await renderApp('/');
 
     expect(await screen.findByTestId('user-display-name')).toHaveTextContent('平台管理员');
-    expect(callsTo(fetchMock, 'POST', '/api/auth/refresh')).toHaveLength(1);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/auth/refresh')).toHaveLength(1);
     expect(getTokens()).toMatchObject({ access_token: 'access-2', refresh_token: 'refresh-2' });
   });
 
   it('sends the user to sign in again, saying why, when the session cannot be refreshed', async () => {
     signedIn('access-expired', 'refresh-revoked');
     mockApi({
-      'GET /api/auth/me': () => problemResponse(401, 'invalid_access_token', '访问令牌无效或已过期，请重新登录。'),
-      'POST /api/auth/refresh': () => problemResponse(401, 'invalid_refresh_token', '刷新令牌无效、已过期或已被吊销，请重新登录。'),
+      'GET /api/v1/auth/me': () => problemResponse(401, 'invalid_access_token', '访问令牌无效或已过期，请重新登录。'),
+      'POST /api/v1/auth/refresh': () => problemResponse(401, 'invalid_refresh_token', '刷新令牌无效、已过期或已被吊销，请重新登录。'),
     });
     await renderApp('/admin/users');
 

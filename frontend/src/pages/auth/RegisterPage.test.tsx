@@ -21,10 +21,10 @@ const VALID = {
 describe('RegisterPage', () => {
   it('registers an applicant, signs them in and shows them in the header', async () => {
     const fetchMock = mockApi({
-      'POST /api/auth/register': () => jsonResponse(APPLICANT, 201),
-      'POST /api/auth/login': () =>
+      'POST /api/v1/auth/register': () => jsonResponse(APPLICANT, 201),
+      'POST /api/v1/auth/login': () =>
         jsonResponse({ access_token: 'a1', token_type: 'bearer', expires_in: 900, refresh_token: 'r1' }),
-      'GET /api/auth/me': () => jsonResponse(APPLICANT),
+      'GET /api/v1/auth/me': () => jsonResponse(APPLICANT),
     });
     await renderApp('/register');
 
@@ -33,7 +33,7 @@ describe('RegisterPage', () => {
 
     expect(await screen.findByTestId('user-display-name')).toHaveTextContent('张三');
     expect(screen.getByTestId('user-role')).toHaveTextContent('申报人');
-    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/auth/register')[0]![1])).toEqual({
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/v1/auth/register')[0]![1])).toEqual({
       username: 'zhang.san',
       password: 'a long enough secret',
       display_name: '张三',
@@ -44,7 +44,7 @@ describe('RegisterPage', () => {
 
   it('checks the form before sending, and shows a taken username on its field', async () => {
     const fetchMock = mockApi({
-      'POST /api/auth/register': () => problemResponse(409, 'username_taken', '该用户名已被使用。'),
+      'POST /api/v1/auth/register': () => problemResponse(409, 'username_taken', '该用户名已被使用。'),
     });
     await renderApp('/register');
 
@@ -53,13 +53,13 @@ describe('RegisterPage', () => {
     expect(await screen.findByText('用户名只能包含英文字母、数字及 _ . -')).toBeInTheDocument();
     expect(screen.getByText('密码至少 10 个字符')).toBeInTheDocument();
     expect(screen.getByText('两次输入的密码不一致')).toBeInTheDocument();
-    expect(callsTo(fetchMock, 'POST', '/api/auth/register')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/auth/register')).toHaveLength(0);
 
     fill(VALID);
     fireEvent.click(screen.getByTestId('register-submit'));
     expect(await screen.findByTestId('register-error')).toHaveTextContent('该用户名已被使用。');
     const usernameItem = screen.getByTestId('register-username').closest('.ant-form-item')!;
     await waitFor(() => expect(usernameItem).toHaveTextContent('该用户名已被使用。'));
-    expect(callsTo(fetchMock, 'POST', '/api/auth/login')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/auth/login')).toHaveLength(0);
   });
 });

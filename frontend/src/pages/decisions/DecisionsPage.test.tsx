@@ -47,13 +47,13 @@ describe('DecisionsPage', () => {
     signedIn();
     let decided = false;
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/applications/calls/1': () => jsonResponse(CALL),
-      'GET /api/applications/applications': (url) => {
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/applications/calls/1': () => jsonResponse(CALL),
+      'GET /api/v1/applications/applications': (url) => {
         if (url.searchParams.get('state') === 'approved') return jsonResponse(page(decided ? [{ ...LIST[0], state: 'approved', state_label: label('已批准', 'Approved') }] : []));
         return jsonResponse(page(decided ? LIST.slice(1) : LIST));
       },
-      'POST /api/applications/decisions': () => {
+      'POST /api/v1/applications/decisions': () => {
         decided = true;
         return jsonResponse(OUTCOMES);
       },
@@ -75,7 +75,7 @@ describe('DecisionsPage', () => {
     expect(within(outcomes[1]!).getByTestId('outcome-budget')).toHaveTextContent('预算可用 50,000.00 元，本件需要 100,000.00 元');
     expect(outcomes[2]).toHaveTextContent('名额已满');
     expect(screen.getByTestId('outcomes-summary')).toHaveTextContent('批准 1 件，未批准 2 件');
-    const posts = callsTo(fetchMock, 'POST', '/api/applications/decisions');
+    const posts = callsTo(fetchMock, 'POST', '/api/v1/applications/decisions');
     expect(posts).toHaveLength(1);
     expect(bodyOf(posts[0]![1])).toEqual({ decision: 'approve', comment: '经研究同意', application_ids: [11, 12, 13] });
     // The lists are read again: the approved one has left the recommended list.
@@ -86,10 +86,10 @@ describe('DecisionsPage', () => {
   it('rejects one application only with a reason', async () => {
     signedIn();
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/applications/calls/1': () => jsonResponse(CALL),
-      'GET /api/applications/applications': (url) => jsonResponse(page(url.searchParams.get('state') === 'approved' ? [] : LIST.slice(0, 1))),
-      'POST /api/applications/decisions': () => jsonResponse([{ application_id: 11, approval_id: null, outcome: 'rejected', code: null, message: label('不予批准。', 'Not approved.'), detail: {} }]),
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/applications/calls/1': () => jsonResponse(CALL),
+      'GET /api/v1/applications/applications': (url) => jsonResponse(page(url.searchParams.get('state') === 'approved' ? [] : LIST.slice(0, 1))),
+      'POST /api/v1/applications/decisions': () => jsonResponse([{ application_id: 11, approval_id: null, outcome: 'rejected', code: null, message: label('不予批准。', 'Not approved.'), detail: {} }]),
     });
     await renderApp('/decisions/1');
 
@@ -99,18 +99,18 @@ describe('DecisionsPage', () => {
     fireEvent.change(screen.getByTestId('decide-comment'), { target: { value: '业绩材料不实' } });
     fireEvent.click(screen.getByTestId('decide-confirm'));
     expect(await screen.findByTestId('decision-outcome')).toHaveAttribute('data-status', 'rejected');
-    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/applications/decisions')[0]![1])).toEqual({ decision: 'reject', comment: '业绩材料不实', application_ids: [11] });
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/v1/applications/decisions')[0]![1])).toEqual({ decision: 'reject', comment: '业绩材料不实', application_ids: [11] });
   });
 
   it('revokes an approval with a reason', async () => {
     signedIn();
     let approval: object = APPROVAL;
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/applications/calls/1': () => jsonResponse(CALL),
-      'GET /api/applications/applications': (url) => jsonResponse(page(url.searchParams.get('state') === 'approved' ? [{ ...LIST[0], state: 'approved', state_label: label('已批准', 'Approved') }] : [])),
-      'GET /api/applications/applications/11/approvals': () => jsonResponse([approval]),
-      'POST /api/applications/approvals/approval-11-aa/revoke': () => {
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/applications/calls/1': () => jsonResponse(CALL),
+      'GET /api/v1/applications/applications': (url) => jsonResponse(page(url.searchParams.get('state') === 'approved' ? [{ ...LIST[0], state: 'approved', state_label: label('已批准', 'Approved') }] : [])),
+      'GET /api/v1/applications/applications/11/approvals': () => jsonResponse([approval]),
+      'POST /api/v1/applications/approvals/approval-11-aa/revoke': () => {
         approval = { ...APPROVAL, status: 'revoked', money: 'reversed', revoked_by: 'user:1', revoke_reason: '异议成立' };
         return jsonResponse(approval);
       },
@@ -127,17 +127,17 @@ describe('DecisionsPage', () => {
     fireEvent.click(screen.getByTestId('revoke-confirm'));
     await waitFor(() => expect(screen.getByTestId('approval-row')).toHaveAttribute('data-status', 'revoked'));
     expect(screen.getByTestId('approval-row')).toHaveTextContent('已由 user:1 撤销：异议成立');
-    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/applications/approvals/approval-11-aa/revoke')[0]![1])).toEqual({ reason: '异议成立' });
+    expect(bodyOf(callsTo(fetchMock, 'POST', '/api/v1/applications/approvals/approval-11-aa/revoke')[0]![1])).toEqual({ reason: '异议成立' });
   });
 
   it('lists the calls awaiting a decision and shows the reconciler’s last report, run again on demand', async () => {
     signedIn();
     const report = (id: number, fixed: unknown[]) => ({ id, trigger: 'admin', actor: 'user:1', started_at: '2026-11-30T02:00:00Z', finished_at: '2026-11-30T02:00:01Z', fixed, summary: { checked: 4, steps_taken: 2, agencies_resent: 1, funding_unavailable: false } });
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/applications/applications': () => jsonResponse(page(LIST)),
-      'GET /api/applications/reconciler/report': () => jsonResponse(null),
-      'POST /api/applications/reconciler/runs': () => jsonResponse(report(7, [{ approval_id: 'approval-11-aa', action: 'money_posted', detail: 'reserved → posted' }, { approval_id: 'approval-12-bb', action: 'count_resent', detail: '' }])),
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/applications/applications': () => jsonResponse(page(LIST)),
+      'GET /api/v1/applications/reconciler/report': () => jsonResponse(null),
+      'POST /api/v1/applications/reconciler/runs': () => jsonResponse(report(7, [{ approval_id: 'approval-11-aa', action: 'money_posted', detail: 'reserved → posted' }, { approval_id: 'approval-12-bb', action: 'count_resent', detail: '' }])),
     });
     await renderApp('/decisions');
 
@@ -151,12 +151,12 @@ describe('DecisionsPage', () => {
     expect(screen.getByTestId('reconciler-fixed')).toHaveTextContent('2');
     expect(screen.getByTestId('reconciler-lines')).toHaveTextContent('资金已过账');
     expect(screen.getByTestId('reconciler-lines')).toHaveTextContent('重发目标任务计数');
-    expect(callsTo(fetchMock, 'POST', '/api/applications/reconciler/runs')).toHaveLength(1);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/applications/reconciler/runs')).toHaveLength(1);
   });
 
   it('is for administrators only', async () => {
     signedIn();
-    mockApi({ 'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN) });
+    mockApi({ 'GET /api/v1/auth/me': () => jsonResponse(AGENCY_ADMIN) });
     await renderApp('/decisions');
     expect(await screen.findByText('无权访问')).toBeInTheDocument();
   });

@@ -7,11 +7,11 @@ import { jsonResponse, mockApi, renderApp } from '../../test/utils';
 describe('DeliverablesPage', () => {
   it('lists the plan’s deliverables furthest behind first, filtered by the status in the URL', async () => {
     mockApi({
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-      'GET /api/agencies/tasks': () => jsonResponse({ items: [TASK_5_SUMMARY], total: 1, page: 1, size: 100 }),
-      'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/agencies/tasks': () => jsonResponse({ items: [TASK_5_SUMMARY], total: 1, page: 1, size: 100 }),
+      'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
     });
     await renderApp('/deliverables');
 

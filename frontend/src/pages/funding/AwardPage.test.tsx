@@ -40,9 +40,9 @@ describe('AwardPage', () => {
     signedIn();
     let award = AWARD;
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/funding/awards/approval-11-aa': () => jsonResponse(award),
-      'POST /api/funding/awards/approval-11-aa/disbursements': () => {
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/funding/awards/approval-11-aa': () => jsonResponse(award),
+      'POST /api/v1/funding/awards/approval-11-aa/disbursements': () => {
         award = { ...AWARD, paid_fen: 240_000_000, remaining_fen: 60_000_000, installments: AWARD.installments.map((item) => (item.number === 2 ? { ...item, paid: true, transfer_id: 'installment:approval-11-aa:2' } : item)) };
         return jsonResponse({ award, transfer: { id: 'installment:approval-11-aa:2', amount: 90_000_000, effective_amount: 90_000_000, status: 'posted', created_at: '2026-11-30T03:00:00Z' } }, 201);
       },
@@ -61,7 +61,7 @@ describe('AwardPage', () => {
     expect(await screen.findByTestId('disburse-done')).toHaveTextContent('已拨付第 2 期：900,000.00 元');
     await waitFor(() => expect(screen.getByTestId('award-paid')).toHaveTextContent('2,400,000.00'));
     expect(screen.getByTestId('disburse-amount')).toHaveTextContent('600,000.00 元');
-    const posts = callsTo(fetchMock, 'POST', '/api/funding/awards/approval-11-aa/disbursements');
+    const posts = callsTo(fetchMock, 'POST', '/api/v1/funding/awards/approval-11-aa/disbursements');
     expect(posts).toHaveLength(1);
     expect(bodyOf(posts[0]![1])).toEqual({ installment: 2 });
     expect(headerOf(posts[0]![1], 'Idempotency-Key')).toMatch(/^disbursement-/);
@@ -70,9 +70,9 @@ describe('AwardPage', () => {
   it('says in the service’s words why a disbursement was refused', async () => {
     signedIn();
     mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/funding/awards/approval-11-aa': () => jsonResponse(AWARD),
-      'POST /api/funding/awards/approval-11-aa/disbursements': () =>
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/funding/awards/approval-11-aa': () => jsonResponse(AWARD),
+      'POST /api/v1/funding/awards/approval-11-aa/disbursements': () =>
         problemResponse(409, 'commitment_insufficient', '拨付超出已承诺金额：账户 commitment 还可拨付 0.00 元，本次需要 900000.00 元。'),
     });
     await renderApp('/funding/awards/approval-11-aa');
@@ -84,8 +84,8 @@ describe('AwardPage', () => {
   it('does not offer an installment larger than what remains to pay', async () => {
     signedIn();
     mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/funding/awards/approval-11-aa': () => jsonResponse({ ...AWARD, remaining_fen: 50_000_000 }),
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/funding/awards/approval-11-aa': () => jsonResponse({ ...AWARD, remaining_fen: 50_000_000 }),
     });
     await renderApp('/funding/awards/approval-11-aa');
     expect(await screen.findByTestId('disburse-over')).toHaveTextContent('该期金额 900,000.00 元 超过待拨付余额 500,000.00 元');
@@ -95,8 +95,8 @@ describe('AwardPage', () => {
   it('shows agency staff the award without the payment form', async () => {
     signedIn();
     mockApi({
-      'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN),
-      'GET /api/funding/awards/approval-11-aa': () => jsonResponse(AWARD),
+      'GET /api/v1/auth/me': () => jsonResponse(AGENCY_ADMIN),
+      'GET /api/v1/funding/awards/approval-11-aa': () => jsonResponse(AWARD),
     });
     await renderApp('/funding/awards/approval-11-aa');
     expect(await screen.findByText('仅管理员可以记录拨付。')).toBeInTheDocument();
@@ -109,9 +109,9 @@ describe('AwardsPage', () => {
     signedIn();
     const second = { ...AWARD, id: 'approval-12-bb', grantee_name: '乙博士' };
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/funding/reports/programs': () => jsonResponse(REPORT),
-      'GET /api/funding/awards': (url) =>
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/funding/reports/programs': () => jsonResponse(REPORT),
+      'GET /api/v1/funding/awards': (url) =>
         url.searchParams.get('after') === 'CURSOR1'
           ? jsonResponse({ items: [second], total: null, page: 1, size: 20, next: null })
           : jsonResponse({ items: [AWARD], total: 2, page: 1, size: 20, next: 'CURSOR1' }),
@@ -126,9 +126,9 @@ describe('AwardsPage', () => {
     expect(screen.getByTestId('awards-next')).toBeDisabled();
     fireEvent.click(screen.getByTestId('awards-previous'));
     await waitFor(() => expect(screen.getByTestId('award-link')).toHaveTextContent('甲博士'));
-    const afters = callsTo(fetchMock, 'GET', '/api/funding/awards').map(([url]) => url.searchParams.get('after'));
+    const afters = callsTo(fetchMock, 'GET', '/api/v1/funding/awards').map(([url]) => url.searchParams.get('after'));
     expect(afters).toContain('CURSOR1');
-    expect(callsTo(fetchMock, 'GET', '/api/funding/awards')[0]![0].searchParams.get('size')).toBe('20');
+    expect(callsTo(fetchMock, 'GET', '/api/v1/funding/awards')[0]![0].searchParams.get('size')).toBe('20');
   });
 });
 

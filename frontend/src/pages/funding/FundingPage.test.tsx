@@ -17,7 +17,7 @@ const PROGRAMS = {
 describe('FundingPage', () => {
   it('shows appropriated, reserved, committed, disbursed and available per programme and year, and filters by year', async () => {
     const fetchMock = mockApi({
-      'GET /api/funding/reports/programs': (url) =>
+      'GET /api/v1/funding/reports/programs': (url) =>
         jsonResponse(url.searchParams.get('fiscal_year') === '2026' ? { ...PROGRAMS, fiscal_year: 2026, rows: [PROGRAMS.rows[1]], totals: { ...ROW } } : PROGRAMS),
     });
     await renderApp('/funding');
@@ -26,12 +26,12 @@ describe('FundingPage', () => {
     expect(screen.getByTestId('funding-total-available')).toHaveTextContent('5,300 万元');
     expect(screen.getAllByTestId('funding-row')).toHaveLength(2);
     expect(screen.getAllByTestId('funding-row')[0]).toHaveTextContent('杰出人才培养支持');
-    expect(screen.getByText('下载 CSV')).toHaveAttribute('href', '/api/funding/reports/programs?format=csv');
+    expect(screen.getByText('下载 CSV')).toHaveAttribute('href', '/api/v1/funding/reports/programs?format=csv');
 
     fireEvent.change(screen.getByTestId('funding-year'), { target: { value: '2026' } });
     await waitFor(() => expect(screen.getAllByTestId('funding-row')).toHaveLength(1));
     expect(screen.getByTestId('funding-total-appropriated')).toHaveTextContent('3,000 万元');
-    expect(screen.getByText('下载 XLSX')).toHaveAttribute('href', '/api/funding/reports/programs?fiscal_year=2026&format=xlsx');
-    expect(callsTo(fetchMock, 'GET', '/api/funding/reports/programs').some(([url]) => String(url).includes('fiscal_year=2026'))).toBe(true);
+    expect(screen.getByText('下载 XLSX')).toHaveAttribute('href', '/api/v1/funding/reports/programs?fiscal_year=2026&format=xlsx');
+    expect(callsTo(fetchMock, 'GET', '/api/v1/funding/reports/programs').some(([url]) => String(url).includes('fiscal_year=2026'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /** The funding service's public reports: money per programme, lead agency and city, per fiscal year (fen). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { apiGet, apiPost } from '../../api/http';
+import { API_BASE, apiGet, apiPost } from '../../api/http';
 import { queryString } from '../../api/page';
 import type { components } from '../../api/schema';
 
@@ -37,7 +37,7 @@ export function useFundingReport(kind: ReportKind, fiscalYear: number | undefine
 
 /** Where the same report downloads as a spreadsheet. */
 export function reportDownload(kind: ReportKind, fiscalYear: number | undefined, format: 'csv' | 'xlsx'): string {
-  return `/api${FUNDING_API}/reports/${kind}${queryString({ fiscal_year: fiscalYear, format })}`;
+  return `${API_BASE}${FUNDING_API}/reports/${kind}${queryString({ fiscal_year: fiscalYear, format })}`;
 }
 
 /** The row's name and key, whatever the report. */

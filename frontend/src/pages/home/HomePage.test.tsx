@@ -8,12 +8,12 @@ const TASK_1 = { ...TASK_5, number: 1, title: TASK_1_SUMMARY.title, deliverables
 
 function catalog(extra = {}) {
   return mockApi({
-    'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-    'GET /api/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
-    'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-    'GET /api/agencies/tasks': () => jsonResponse({ items: [TASK_1_SUMMARY, TASK_5_SUMMARY], total: 2, page: 1, size: 100 }),
-    'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
-    'GET /api/agencies/tasks/liaoning-2018-2020/1': () => jsonResponse(TASK_1),
+    'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+    'GET /api/v1/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
+    'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+    'GET /api/v1/agencies/tasks': () => jsonResponse({ items: [TASK_1_SUMMARY, TASK_5_SUMMARY], total: 2, page: 1, size: 100 }),
+    'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+    'GET /api/v1/agencies/tasks/liaoning-2018-2020/1': () => jsonResponse(TASK_1),
     ...extra,
   });
 }
@@ -50,12 +50,12 @@ describe('HomePage', () => {
   it('puts a reviewer’s work first: reports to review, reports to file, reports sent back', async () => {
     signedIn();
     catalog({
-      'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN),
-      'GET /api/agencies/reports': (url: URL) =>
+      'GET /api/v1/auth/me': () => jsonResponse(AGENCY_ADMIN),
+      'GET /api/v1/agencies/reports': (url: URL) =>
         url.searchParams.get('status') === 'pending'
           ? jsonResponse({ items: [PENDING_REPORT], total: 1, page: 1, size: 5 })
           : jsonResponse({ items: [], total: 0, page: 1, size: 5 }),
-      'GET /api/agencies/supervision/overdue': () => jsonResponse(overduePage([OVERDUE_ITEM])),
+      'GET /api/v1/agencies/supervision/overdue': () => jsonResponse(overduePage([OVERDUE_ITEM])),
     });
     await renderApp('/');
 

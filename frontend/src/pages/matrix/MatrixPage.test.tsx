@@ -13,8 +13,8 @@ function marksIn(row: HTMLElement, agency: string): string[] {
 describe('MatrixPage', () => {
   it('marks 牵头 and 责任 in the right cells, with agencies as columns and tasks as rows', async () => {
     const fetchMock = mockApi({
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/matrix': () => jsonResponse(MATRIX),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/matrix': () => jsonResponse(MATRIX),
     });
     await renderApp('/matrix');
 
@@ -42,15 +42,15 @@ describe('MatrixPage', () => {
     expect(marksIn(row20, 'prov-org-dept')).toEqual(['lead:牵头', 'responsible:责任']);
 
     expect(screen.getByTestId('matrix-caption')).toHaveTextContent('3 项任务 × 6 个单位');
-    expect(screen.getByTestId('matrix-download-csv')).toHaveAttribute('href', '/api/agencies/matrix.csv?plan=liaoning-2018-2020');
-    expect(screen.getByTestId('matrix-download-xlsx')).toHaveAttribute('href', '/api/agencies/matrix.xlsx?plan=liaoning-2018-2020');
-    expect(callsTo(fetchMock, 'GET', '/api/agencies/matrix')[0]![0].searchParams.get('plan')).toBe('liaoning-2018-2020');
+    expect(screen.getByTestId('matrix-download-csv')).toHaveAttribute('href', '/api/v1/agencies/matrix.csv?plan=liaoning-2018-2020');
+    expect(screen.getByTestId('matrix-download-xlsx')).toHaveAttribute('href', '/api/v1/agencies/matrix.xlsx?plan=liaoning-2018-2020');
+    expect(callsTo(fetchMock, 'GET', '/api/v1/agencies/matrix')[0]![0].searchParams.get('plan')).toBe('liaoning-2018-2020');
   });
 
   it('filters the rows by text and the columns by agency kind', async () => {
     mockApi({
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/matrix': () => jsonResponse(MATRIX),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/matrix': () => jsonResponse(MATRIX),
     });
     await renderApp('/matrix?kind=city');
 
@@ -65,16 +65,16 @@ describe('MatrixPage', () => {
 
   it('asks for group members as columns when expanded, in the request and the downloads', async () => {
     const fetchMock = mockApi({
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/matrix': () => jsonResponse(MATRIX),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/matrix': () => jsonResponse(MATRIX),
     });
     await renderApp('/matrix?expand=1');
 
     await screen.findByTestId('matrix-table');
-    expect(callsTo(fetchMock, 'GET', '/api/agencies/matrix')[0]![0].searchParams.get('expand_groups')).toBe('true');
+    expect(callsTo(fetchMock, 'GET', '/api/v1/agencies/matrix')[0]![0].searchParams.get('expand_groups')).toBe('true');
     expect(screen.getByTestId('matrix-download-csv')).toHaveAttribute(
       'href',
-      '/api/agencies/matrix.csv?plan=liaoning-2018-2020&expand_groups=true',
+      '/api/v1/agencies/matrix.csv?plan=liaoning-2018-2020&expand_groups=true',
     );
   });
 });

@@ -6,11 +6,11 @@ import { bodyOf, callsTo, headerOf, jsonResponse, mockApi, problemResponse, rend
 
 function taskApi(me: object, file: () => Response = () => jsonResponse({}, 201)) {
   return mockApi({
-    'GET /api/auth/me': () => jsonResponse(me),
-    'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-    'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-    'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
-    'POST /api/agencies/deliverables/t05-doctors-postdocs/reports': file,
+    'GET /api/v1/auth/me': () => jsonResponse(me),
+    'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+    'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+    'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+    'POST /api/v1/agencies/deliverables/t05-doctors-postdocs/reports': file,
   });
 }
 
@@ -59,8 +59,8 @@ describe('Reporting progress from the task page', () => {
     fireEvent.change(within(form).getByRole('spinbutton'), { target: { value: '9500' } });
     fireEvent.click(screen.getByTestId('report-submit'));
 
-    await waitFor(() => expect(callsTo(fetchMock, 'POST', '/api/agencies/deliverables/t05-doctors-postdocs/reports')).toHaveLength(2));
-    const [first, second] = callsTo(fetchMock, 'POST', '/api/agencies/deliverables/t05-doctors-postdocs/reports');
+    await waitFor(() => expect(callsTo(fetchMock, 'POST', '/api/v1/agencies/deliverables/t05-doctors-postdocs/reports')).toHaveLength(2));
+    const [first, second] = callsTo(fetchMock, 'POST', '/api/v1/agencies/deliverables/t05-doctors-postdocs/reports');
     expect(bodyOf(second![1])).toEqual({ period: '2019-Q3', value: 9500, unit: '人', narrative: '新增博士后进站。', evidence: [] });
     expect(headerOf(first![1], 'Idempotency-Key')).toMatch(/^report-[0-9a-f]{32}$/);
   });

@@ -7,20 +7,20 @@ import { bodyOf, callsTo, headerOf, jsonResponse, mockApi, problemResponse, rend
 function reviewerApi(decide: (url: URL) => Response) {
   let pending = [PENDING_REPORT];
   return mockApi({
-    'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN),
-    'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-    'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-    'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
-    'GET /api/agencies/reports': (url) =>
+    'GET /api/v1/auth/me': () => jsonResponse(AGENCY_ADMIN),
+    'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+    'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+    'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+    'GET /api/v1/agencies/reports': (url) =>
       url.searchParams.get('awaiting_review_by') === 'prov-hrss-dept'
         ? jsonResponse({ items: pending, total: pending.length, page: 1, size: 10 })
         : jsonResponse({ items: [], total: 0, page: 1, size: 10 }),
-    'POST /api/agencies/reports/7/accept': (url) => {
+    'POST /api/v1/agencies/reports/7/accept': (url) => {
       const answer = decide(url);
       if (answer.ok) pending = [];
       return answer;
     },
-    'POST /api/agencies/reports/7/return': (url) => {
+    'POST /api/v1/agencies/reports/7/return': (url) => {
       const answer = decide(url);
       if (answer.ok) pending = [];
       return answer;
@@ -48,7 +48,7 @@ describe('ReportsPage', () => {
     fireEvent.click(screen.getByTestId('review-submit'));
 
     await waitFor(() => expect(screen.queryByTestId('reports-to-review-row-7')).not.toBeInTheDocument());
-    const [accept] = callsTo(fetchMock, 'POST', '/api/agencies/reports/7/accept');
+    const [accept] = callsTo(fetchMock, 'POST', '/api/v1/agencies/reports/7/accept');
     expect(bodyOf(accept![1])).toEqual({ comment: '' });
     expect(headerOf(accept![1], 'Idempotency-Key')).toMatch(/^review-accept-[0-9a-f]{32}$/);
   });
@@ -66,7 +66,7 @@ describe('ReportsPage', () => {
     await screen.findByTestId('review-form');
     fireEvent.click(screen.getByTestId('review-submit'));
     expect(await screen.findByText('退回时须说明原因')).toBeInTheDocument();
-    expect(callsTo(fetchMock, 'POST', '/api/agencies/reports/7/return')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/agencies/reports/7/return')).toHaveLength(0);
 
     fireEvent.change(screen.getByTestId('review-comment'), { target: { value: '请补充佐证材料。' } });
     fireEvent.click(screen.getByTestId('review-submit'));
@@ -74,7 +74,7 @@ describe('ReportsPage', () => {
     fireEvent.click(screen.getByTestId('review-submit'));
 
     await waitFor(() => expect(screen.queryByTestId('reports-to-review-row-7')).not.toBeInTheDocument());
-    const calls = callsTo(fetchMock, 'POST', '/api/agencies/reports/7/return');
+    const calls = callsTo(fetchMock, 'POST', '/api/v1/agencies/reports/7/return');
     expect(calls).toHaveLength(2);
     expect(calls.map(([, init]) => bodyOf(init))).toEqual([{ comment: '请补充佐证材料。' }, { comment: '请补充佐证材料。' }]);
     expect(headerOf(calls[0]![1], 'Idempotency-Key')).toBe(headerOf(calls[1]![1], 'Idempotency-Key'));

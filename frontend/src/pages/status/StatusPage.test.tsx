@@ -34,7 +34,7 @@ async function findOverall(expected: string) {
 }
 
 describe('StatusPage', () => {
-  it('renders one row and one status tag per service from /api/health', async () => {
+  it('renders one row and one status tag per service from /api/v1/health', async () => {
     const fetchMock = mockFetch(() => jsonResponse(DEGRADED));
     await renderApp('/status');
 
@@ -45,7 +45,7 @@ describe('StatusPage', () => {
 
     expect(fetchMock).toHaveBeenCalled();
     const [url, init] = fetchMock.mock.calls[0]!;
-    expect(url).toBe('/api/health');
+    expect(url).toBe('/api/v1/health');
     expect(init?.method).toBe('GET');
     expect(headerOf(init, 'Accept-Language')).toBe('zh-CN');
 

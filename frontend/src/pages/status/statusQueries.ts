@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 
 import { ApiError, apiGet } from '../../api/http';
 
-/** Status of one backend service as reported by the gateway's /api/health. */
+/** Status of one backend service as reported by the gateway's /api/v1/health. */
 export type ServiceStatus = 'up' | 'down' | 'not_ready';
 export type OverallStatus = 'ok' | 'degraded';
 
@@ -23,7 +23,7 @@ export interface HealthResponse {
 
 export const HEALTH_QUERY_KEY = ['health'] as const;
 export const HEALTH_POLL_INTERVAL_MS = 5000;
-export const HEALTH_PATH = '/api/health';
+export const HEALTH_PATH = '/api/v1/health';
 
 export const SERVICE_STATUSES: readonly ServiceStatus[] = ['up', 'down', 'not_ready'];
 
@@ -50,7 +50,7 @@ function parseService(value: unknown): ServiceHealth | undefined {
   };
 }
 
-/** Validates a /api/health body; returns undefined when it is not one. */
+/** Validates a /api/v1/health body; returns undefined when it is not one. */
 export function parseHealthResponse(body: unknown): HealthResponse | undefined {
   if (!isRecord(body) || typeof body.status !== 'string' || !Array.isArray(body.services)) return undefined;
   const services: ServiceHealth[] = [];
@@ -67,7 +67,7 @@ export function parseHealthResponse(body: unknown): HealthResponse | undefined {
 }
 
 /**
- * GET /api/health. The gateway may answer 503 while degraded; that body is
+ * GET /api/v1/health. The gateway may answer 503 while degraded; that body is
  * the same health document and is returned like a 200 one.
  */
 export async function fetchHealth(signal?: AbortSignal): Promise<HealthResponse> {

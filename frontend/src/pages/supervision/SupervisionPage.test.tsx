@@ -9,19 +9,19 @@ describe('SupervisionPage', () => {
     signedIn();
     let item: object = OVERDUE_ITEM;
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
-      'GET /api/agencies/supervision/overdue': () => jsonResponse(overduePage([item])),
-      'GET /api/agencies/supervision/escalations': () =>
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+      'GET /api/v1/agencies/supervision/overdue': () => jsonResponse(overduePage([item])),
+      'GET /api/v1/agencies/supervision/escalations': () =>
         jsonResponse({
           items: [{ id: 1, deliverable_code: 't05-postdoc-stations', agency: OVERDUE_ITEM.agency, period: '2019-Q3', step: 1, level: 'reminder', level_name: '提醒', note: '请尽快报送。', actor: 'admin:user:1', created_at: '2019-10-20T01:00:00Z' }],
           total: 1,
           page: 1,
           size: 10,
         }),
-      'POST /api/agencies/supervision/escalations': () => {
+      'POST /api/v1/agencies/supervision/escalations': () => {
         item = { ...OVERDUE_ITEM, escalation: { step: 2, level: 'interview', level_name: '约谈', escalated_at: '2019-11-14T01:00:00Z' }, next_level: 'inquiry' };
         return jsonResponse({}, 201);
       },
@@ -43,7 +43,7 @@ describe('SupervisionPage', () => {
     fireEvent.click(screen.getByTestId('escalate-submit'));
 
     await waitFor(() => expect(within(screen.getByTestId('overdue-table-row')).getByTestId('overdue-level')).toHaveAttribute('data-status', 'interview'));
-    const [escalation] = callsTo(fetchMock, 'POST', '/api/agencies/supervision/escalations');
+    const [escalation] = callsTo(fetchMock, 'POST', '/api/v1/agencies/supervision/escalations');
     expect(bodyOf(escalation![1])).toEqual({
       deliverable: 't05-postdoc-stations',
       agency: 'prov-hrss-dept',
@@ -57,11 +57,11 @@ describe('SupervisionPage', () => {
   it("offers no escalation for an ended plan's overdue reports and says why, and the day it judges at", async () => {
     signedIn();
     const fetchMock = mockApi({
-      'GET /api/auth/me': () => jsonResponse(ADMIN),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
-      'GET /api/agencies/supervision/overdue': () => jsonResponse(overduePage([{ ...OVERDUE_ITEM, days_overdue: 991 }], { final: true })),
+      'GET /api/v1/auth/me': () => jsonResponse(ADMIN),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+      'GET /api/v1/agencies/supervision/overdue': () => jsonResponse(overduePage([{ ...OVERDUE_ITEM, days_overdue: 991 }], { final: true })),
     });
     await renderApp('/supervision');
 
@@ -71,6 +71,6 @@ describe('SupervisionPage', () => {
     expect(screen.getByTestId('plan-ended-notice')).toHaveTextContent('方案已于 2020年12月31日 结束');
     expect(screen.getByTestId('plan-ended-notice')).toHaveTextContent('不能再督办升级');
     expect(screen.getByTestId('supervision-as-of')).toHaveAttribute('data-status', 'final');
-    expect(callsTo(fetchMock, 'POST', '/api/agencies/supervision/escalations')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'POST', '/api/v1/agencies/supervision/escalations')).toHaveLength(0);
   });
 });

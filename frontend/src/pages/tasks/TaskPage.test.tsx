@@ -6,7 +6,7 @@ import { callsTo, jsonResponse, mockApi, problemResponse, renderApp } from '../.
 
 describe('TaskPage', () => {
   it('shows the clause, the owners as links and one progress bar per deliverable coloured by status', async () => {
-    const fetchMock = mockApi({ 'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5) });
+    const fetchMock = mockApi({ 'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5) });
     await renderApp('/tasks/liaoning-2018-2020/5');
 
     expect(await screen.findByTestId('task-title')).toHaveTextContent('实施青年英才储备计划');
@@ -38,13 +38,13 @@ describe('TaskPage', () => {
     expect(within(screen.getByTestId('deliverable-t05-innovation-bases')).getByTestId('deliverable-status')).toHaveTextContent('进度滞后');
     expect(screen.getByTestId('deliverable-t05-innovation-bases')).toHaveTextContent('按获批项目自动统计');
     expect(within(screen.getByTestId('deliverable-t05-postdoc-stations')).getByTestId('deliverable-reports')).toHaveTextContent('暂无上报记录');
-    expect(callsTo(fetchMock, 'GET', '/api/agencies/deliverables/t05-doctors-postdocs/reports')).toHaveLength(0);
+    expect(callsTo(fetchMock, 'GET', '/api/v1/agencies/deliverables/t05-doctors-postdocs/reports')).toHaveLength(0);
   });
 
   it('loads the report history of a deliverable when asked', async () => {
     const fetchMock = mockApi({
-      'GET /api/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
-      'GET /api/agencies/deliverables/t05-doctors-postdocs/reports': () =>
+      'GET /api/v1/agencies/tasks/liaoning-2018-2020/5': () => jsonResponse(TASK_5),
+      'GET /api/v1/agencies/deliverables/t05-doctors-postdocs/reports': () =>
         jsonResponse({
           items: [
             {
@@ -76,12 +76,12 @@ describe('TaskPage', () => {
     expect(await within(list).findByText('新增博士后科研工作站 12 家。')).toBeInTheDocument();
     expect(list).toHaveTextContent('2019-Q2');
     expect(list).toHaveTextContent('已采纳');
-    expect(callsTo(fetchMock, 'GET', '/api/agencies/deliverables/t05-doctors-postdocs/reports')).toHaveLength(1);
+    expect(callsTo(fetchMock, 'GET', '/api/v1/agencies/deliverables/t05-doctors-postdocs/reports')).toHaveLength(1);
   });
 
   it('says when the task does not exist', async () => {
     mockApi({
-      'GET /api/agencies/tasks/liaoning-2018-2020/99': () => problemResponse(404, 'task_not_found', '任务不存在。'),
+      'GET /api/v1/agencies/tasks/liaoning-2018-2020/99': () => problemResponse(404, 'task_not_found', '任务不存在。'),
     });
     await renderApp('/tasks/liaoning-2018-2020/99');
 

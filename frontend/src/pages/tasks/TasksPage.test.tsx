@@ -6,10 +6,10 @@ import { callsTo, jsonResponse, mockApi, problemResponse, renderApp } from '../.
 
 function catalogApi(tasks = (_url: URL) => jsonResponse({ items: [TASK_1_SUMMARY, TASK_5_SUMMARY], total: 2, page: 1, size: 20 })) {
   return mockApi({
-    'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-    'GET /api/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
-    'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-    'GET /api/agencies/tasks': tasks,
+    'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+    'GET /api/v1/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
+    'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+    'GET /api/v1/agencies/tasks': tasks,
   });
 }
 
@@ -34,7 +34,7 @@ describe('TasksPage', () => {
     expect(document.title).toBe('任务清单 · 人才计划平台');
 
     // The list is asked for at once, not after the plan list: without a plan in the URL it names none.
-    const [url] = callsTo(fetchMock, 'GET', '/api/agencies/tasks')[0]!;
+    const [url] = callsTo(fetchMock, 'GET', '/api/v1/agencies/tasks')[0]!;
     expect(url.searchParams.has('plan')).toBe(false);
     expect(url.searchParams.get('page')).toBe('1');
     expect(url.searchParams.get('size')).toBe('20');
@@ -56,7 +56,7 @@ describe('TasksPage', () => {
 
     await waitFor(() => expect(screen.queryByTestId('task-row-1')).not.toBeInTheDocument());
     expect(screen.getByTestId('task-row-5')).toBeInTheDocument();
-    const searched = callsTo(fetchMock, 'GET', '/api/agencies/tasks').at(-1)![0];
+    const searched = callsTo(fetchMock, 'GET', '/api/v1/agencies/tasks').at(-1)![0];
     expect(searched.searchParams.get('q')).toBe('博士后');
     expect(searched.search).toContain(`q=${encodeURIComponent('博士后')}`);
     expect(new URLSearchParams(window.location.search).get('q')).toBe('博士后');
@@ -69,17 +69,17 @@ describe('TasksPage', () => {
     await renderApp('/tasks?agency=prov-finance-dept&role=lead');
 
     expect(await screen.findByText('没有符合条件的任务')).toBeInTheDocument();
-    const [url] = callsTo(fetchMock, 'GET', '/api/agencies/tasks').at(-1)!;
+    const [url] = callsTo(fetchMock, 'GET', '/api/v1/agencies/tasks').at(-1)!;
     expect(url.searchParams.get('agency')).toBe('prov-finance-dept');
     expect(url.searchParams.get('role')).toBe('lead');
   });
 
   it('shows the service error with a retry', async () => {
     mockApi({
-      'GET /api/agencies/plans': () => jsonResponse(PLAN_PAGE),
-      'GET /api/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
-      'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-      'GET /api/agencies/tasks': () => problemResponse(503, 'service_unavailable', '服务暂不可用。'),
+      'GET /api/v1/agencies/plans': () => jsonResponse(PLAN_PAGE),
+      'GET /api/v1/agencies/plans/liaoning-2018-2020': () => jsonResponse(PLAN),
+      'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+      'GET /api/v1/agencies/tasks': () => problemResponse(503, 'service_unavailable', '服务暂不可用。'),
     });
     await renderApp('/tasks');
 

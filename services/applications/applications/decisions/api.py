@@ -51,8 +51,10 @@ def _key(request: Request, caller: Principal, key: str | None, body: BaseModel,
          render: Callable[[list[DecisionOutcome]], tuple[int, Any]]) -> service.DecisionKey | None:
     if key is None:
         return None
+    request_body = body.model_dump(mode="json")
     return service.DecisionKey(scope=caller.actor, key=key, render=render,
-                               fingerprint=fingerprint(request.method, request.url.path, body.model_dump(mode="json")))
+                               fingerprint=fingerprint(request.method, request.url.path, request_body),
+                               request=[request.method.upper(), request.url.path, request_body])
 
 
 def _respond(status: int, body: Any, *, replay: bool) -> JSONResponse:

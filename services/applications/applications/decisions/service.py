@@ -225,10 +225,11 @@ class DecisionKey:
     key: str
     fingerprint: str
     render: Callable[[list[DecisionOutcome]], tuple[int, Any]]
+    request: Any = None  # method, path and body, kept to name what a reuse of the key changed
 
     async def claim(self, session: AsyncSession) -> Replay | None:
         _, replay = await claim_key(session, IdempotencyRecord, scope=self.scope, key=self.key,
-                                    request_fingerprint=self.fingerprint)
+                                    request_fingerprint=self.fingerprint, request=self.request)
         return replay
 
     async def store(self, session: AsyncSession, outcomes: list[DecisionOutcome]) -> None:
