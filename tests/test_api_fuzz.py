@@ -39,6 +39,7 @@ from schemathesis.checks import (
     unsupported_method,
     use_after_free,
 )
+from schemathesis.core.parameters import ParameterLocation
 
 from devtools.processes import Platform, running_platform
 from gateway.bootstrap import create_admin
@@ -127,7 +128,12 @@ def test_every_operation_survives_generated_input_as_every_caller(case, identiti
     for role in ROLES if turn == 0 else ROLES[turn % 2::2]:
         if role == "admin" and operation in ADMIN_SKIPS:
             continue
-        case.call_and_validate(headers={**identities[role], "Idempotency-Key": uuid.uuid4().hex}, checks=checks)
+        chosen = checks
+        if identities[role] and case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER):
+            # The case left out or spoilt a header (the credential among them) that this caller's own headers
+            # put right: it is no longer the invalid request the check expects to see refused.
+            chosen = [c for c in checks if c is not negative_data_rejection]
+        case.call_and_validate(headers={**identities[role], "Idempotency-Key": uuid.uuid4().hex}, checks=chosen)
         TALLY[f"schemathesis:{role}"] += 1
 
 

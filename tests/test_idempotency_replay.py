@@ -100,14 +100,16 @@ def _recipes(platform, gateway, admin) -> dict[tuple[str, str], Callable[[], Att
 
     def report() -> Attempt:
         key = {"X-API-Key": _key(gateway, admin, ["reports:write"])["secret"]}
-        # A quarter no other test of this platform has reported (one report per period is the rule).
-        reported = {r["period"] for r in gateway.get("/api/v1/agencies/deliverables/t05-doctors-postdocs/reports",
-                                                     params={"size": 100}).json()["items"]}
-        period = next(f"{year}-Q{q}" for year in (2020, 2019, 2018) for q in (4, 3, 2, 1)
-                      if f"{year}-Q{q}" not in reported)
-        body = {"period": period, "value": 10, "unit": "人", "narrative": "重放", "evidence": []}
+        # A quarter after every one this platform's other tests reported, and a cumulative value above theirs
+        # (one report per period, and a cumulative figure never goes down).
+        reported = gateway.get("/api/v1/agencies/deliverables/t05-doctors-postdocs/reports",
+                               params={"size": 100}).json()["items"]
+        periods = [f"{year}-Q{q}" for year in (2018, 2019, 2020) for q in (1, 2, 3, 4)]
+        latest = max((periods.index(r["period"]) for r in reported if r["period"] in periods), default=-1)
+        period, value = periods[latest + 1], max((r["value"] for r in reported), default=0) + 10
+        body = {"period": period, "value": value, "unit": "人", "narrative": "重放", "evidence": []}
         return Attempt("/api/v1/agencies/deliverables/t05-doctors-postdocs/reports", body, key,
-                       ("body.value", {**body, "value": 11}))
+                       ("body.value", {**body, "value": value + 1}))
 
     def start_application() -> Attempt:
         with httpx.Client(base_url=platform.service_url("applications"), timeout=30) as service:
