@@ -44,6 +44,8 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
                 if "operationId" in operation:
                     operation["operationId"] = f"{service}-{operation['operationId']}"
             merged["paths"][f"/api/{service}{path}"] = item
+        for name, item in doc.get("webhooks", {}).items():  # what the platform posts to receivers (events)
+            merged.setdefault("webhooks", {})[name] = item
         tags.append({"name": service, "description": doc.get("info", {}).get("title", service)})
     return merged
 

@@ -15,8 +15,7 @@ class EventType:
 
 REPORT = {"report_id": 17, "deliverable_code": "t05-doctors-postdocs", "agency": "city-dalian", "period": "2019-Q2",
           "value": 120.0, "unit": "人", "status": "returned"}
-APPLICATION = {"application_id": 42, "application_number": "SQ-2026-000042", "program_code": "p-leading-talent",
-               "status": "nominated"}
+APPLICATION = {"application_id": 42, "program_code": "p-leading-talent", "status": "nominated"}
 
 EVENT_TYPES: tuple[EventType, ...] = (
     EventType("report.submitted", "agencies", "进展报告已报送", "A progress report was submitted",
@@ -38,10 +37,10 @@ EVENT_TYPES: tuple[EventType, ...] = (
               {**APPLICATION, "status": "returned"}),
     EventType("application.recommended", "applications", "申报经评审推荐", "An application was recommended",
               {**APPLICATION, "status": "recommended"}),
-    EventType("notice.published", "applications", "公示已发布", "A public notice was published",
-              {"notice_id": 5, "program_code": "p-leading-talent", "application_count": 12}),
+    EventType("notice.published", "applications", "申报进入公示", "An application was put on public notice",
+              {**APPLICATION, "status": "public_notice"}),
     EventType("application.objection_filed", "applications", "公示期收到异议", "An objection was filed",
-              {**APPLICATION, "status": "objection_hold"}),
+              {**APPLICATION, "status": "on_hold"}),
     EventType("application.approved", "applications", "申报已批准", "An application was approved",
               {**APPLICATION, "status": "approved"}),
     EventType("application.rejected", "applications", "申报未获批准", "An application was rejected",

@@ -28,3 +28,8 @@ class AgenciesClient(ServiceClient):
     async def uncount(self, approval_id: str, effective_at: datetime) -> SagaAnswer:
         return await saga_call(self.http, "POST", f"/internal/approvals/{approval_id}/revoke", self._headers(),
                                {"effective_at": effective_at.isoformat()})
+
+    async def relay_events(self, events: list[dict[str, Any]]) -> None:
+        """The outbox's events, to the agencies' feed (stored once by id); raises when they were not taken."""
+        response = await self.http.post("/internal/events/batch", json={"events": events}, headers=self._headers())
+        response.raise_for_status()
