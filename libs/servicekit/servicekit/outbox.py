@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import JSON, BigInteger, Integer, String, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -54,6 +55,15 @@ def add_outbox_event(session: AsyncSession, model: type[OutboxEventMixin], *, ty
 def outbox_body(event: OutboxEventMixin) -> dict[str, Any]:
     return {"id": event.event_id, "type": event.type, "subject": event.subject, "agencies": event.agencies,
             "payload": event.payload, "occurred_at": event.occurred_at.isoformat()}
+
+
+EVENT_BATCH_PATH = "/internal/events/batch"
+
+
+async def post_event_batch(http: httpx.AsyncClient, headers: dict[str, str], events: list[dict[str, Any]]) -> None:
+    """Events to the agencies service (stored once by id there); raises when they were not taken."""
+    response = await http.post(EVENT_BATCH_PATH, json={"events": events}, headers=headers)
+    response.raise_for_status()
 
 
 class OutboxRelay:

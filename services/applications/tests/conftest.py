@@ -45,7 +45,7 @@ def funding_database_url() -> Iterator[str]:
 @pytest.fixture
 async def funding_app(funding_database_url: str) -> AsyncIterator[FastAPI]:
     app = create_funding_app(FundingSettings(database_url=funding_database_url, single_statement_transfers=False,
-                                             checkpoint_interval_seconds=0))
+                                             checkpoint_interval_seconds=0, event_relay=False))
     async with app.router.lifespan_context(app):
         yield app
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from applications.clients.funding import SagaAnswer, ServiceClient, answers_of_batch, saga_call
+from servicekit.outbox import post_event_batch
 
 
 def count_body(approval_id: str, program_code: str, application_id: int, city: str | None,
@@ -30,6 +31,5 @@ class AgenciesClient(ServiceClient):
                                {"effective_at": effective_at.isoformat()})
 
     async def relay_events(self, events: list[dict[str, Any]]) -> None:
-        """The outbox's events, to the agencies' feed (stored once by id); raises when they were not taken."""
-        response = await self.http.post("/internal/events/batch", json={"events": events}, headers=self._headers())
-        response.raise_for_status()
+        """The outbox's events, to the agencies' feed."""
+        await post_event_batch(self.http, self._headers(), events)
