@@ -1,5 +1,7 @@
 """create_service_app(): what every service's main.py builds on."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +25,14 @@ def operation_id(route: APIRoute) -> str:
     """Stable `{tag}-{name}` ids, so generated clients keep their names."""
     tag = route.tags[0] if route.tags else "default"
     return f"{tag}-{route.name}".replace("_", "-")
+
+
+async def stop_task(task: "asyncio.Task | None") -> None:
+    """Stop a background worker started at startup (None: it was not started)."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def create_service_app(

@@ -45,6 +45,27 @@ class OutboxEventMixin:
         return mapped_column(JSON)
 
 
+def create_outbox_table() -> None:
+    """The `event_outbox` table, in a service's migration (the columns of OutboxEventMixin)."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "event_outbox",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(length=64), nullable=False),
+        sa.Column("type", sa.String(length=80), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("agencies", sa.JSON(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_outbox")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_event_outbox_event_id")),
+    )
+    op.create_index(op.f("ix_event_outbox_sent_at"), "event_outbox", ["sent_at"])
+
+
 def add_outbox_event(session: AsyncSession, model: type[OutboxEventMixin], *, type: str, subject: str,
                      agencies: Iterable[str], payload: dict[str, Any], occurred_at: datetime) -> None:
     """Queue an event in the caller's transaction (written with its next flush)."""

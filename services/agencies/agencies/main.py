@@ -1,5 +1,4 @@
 import asyncio
-import contextlib
 
 import httpx
 from fastapi import FastAPI
@@ -18,7 +17,7 @@ from agencies.progress.api import router as progress_router
 from agencies.supervision.api import router as supervision_router
 from agencies.webhooks.api import router as webhooks_router
 from agencies.webhooks.delivery import WebhookWorker
-from servicekit.app import create_service_app
+from servicekit.app import create_service_app, stop_task
 
 
 def create_app(settings: AgenciesSettings | None = None,
@@ -32,10 +31,7 @@ def create_app(settings: AgenciesSettings | None = None,
                                     if settings.webhook_worker else None)
 
     async def stop(app: FastAPI) -> None:
-        if app.state.webhook_worker is not None:
-            app.state.webhook_worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await app.state.webhook_worker
+        await stop_task(app.state.webhook_worker)
         await app.state.webhooks.close()
 
     app = create_service_app(

@@ -1,5 +1,4 @@
 import asyncio
-import contextlib
 
 import httpx
 from fastapi import FastAPI
@@ -20,7 +19,7 @@ from applications.notices.api import router as notices_router
 from applications.programs.api import router as programs_router
 from applications.reviews.api import router as reviews_router
 from servicekit import clock
-from servicekit.app import create_service_app
+from servicekit.app import create_service_app, stop_task
 from servicekit.outbox import OutboxRelay
 from servicekit.settings import keys_dir
 
@@ -54,11 +53,8 @@ def create_app(settings: ApplicationsSettings | None = None,
         app.openapi()
 
     async def stop(app: FastAPI) -> None:
-        for task in (app.state.saga_worker, app.state.event_relay_task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await stop_task(app.state.saga_worker)
+        await stop_task(app.state.event_relay_task)
         await app.state.funding.close()
         await app.state.agencies.close()
 

@@ -1,5 +1,4 @@
 import asyncio
-import contextlib
 
 import httpx
 from fastapi import FastAPI
@@ -16,7 +15,7 @@ from funding.rules.api import router as rules_router
 from funding.verification.api import router as verification_router
 from funding.verification.background import start_background, stop_background
 from servicekit import clock
-from servicekit.app import create_service_app
+from servicekit.app import create_service_app, stop_task
 from servicekit.identity import INTERNAL_TOKEN_HEADER, Principal
 from servicekit.outbox import OutboxRelay, post_event_batch
 
@@ -43,10 +42,7 @@ def create_app(settings: FundingSettings | None = None,
             settings.event_relay_interval_seconds, clock.now)) if settings.event_relay else None)
 
     async def stop_relay(app: FastAPI) -> None:
-        if app.state.event_relay_task is not None:
-            app.state.event_relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await app.state.event_relay_task
+        await stop_task(app.state.event_relay_task)
         await app.state.agencies_http.aclose()
 
     app = create_service_app(
