@@ -83,10 +83,10 @@ async def list_deliveries(endpoint_id: EndpointId, caller: WebhookManager, sessi
     return await service.list_deliveries(session, caller, endpoint_id, after, size)
 
 
-@router.post("/endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver", status_code=202,
+@router.post("/endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver", status_code=204,
              summary="Redeliver an event")
 async def redeliver(endpoint_id: EndpointId, delivery_id: DeliveryId, caller: WebhookManager,
                     session: WriteSession, now: Now) -> Response:
     """Send the delivery again now, with a fresh retry schedule."""
     await service.redeliver(session, caller, endpoint_id, delivery_id, now)
-    return Response(status_code=202)
+    return Response(status_code=204)
