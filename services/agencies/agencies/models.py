@@ -351,7 +351,7 @@ class WebhookEndpoint(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_code: Mapped[str | None] = mapped_column(String(80), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(String(500))
     event_types: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20))

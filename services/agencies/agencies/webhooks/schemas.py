@@ -3,17 +3,18 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, UrlConstraints
 
 from servicekit.validation import Slug, StorableText
 
+WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2000)]
 Description = Annotated[StorableText, StringConstraints(strip_whitespace=True, max_length=500)]
 EventTypes = Annotated[list[Annotated[str, StringConstraints(max_length=80)]], Field(
     max_length=50, description="The event types wanted; empty for every type.")]
 
 
 class EndpointCreate(BaseModel):
-    url: AnyHttpUrl = Field(description="http(s) URL the events are posted to.")
+    url: WebhookUrl = Field(description="http(s) URL the events are posted to.")
     event_types: EventTypes = []
     description: Description = ""
     agency_code: Slug | None = Field(default=None, description=(
@@ -22,7 +23,7 @@ class EndpointCreate(BaseModel):
 
 
 class EndpointUpdate(BaseModel):
-    url: AnyHttpUrl | None = None
+    url: WebhookUrl | None = None
     event_types: EventTypes | None = None
     description: Description | None = None
     status: Literal["active", "disabled"] | None = Field(

@@ -52,7 +52,7 @@ def upgrade() -> None:
         "webhook_endpoints",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("agency_code", sa.String(length=80), nullable=True),
-        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
         sa.Column("description", sa.String(length=500), nullable=False),
         sa.Column("event_types", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
