@@ -6,7 +6,8 @@ from fastapi import FastAPI
 from agencies import __version__
 from agencies.audit.api import router as audit_router
 from agencies.catalog.cache import TaskCache
-from agencies.catalog.pages import ForgetPagesOnWrite, RenderedPages
+from agencies.after_writes import AfterWrites
+from agencies.catalog.pages import RenderedPages
 from agencies.catalog.api import router as catalog_router
 from agencies.config import SERVICE_DIR, AgenciesSettings, get_settings
 from agencies.events.api import internal_router as events_internal_router
@@ -48,7 +49,13 @@ def create_app(settings: AgenciesSettings | None = None,
     )
     install_webhooks(app.webhooks)
     app.state.rendered_pages = RenderedPages(settings.catalog_page_seconds)
-    app.add_middleware(ForgetPagesOnWrite, pages=app.state.rendered_pages)
+
+    def wake_webhooks() -> None:
+        worker = getattr(app.state, "webhooks", None)  # absent until the app has started
+        if worker is not None:
+            worker.wake()
+
+    app.add_middleware(AfterWrites, hooks=[app.state.rendered_pages.forget_all, wake_webhooks])
     return app
 
 

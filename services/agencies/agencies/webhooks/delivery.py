@@ -10,6 +10,7 @@ receiver's `Retry-After`; 410 Gone disables the endpoint at once, and so does th
 failing, which is told to the endpoint's agency as a `webhook.endpoint_disabled` event."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -81,10 +82,15 @@ class WebhookWorker:
         self.http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False,
                                       transport=transport)
         self._next_prune = 0.0
+        self._woken = asyncio.Event()
 
     @property
     def database(self) -> Database:
         return self.home.database
+
+    def wake(self) -> None:
+        """A write was committed in this process: look for due deliveries now rather than at the next round."""
+        self._woken.set()
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -97,14 +103,19 @@ class WebhookWorker:
         return await run_in_transaction(self.database, work)
 
     async def deliver_due(self) -> int:
-        """One round: every delivery due now, attempted concurrently; the number attempted."""
+        """One round: every delivery due now, attempted concurrently, the outcomes written in one transaction (a
+        writer's turn is what a busy SQLite database makes scarce); the number attempted."""
         deliveries = await self.lease()
-        await asyncio.gather(*(self.attempt(d) for d in deliveries))
-        return len(deliveries)
+        if not deliveries:
+            return 0
+        outcomes = await asyncio.gather(*(self.post(d.endpoint, d.event) for d in deliveries))
 
-    async def attempt(self, delivery: WebhookDelivery) -> None:
-        outcome = await self.post(delivery.endpoint, delivery.event)
-        await run_in_transaction(self.database, lambda session: self.settle(session, delivery, outcome))
+        async def settle_all(session: AsyncSession) -> None:
+            for delivery, outcome in zip(deliveries, outcomes, strict=True):
+                await self.settle(session, delivery, outcome)
+
+        await run_in_transaction(self.database, settle_all)
+        return len(deliveries)
 
     async def post(self, endpoint: WebhookEndpoint, event: Event) -> Outcome:
         started = time.perf_counter()
@@ -191,4 +202,6 @@ class WebhookWorker:
                 raise
             except Exception:  # a database hiccup: the deliveries stay pending for the next round
                 logger.exception("webhook worker round failed")
-            await asyncio.sleep(self.settings.webhook_worker_interval_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), self.settings.webhook_worker_interval_seconds)
+            self._woken.clear()
