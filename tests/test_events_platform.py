@@ -110,6 +110,10 @@ async def test_webhooks_and_the_feed_through_the_gateway(platform, platform_admi
                                        params={"type": "application.submitted", "size": 100})
             assert all(e["subject"] != f"application/{application['application_id']}" for e in theirs.json()["items"])
             assert (await gateway.get("/api/agencies/webhooks/endpoints", headers=keys[HRSS])).status_code == 403
+            # What receivers are sent is documented: every event type in the merged document's `webhooks`.
+            documented = (await gateway.get("/api/openapi.json")).json()["webhooks"]
+            types = (await gateway.get("/api/agencies/events/types")).json()
+            assert sorted(documented) == sorted(t["name"] for t in types)
     finally:
         server.should_exit = True
         await serving
