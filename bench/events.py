@@ -75,7 +75,7 @@ async def run(agencies_url: str, seconds: float, clients: int) -> None:
     async with httpx.AsyncClient(base_url=agencies_url, timeout=60) as api:
         receiver = Receiver()
         server = uvicorn.Server(uvicorn.Config(receiver, host="127.0.0.1", port=0, log_level="warning",
-                                               lifespan="off"))
+                                               lifespan="off", timeout_graceful_shutdown=1))
         serving = asyncio.create_task(server.serve())
         while not server.started:
             await asyncio.sleep(0.01)

@@ -27,12 +27,15 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}".replace("_", "-")
 
 
-async def stop_task(task: "asyncio.Task | None") -> None:
-    """Stop a background worker started at startup (None: it was not started)."""
+async def stop_task(task: "asyncio.Task | None", timeout: float = 5.0) -> None:
+    """Stop a background worker started at startup (None: it was not started), waiting at most `timeout` for it
+    to unwind: a task cancelled inside a database driver's call may wait on the server's answer."""
     if task is not None:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await asyncio.wait({task}, timeout=timeout)
+        if task.done() and not task.cancelled():
+            with contextlib.suppress(Exception):
+                task.result()
 
 
 def create_service_app(

@@ -18,7 +18,7 @@ from agencies.progress.api import router as progress_router
 from agencies.supervision.api import router as supervision_router
 from agencies.webhooks.api import router as webhooks_router
 from agencies.webhooks.delivery import WebhookWorker
-from servicekit.app import create_service_app, stop_task
+from servicekit.app import create_service_app
 
 
 def create_app(settings: AgenciesSettings | None = None,
@@ -32,7 +32,7 @@ def create_app(settings: AgenciesSettings | None = None,
                                     if settings.webhook_worker else None)
 
     async def stop(app: FastAPI) -> None:
-        await stop_task(app.state.webhook_worker)
+        await app.state.webhooks.finish(app.state.webhook_worker)
         await app.state.webhooks.close()
 
     app = create_service_app(

@@ -30,6 +30,7 @@ from agencies.webhooks.addresses import check_webhook_url
 from agencies.webhooks.repository import FAILED, PENDING, SUCCEEDED, WebhookRepository
 from agencies.webhooks.signing import signed_headers
 from servicekit import clock
+from servicekit.app import stop_task
 from servicekit.database import Database
 from servicekit.problems import DomainError
 from servicekit.unit_of_work import run_in_transaction
@@ -83,6 +84,7 @@ class WebhookWorker:
                                       transport=transport)
         self._next_prune = 0.0
         self._woken = asyncio.Event()
+        self._stopping = False
 
     @property
     def database(self) -> Database:
@@ -91,6 +93,15 @@ class WebhookWorker:
     def wake(self) -> None:
         """A write was committed in this process: look for due deliveries now rather than at the next round."""
         self._woken.set()
+
+    async def finish(self, task: "asyncio.Task | None", timeout: float = 10.0) -> None:
+        """Let the worker end its round and stop (cancelling it inside a database call can leave it waiting on
+        the driver); cancelled only if the round takes longer than `timeout`."""
+        self._stopping = True
+        self._woken.set()
+        if task is not None:
+            await asyncio.wait({task}, timeout=timeout)
+            await stop_task(task)
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -193,10 +204,10 @@ class WebhookWorker:
     async def work_forever(self) -> None:
         """The background worker of one process: delivers what is due, round after round, and prunes now and
         then."""
-        while True:
+        while not self._stopping:
             try:
                 await self.prune_if_due()
-                while await self.deliver_due():
+                while not self._stopping and await self.deliver_due():
                     pass
             except asyncio.CancelledError:
                 raise
