@@ -30,8 +30,12 @@ def platform() -> Iterator[Platform]:
     """The whole platform, shared by the tests of one pytest process (each xdist worker that runs such a test
     starts its own); a test that stops a service restarts it."""
     # Tests sign in often from one address (and fail on purpose); the login limits are tested in gateway/tests.
+    # Webhook receivers in tests listen on loopback, and a retry schedule of days takes seconds.
     with running_platform(extra_env={"GATEWAY_LOGIN_RATE_LIMIT": "10000/minute",
-                                     "GATEWAY_LOGIN_FAILURE_LIMIT": "10000/minute"}) as running:
+                                     "GATEWAY_LOGIN_FAILURE_LIMIT": "10000/minute",
+                                     "AGENCIES_WEBHOOK_ALLOW_PRIVATE_HOSTS": "true",
+                                     "AGENCIES_WEBHOOK_RETRY_SCALE": "0.00001",
+                                     "AGENCIES_WEBHOOK_WORKER_INTERVAL_SECONDS": "0.1"}) as running:
         yield running
 
 

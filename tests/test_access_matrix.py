@@ -48,6 +48,8 @@ CREDENTIAL_FORM = expect(401, revoked_key=401, expired_token=401, forged_token=4
 ANY_CALLER = expect("ok", anonymous=401)
 ADMIN = expect(403, anonymous=401, admin="pass")
 STAFF = expect("pass", anonymous=401, applicant_a=403, applicant_b=403)
+AGENCY_STAFF = expect("ok", anonymous=401, applicant_a=403, applicant_b=403)
+WEBHOOK_MANAGER = expect(403, anonymous=401, admin="pass")
 
 
 @dataclass
@@ -135,6 +137,18 @@ def rows() -> list[Row]:
         Row("GET", "/api/agencies/supervision/escalations", "/api/agencies/supervision/escalations", STAFF,
             scope="reports:write"),
         Row("GET", "/api/agencies/audit", "/api/agencies/audit", ADMIN),
+        # agencies: the event feed (each agency its own events) and webhooks (admins, an agency's key admin)
+        Row("GET", "/api/agencies/events", "/api/agencies/events", AGENCY_STAFF, scope=NO_SCOPE),
+        Row("GET", "/api/agencies/events/types", "/api/agencies/events/types", PUBLIC),
+        Row("GET", "/api/agencies/webhooks/endpoints", "/api/agencies/webhooks/endpoints", WEBHOOK_MANAGER),
+        Row("POST", "/api/agencies/webhooks/endpoints", "/api/agencies/webhooks/endpoints", WEBHOOK_MANAGER,
+            {"url": "ftp://nowhere"}),
+        *[Row(method, f"/api/agencies/webhooks/endpoints/{{endpoint_id}}{rest}",
+              f"/api/agencies/webhooks/endpoints/999999{rest}".replace("{delivery_id}", "999999"), WEBHOOK_MANAGER,
+              body)
+          for method, rest, body in [("GET", "", None), ("PATCH", "", {}), ("DELETE", "", None),
+                                     ("POST", "/rotate-secret", None), ("GET", "/deliveries", None),
+                                     ("POST", "/deliveries/{delivery_id}/redeliver", None)]],
         # funding: the ledger itself is for admins; the saga's reservation API for admins and the
         # applications service (which never comes through the gateway); reports and rules are public.
         *[Row(method, f"/api/funding{template}", f"/api/funding{path}", ADMIN, body)

@@ -160,6 +160,7 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
         { path: 'admin/quotas/:id', lazy: page(() => import('./pages/applications/AdminQuotaPage'), isAdmin) },
         { path: 'admin/users', lazy: page(() => import('./pages/admin/UsersPage'), isAdmin) },
         { path: 'admin/api-keys', lazy: page(() => import('./pages/admin/ApiKeysPage'), canManageApiKeys) },
+        { path: 'admin/webhooks', lazy: page(() => import('./pages/admin/WebhooksPage'), canManageApiKeys) },
         { path: '*', lazy: page(() => import('./pages/NotFoundPage')) },
       ],
     },

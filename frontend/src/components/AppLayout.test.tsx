@@ -38,6 +38,7 @@ describe('AppLayout', () => {
         '/supervision',
         '/my-agency',
         '/admin/api-keys',
+        '/admin/webhooks',
       ]),
     );
     expect(within(menu).getByTestId('nav-tasks')).toHaveAttribute('aria-current', 'page');

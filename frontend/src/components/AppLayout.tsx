@@ -26,6 +26,7 @@ interface NavItem {
     | 'common.nav.myAgency'
     | 'common.nav.adminUsers'
     | 'common.nav.adminApiKeys'
+    | 'common.nav.adminWebhooks'
     | 'common.nav.calls'
     | 'common.nav.notices'
     | 'common.nav.applications'
@@ -55,6 +56,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { key: '/my-agency', testId: 'nav-my-agency', labelKey: 'common.nav.myAgency', visibleTo: isAgencyStaff },
   { key: '/admin/users', testId: 'nav-admin-users', labelKey: 'common.nav.adminUsers', visibleTo: isAdmin },
   { key: '/admin/api-keys', testId: 'nav-admin-api-keys', labelKey: 'common.nav.adminApiKeys', visibleTo: canManageApiKeys },
+  { key: '/admin/webhooks', testId: 'nav-admin-webhooks', labelKey: 'common.nav.adminWebhooks', visibleTo: canManageApiKeys },
   { key: '/admin/quotas', testId: 'nav-admin-quotas', labelKey: 'common.nav.adminQuotas', visibleTo: isAdmin },
 ];
 

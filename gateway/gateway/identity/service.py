@@ -38,8 +38,14 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# What an agency's key admin may do in the services beside managing keys (here): its agency's webhooks.
+AGENCY_ADMIN_SCOPES = frozenset({"webhooks:manage"})
+
+
 def user_principal(user: User) -> Principal:
-    return Principal(subject=f"user:{user.id}", role=user.role, agency=user.agency_code, name=user.display_name)
+    scopes = AGENCY_ADMIN_SCOPES if user.role == "reviewer" and user.is_agency_admin else frozenset()
+    return Principal(subject=f"user:{user.id}", role=user.role, agency=user.agency_code, name=user.display_name,
+                     scopes=scopes)
 
 
 def user_id_of(principal: Principal) -> int:

@@ -29,7 +29,7 @@ class AccessTokens:
         now = datetime.now(UTC)
         claims = {"aud": ACCESS_AUDIENCE, "iss": "tpp-gateway", "iat": now, "exp": now + self.ttl,
                   "sub": principal.subject, "role": principal.role, "agency": principal.agency,
-                  "name": principal.name, "sid": session, "ver": version}
+                  "name": principal.name, "scopes": sorted(principal.scopes), "sid": session, "ver": version}
         return jwt.encode(claims, self.signer.key, algorithm=ALGORITHM, headers={"kid": ACCESS_KEY_ID})
 
     def read(self, token: str) -> AccessClaims | None:
@@ -39,7 +39,7 @@ class AccessTokens:
                                 issuer="tpp-gateway",
                                 options={"require": ["exp", "sub", "aud", "iss", "sid", "ver"]})
             principal = Principal(subject=claims["sub"], role=claims["role"], agency=claims.get("agency"),
-                                  name=claims.get("name"))
+                                  name=claims.get("name"), scopes=frozenset(claims.get("scopes") or ()))
             kind, _, user_id = principal.subject.partition(":")
             if kind != "user" or not isinstance(claims["ver"], int) or not isinstance(claims["sid"], str):
                 return None

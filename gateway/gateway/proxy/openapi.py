@@ -94,14 +94,19 @@ def merge_documents(gateway_doc: dict[str, Any], service_docs: dict[str, dict[st
                 if "operationId" in operation:
                     operation["operationId"] = f"{service}-{operation['operationId']}"
             merged["paths"][f"{VERSIONED}/{service}{path}"] = item
+        for name, item in doc.get("webhooks", {}).items():  # what the platform posts to receivers (events)
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    operation["tags"] = [f"{service}.{tag}" for tag in operation.get("tags", ["default"])]
+            merged.setdefault("webhooks", {})[name] = item
         title = doc.get("info", {}).get("title", service)
         tags.extend({"name": f"{service}.{tag['name']}", "description": f"{title}: {tag['description']}"}
                     for tag in doc.get("tags", []))
-    used = {tag for item in merged["paths"].values() for op in item.values() if isinstance(op, dict)
-            for tag in op.get("tags", [])}
+    used = {tag for item in [*merged["paths"].values(), *merged.get("webhooks", {}).values()]
+            for op in item.values() if isinstance(op, dict) for tag in op.get("tags", [])}
     merged["tags"] = [tag for tag in tags if tag["name"] in used]
-    # Only what the routed paths use: schemas of the internal paths left out above go too.
-    reachable, todo = set(), _refs(merged["paths"])
+    # Only what the routed paths and the webhooks use: schemas of the internal paths left out above go too.
+    reachable, todo = set(), _refs(merged["paths"]) | _refs(merged.get("webhooks", {}))
     while todo:
         name = todo.pop()
         if name not in reachable:

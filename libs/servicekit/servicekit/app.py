@@ -1,5 +1,7 @@
 """create_service_app(): what every service's main.py builds on."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +27,17 @@ def operation_id(route: APIRoute) -> str:
     """Stable `{tag}-{name}` ids, so generated clients keep their names."""
     tag = route.tags[0] if route.tags else "default"
     return f"{tag}-{route.name}".replace("_", "-")
+
+
+async def stop_task(task: "asyncio.Task | None", timeout: float = 5.0) -> None:
+    """Stop a background worker started at startup (None: it was not started), waiting at most `timeout` for it
+    to unwind: a task cancelled inside a database driver's call may wait on the server's answer."""
+    if task is not None:
+        task.cancel()
+        await asyncio.wait({task}, timeout=timeout)
+        if task.done() and not task.cancelled():
+            with contextlib.suppress(Exception):
+                task.result()
 
 
 def create_service_app(

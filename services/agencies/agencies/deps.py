@@ -15,8 +15,8 @@ from servicekit.identity import Principal
 from servicekit.unit_of_work import ReadSession, WriteSession
 
 __all__ = [
-    "AdminCaller", "ApplicationsCaller", "Idempotent", "Now", "Pages", "ReadSession", "ReportReviewer", "Reporter",
-    "SupervisionViewer", "TaskCacheDep", "Today", "WriteSession",
+    "AdminCaller", "ApplicationsCaller", "EventReader", "EventRelay", "Idempotent", "Now", "Pages", "ReadSession",
+    "ReportReviewer", "Reporter", "SupervisionViewer", "TaskCacheDep", "Today", "WebhookManager", "WriteSession",
 ]
 
 Reporter = Annotated[Principal, Depends(auth.reporter)]
@@ -24,6 +24,9 @@ ReportReviewer = Annotated[Principal, Depends(auth.report_reviewer)]
 AdminCaller = Annotated[Principal, Depends(auth.admin)]
 SupervisionViewer = Annotated[Principal, Depends(auth.supervision_viewer)]
 ApplicationsCaller = Annotated[Principal, Depends(auth.applications_service)]
+EventReader = Annotated[Principal, Depends(auth.event_reader)]
+WebhookManager = Annotated[Principal, Depends(auth.webhook_manager)]
+EventRelay = Annotated[Principal, Depends(auth.event_relay)]
 
 Idempotent = Annotated[IdempotentPost, Depends(idempotent_post(IdempotencyRecord))]
 TaskCacheDep = Annotated[TaskCache, Depends(task_cache)]

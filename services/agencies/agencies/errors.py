@@ -1,7 +1,7 @@
 """The agencies service's domain errors: each carries its HTTP status, a stable code and zh-CN/en messages;
 servicekit renders them as problem+json."""
 
-from servicekit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from servicekit.problems import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 
 # --- not found -----------------------------------------------------------------------------------------
 
@@ -194,3 +194,56 @@ class EscalationOutOfOrder(Conflict):
     code = "escalation_out_of_order"
     message_zh = "督办须按 提醒 → 约谈 → 函询 → 通报 逐级进行，不能跳级或回退。"
     message_en = "Escalation goes one step at a time: reminder → interview → inquiry → public notice."
+
+
+# --- events and webhooks -------------------------------------------------------------------------------
+
+
+class CursorExpired(DomainError):
+    status = 410
+    code = "cursor_expired"
+    message_zh = "游标已过期：其后的部分事件已超过保留期被清理。请重新同步（读取当前数据，再从不带 after 的事件流开始）。"
+    message_en = ("The cursor has expired: events after it are past the retention period and gone. Resynchronise "
+                  "(read the current state, then read the feed again without `after`).")
+
+
+class EventTypeUnknown(Unprocessable):
+    code = "event_type_unknown"
+    message_zh = "未知的事件类型。"
+    message_en = "Unknown event type."
+
+
+class EventsNotVisible(Forbidden):
+    code = "events_not_visible"
+    message_zh = "只有单位（API 密钥或工作人员）和管理员可以读取事件。"
+    message_en = "Only agencies (API keys or staff) and admins may read events."
+
+
+class NotWebhookManager(Forbidden):
+    code = "not_webhook_manager"
+    message_zh = "只有管理员或本单位的密钥管理员可以管理 Webhook。"
+    message_en = "Only an admin or the agency's key admin may manage webhooks."
+
+
+class WebhookEndpointNotFound(NotFound):
+    code = "webhook_endpoint_not_found"
+    message_zh = "未找到该 Webhook 端点。"
+    message_en = "No webhook endpoint has this id."
+
+
+class WebhookDeliveryNotFound(NotFound):
+    code = "webhook_delivery_not_found"
+    message_zh = "未找到该投递记录。"
+    message_en = "This endpoint has no delivery with this id."
+
+
+class WebhookUrlNotAllowed(Unprocessable):
+    code = "webhook_url_not_allowed"
+    message_zh = "Webhook 地址须为 http(s)，且不得指向本机、内网或平台内部服务。"
+    message_en = "A webhook URL must be http(s) and must not point at loopback, private or internal addresses."
+
+
+class EventRelayNotAllowed(Forbidden):
+    code = "event_relay_not_allowed"
+    message_zh = "只有申报服务和资金服务可以转发事件。"
+    message_en = "Only the applications and funding services may relay events."

@@ -302,3 +302,104 @@ class Escalation(Base):
 
     deliverable: Mapped[Deliverable] = relationship(lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="raise")
+
+
+# --- events and webhooks ------------------------------------------------------------------------------
+
+
+class Event(Base):
+    """A domain event, of this service or relayed from another, written in the transaction of the change it
+    tells of. `seq` orders the feed; `id` is the event's stable identity (a relayed event's own id, so a resend
+    stores nothing new)."""
+
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(64), unique=True)
+    type: Mapped[str] = mapped_column(String(80), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    agencies: Mapped[list[str]] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(JSON)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class EventAgency(Base):
+    """Event `event_seq` concerns agency `agency_code`: what an agency's feed reads, by key."""
+
+    __tablename__ = "event_agencies"
+
+    agency_code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    event_seq: Mapped[int] = mapped_column(ForeignKey("events.seq", ondelete="CASCADE"), primary_key=True)
+
+
+class EventFeedState(Base):
+    """One row: the highest event seq pruned so far; a cursor below it has lost events (410 cursor_expired)."""
+
+    __tablename__ = "event_feed_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pruned_through: Mapped[int] = mapped_column(Integer)
+
+
+class WebhookEndpoint(Base):
+    """Where an agency (or an admin, for every agency when `agency_code` is null) wants events posted. The secret
+    signs deliveries; after a rotation the previous one signs too until `previous_secret_expires_at`."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_code: Mapped[str | None] = mapped_column(String(80), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(String(500))
+    event_types: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))
+    disabled_reason: Mapped[str | None] = mapped_column(String(200))
+    secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookDelivery(Base):
+    """One event to one endpoint: pending until the endpoint answers 2xx (succeeded) or the retry schedule is
+    spent (failed). A worker leases it (`leased_until`) for one attempt; deliveries of one subject to one
+    endpoint go in event order."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("endpoint_id", "event_seq"),
+                      Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+                      Index("ix_webhook_deliveries_endpoint_id_subject", "endpoint_id", "subject"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
+    event_seq: Mapped[int] = mapped_column(ForeignKey("events.seq", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    last_latency_ms: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(lazy="raise")
+    endpoint: Mapped[WebhookEndpoint] = relationship(lazy="raise")
+
+
+class WebhookAttempt(Base):
+    """The log of every attempt of a delivery: when, what the endpoint answered, how long it took."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(500))

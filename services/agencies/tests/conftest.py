@@ -11,10 +11,11 @@ from servicekit.pytest_fixtures import service_fixtures
 
 database_url, app, client, committing_client = service_fixtures(
     # Tests load plans and roll back inside their own transaction, which no cache can see: re-read a plan's
-    # revision on every request and build every page afresh (test_agencies_pages.py tests the page cache).
+    # revision on every request and build every page afresh (test_agencies_pages.py tests the page cache). The
+    # webhook worker would share the test's one connection: test_agencies_events.py runs it on its own app.
     SERVICE_DIR,
     lambda database_url: create_app(AgenciesSettings(database_url=database_url, catalog_revision_check_seconds=0,
-                                                     catalog_page_seconds=0)),
+                                                     catalog_page_seconds=0, webhook_worker=False)),
 )
 
 

@@ -27,6 +27,9 @@ class ApplicationsSettings(ServiceSettings):
     # The approval saga's worker in this process: how often it looks for due steps, and whether it runs at all.
     saga_worker: bool = True
     saga_worker_interval_seconds: float = 1.0
+    # The relay of this process's event outbox to the agencies' event feed: whether it runs, how often it looks.
+    event_relay: bool = True
+    event_relay_interval_seconds: float = 0.5
     # A worker that dies holding a step lets another take it after this long.
     saga_lease_seconds: float = 30.0
     # The reconciler runs in every worker this often, and settles approvals still reserving after this long.

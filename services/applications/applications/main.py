@@ -1,5 +1,4 @@
 import asyncio
-import contextlib
 
 import httpx
 from fastapi import FastAPI
@@ -15,10 +14,13 @@ from applications.decisions.api import router as decisions_router
 from applications.decisions.reconciler import Reconciler
 from applications.decisions.saga import Saga
 from applications.filings.api import router as filings_router
+from applications.models import OutboxEvent
 from applications.notices.api import router as notices_router
 from applications.programs.api import router as programs_router
 from applications.reviews.api import router as reviews_router
-from servicekit.app import create_service_app
+from servicekit import clock
+from servicekit.app import create_service_app, stop_task
+from servicekit.outbox import OutboxRelay
 from servicekit.settings import keys_dir
 
 
@@ -38,6 +40,9 @@ def create_app(settings: ApplicationsSettings | None = None,
         app.state.saga = Saga(app.state, FundingSaga(app.state.funding), app.state.agencies,
                               lease_seconds=settings.saga_lease_seconds)
         app.state.reconciler = Reconciler(app.state.saga, settings.stale_reservation_seconds)
+        app.state.event_relay = OutboxRelay(app.state, OutboxEvent, app.state.agencies.relay_events)
+        app.state.event_relay_task = (asyncio.create_task(app.state.event_relay.work_forever(
+            settings.event_relay_interval_seconds, clock.now)) if settings.event_relay else None)
         app.state.saga_worker = None
         if settings.saga_worker:
             app.state.saga_worker = asyncio.create_task(app.state.saga.work_forever(
@@ -48,10 +53,8 @@ def create_app(settings: ApplicationsSettings | None = None,
         app.openapi()
 
     async def stop(app: FastAPI) -> None:
-        if app.state.saga_worker is not None:
-            app.state.saga_worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await app.state.saga_worker
+        await stop_task(app.state.saga_worker)
+        await stop_task(app.state.event_relay_task)
         await app.state.funding.close()
         await app.state.agencies.close()
 

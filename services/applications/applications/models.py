@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 from servicekit.audit import AuditLogMixin
 from servicekit.database import UTCDateTime, new_metadata
 from servicekit.idempotency import IdempotencyRecordMixin
+from servicekit.outbox import OutboxEventMixin
 
 
 class Base(DeclarativeBase):
@@ -31,6 +32,12 @@ class Base(DeclarativeBase):
 
 class AuditLog(AuditLogMixin, Base):
     __tablename__ = "audit_log"
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    """Events for the agencies' feed, written with the change they tell of and relayed in order."""
+
+    __tablename__ = "event_outbox"
 
 
 class IdempotencyRecord(IdempotencyRecordMixin, Base):

@@ -45,7 +45,7 @@ def funding_database_url() -> Iterator[str]:
 @pytest.fixture
 async def funding_app(funding_database_url: str) -> AsyncIterator[FastAPI]:
     app = create_funding_app(FundingSettings(database_url=funding_database_url, single_statement_transfers=False,
-                                             checkpoint_interval_seconds=0))
+                                             checkpoint_interval_seconds=0, event_relay=False))
     async with app.router.lifespan_context(app):
         yield app
 
@@ -59,14 +59,15 @@ def agencies_database_url() -> Iterator[str]:
 
 @pytest.fixture
 async def agencies_app(agencies_database_url: str) -> AsyncIterator[FastAPI]:
-    app = create_agencies_app(AgenciesSettings(database_url=agencies_database_url))
+    app = create_agencies_app(AgenciesSettings(database_url=agencies_database_url, webhook_worker=False))
     async with app.router.lifespan_context(app):
         yield app
 
 
 @pytest.fixture
 def app(database_url: str, funding_app: FastAPI, agencies_app: FastAPI) -> FastAPI:
-    return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS, saga_worker=False),
+    return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS, saga_worker=False,
+                                           event_relay=False),
                       funding_transport=httpx.ASGITransport(app=funding_app),
                       agencies_transport=httpx.ASGITransport(app=agencies_app))
 

@@ -1,7 +1,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings, home_dir
@@ -32,6 +32,14 @@ class FundingSettings(ServiceSettings):
     checkpoint_min_rows: int = 500
     checkpoint_max_age_seconds: float = 600.0
     checkpoint_max_rows: int = 10_000
+    # The agencies service's event feed, where this process relays its outbox (the gateway's setting for it is
+    # read too, so one variable serves a platform started as one).
+    agencies_url: str = Field("http://127.0.0.1:8101",
+                              validation_alias=AliasChoices("FUNDING_AGENCIES_URL", "GATEWAY_AGENCIES_URL",
+                                                            "agencies_url"))
+    agencies_timeout_seconds: float = 5.0
+    event_relay: bool = True
+    event_relay_interval_seconds: float = 0.5
     # Test builds only: honour the X-Funding-Fault header (crash before commit, injected 40001 ...).
     fault_injection: bool = False
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from servicekit.audit import AuditLogMixin
 from servicekit.database import UTCDateTime, new_metadata
 from servicekit.idempotency import IdempotencyRecordMixin
+from servicekit.outbox import OutboxEventMixin
 
 # Largest amount of one transfer (JSON-safe integer, well inside BIGINT).
 MAX_AMOUNT = 9_000_000_000_000_000
@@ -45,6 +46,12 @@ class Base(DeclarativeBase):
 
 class AuditLog(AuditLogMixin, Base):
     __tablename__ = "audit_log"
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    """Events for the agencies' feed (an award paid), written with the posting and relayed in order."""
+
+    __tablename__ = "event_outbox"
 
 
 class IdempotencyRecord(IdempotencyRecordMixin, Base):

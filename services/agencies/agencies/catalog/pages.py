@@ -2,8 +2,8 @@
 `ttl_seconds`. The catalog is read far more than it changes, and a page costs milliseconds to build (progress
 of every deliverable, then validation and serialisation) but microseconds to resend.
 
-Freshness: every write request this process answers forgets all pages (`ForgetPagesOnWrite`), so a caller sees
-its own report at once; a change made elsewhere (another worker or replica, the plan loader) shows within
+Freshness: every write request this process answers forgets all pages (agencies/after_writes.py), so a caller
+sees its own report at once; a change made elsewhere (another worker or replica, the plan loader) shows within
 `ttl_seconds`. A page being rendered while a write lands is not kept (the generation check), so it cannot
 outlive the write. `ttl_seconds = 0` turns the cache off."""
 
@@ -17,13 +17,11 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicekit.database import Database
 from servicekit.unit_of_work import transaction
 
 JSON = "application/json"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class RenderedPages:
@@ -117,21 +115,3 @@ class PageRequest:
 
 async def page_request(request: Request) -> PageRequest:
     return PageRequest(request.app.state.rendered_pages, request.app.state.database)
-
-
-class ForgetPagesOnWrite:
-    """ASGI middleware: after any request that may have written (not GET/HEAD/OPTIONS) has been answered —
-    its transaction is committed by then — forget every rendered page."""
-
-    def __init__(self, app: ASGIApp, pages: RenderedPages) -> None:
-        self.app = app
-        self.pages = pages
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
-            await self.app(scope, receive, send)
-            return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.pages.forget_all()

@@ -117,6 +117,11 @@ class ProgressRepository(RepositoryBase[Any]):
         )
         return found is not None
 
+    async def lead_codes(self, task_id: int) -> list[str]:
+        return list((await self.session.scalars(
+            select(Agency.code).join(TaskOwner, TaskOwner.agency_id == Agency.id)
+            .where(TaskOwner.task_id == task_id, TaskOwner.role == "lead"))).all())
+
     async def lock_deliverable(self, deliverable_id: int) -> None:
         """Serialise writes about one deliverable (PostgreSQL; SQLite serialises every write)."""
         await self.session.execute(select(Deliverable.id).where(Deliverable.id == deliverable_id).with_for_update())

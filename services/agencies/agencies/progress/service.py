@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agencies import errors
 from agencies.catalog.repository import CatalogRepository
 from agencies.catalog.schemas import AgencyRef, AgencyShare, Progress, ReportHistory, TaskRef
+from agencies.events.recording import record_event
 from agencies.models import Agency, AuditLog, Deliverable, DerivedApproval, ProgressReport, ReportReview
 from agencies.periods import (
     EXAMPLE_BY_KIND,
@@ -19,6 +20,7 @@ from agencies.periods import (
     Judgement,
     Period,
     end_of_day,
+    judge_plan,
     local_date,
     parse_period,
     schedule,
@@ -315,7 +317,24 @@ async def submit_report(session: AsyncSession, principal: Principal, deliverable
     await repo.add(report)
     await record_change(session, AuditLog, actor=principal.actor, action="report.submit",
                         entity_type="progress_report", entity_id=report.id, after=_snapshot(report))
+    await _record_report_event(repo, report, "report.submitted", now)
     return report_read(report)
+
+
+async def _record_report_event(repo: ProgressRepository, report: ProgressReport, event_type: str,
+                               now: datetime) -> None:
+    """Told to the reporting agency and the task's lead agencies (who review it)."""
+    leads = await repo.lead_codes(report.deliverable.task_id)
+    await record_event(repo.session, type=event_type, subject=f"report/{report.id}",
+                       agencies=[report.agency.code, *leads], occurred_at=now, now=now,
+                       payload={"report_id": report.id, "deliverable_code": report.deliverable.code,
+                                "agency": report.agency.code, "period": report.period, "value": report.value,
+                                "unit": report.unit, "status": report.status})
+
+
+async def _colour(session: AsyncSession, deliverable: Deliverable, now: datetime) -> Progress:
+    judgement = judge_plan(deliverable.task.plan, local_date(now), None)
+    return (await progress_of(session, [(deliverable, judgement)]))[deliverable.id].progress
 
 
 async def review_report(session: AsyncSession, principal: Principal, report_id: int, decision: str,
@@ -331,6 +350,7 @@ async def review_report(session: AsyncSession, principal: Principal, report_id: 
     if report.status != "pending":
         raise errors.ReportNotPending()
     before = _snapshot(report)
+    colour_before = await _colour(session, report.deliverable, now) if decision == "accept" else None
     report.status = "accepted" if decision == "accept" else "returned"
     report.reviewed_by = principal.actor
     report.reviewed_at = now
@@ -339,6 +359,17 @@ async def review_report(session: AsyncSession, principal: Principal, report_id: 
                                 comment=payload.comment or None, actor=principal.actor, decided_at=now))
     await record_change(session, AuditLog, actor=principal.actor, action=f"report.{decision}",
                         entity_type="progress_report", entity_id=report.id, before=before, after=_snapshot(report))
+    await _record_report_event(repo, report, f"report.{report.status}", now)
+    if colour_before is not None:
+        await session.flush()
+        colour = await _colour(session, report.deliverable, now)
+        if colour.status != colour_before.status:
+            owners = [report.agency.code, *await repo.lead_codes(report.deliverable.task_id)]
+            await record_event(session, type="deliverable.status_changed",
+                               subject=f"deliverable/{report.deliverable.code}", agencies=owners, occurred_at=now,
+                               now=now, payload={"deliverable_code": report.deliverable.code,
+                                                 "previous_status": colour_before.status, "status": colour.status,
+                                                 "value": colour.value, "percent": colour.percent})
     return report_read(report)
 
 

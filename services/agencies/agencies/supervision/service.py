@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agencies import errors
 from agencies.catalog.repository import CatalogRepository
 from agencies.catalog.schemas import AgencyRef, PlanJudgement
+from agencies.events.recording import record_event
 from agencies.models import Agency, AuditLog, Deliverable, Escalation
 from agencies.periods import Judgement, Period, PlanPeriod, judge_plans, local_date, parse_period, schedule
 from agencies.progress.repository import ProgressRepository
@@ -196,6 +197,11 @@ async def escalate(session: AsyncSession, principal: Principal, payload: Escalat
                         entity_type="escalation", entity_id=escalation.id,
                         after={"deliverable": deliverable.code, "agency": agency.code, "period": period.label,
                                "step": requested, "level": payload.level, "note": payload.note})
+    await record_event(session, type="escalation.raised", subject=f"escalation/{deliverable.code}/{agency.code}/"
+                       f"{period.label}", agencies=[agency.code], occurred_at=now, now=now,
+                       payload={"escalation_id": escalation.id, "deliverable_code": deliverable.code,
+                                "agency": agency.code, "period": period.label, "level": payload.level,
+                                "step": requested})
     return escalation_read(escalation)
 
 

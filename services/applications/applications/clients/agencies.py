@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from applications.clients.funding import SagaAnswer, ServiceClient, answers_of_batch, saga_call
+from servicekit.outbox import post_event_batch
 
 
 def count_body(approval_id: str, program_code: str, application_id: int, city: str | None,
@@ -28,3 +29,7 @@ class AgenciesClient(ServiceClient):
     async def uncount(self, approval_id: str, effective_at: datetime) -> SagaAnswer:
         return await saga_call(self.http, "POST", f"/internal/approvals/{approval_id}/revoke", self._headers(),
                                {"effective_at": effective_at.isoformat()})
+
+    async def relay_events(self, events: list[dict[str, Any]]) -> None:
+        """The outbox's events, to the agencies' feed."""
+        await post_event_batch(self.http, self._headers(), events)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from applications import errors
-from applications.models import Application, ApplicationEvent, AuditLog
+from applications.models import Application, ApplicationEvent, AuditLog, OutboxEvent, Program
 from applications.workflow import (
     ACTION_LABELS,
     STATE_LABELS,
@@ -20,6 +20,15 @@ from applications.workflow import (
 )
 from servicekit.audit import record_change
 from servicekit.identity import Principal
+from servicekit.outbox import add_outbox_event
+
+# The steps the agencies' event feed is told of, by the event type it names them.
+FEED_EVENTS = {"submit": "application.submitted", "resubmit": "application.submitted",
+               "nominate": "application.nominated", "return_for_revision": "application.returned",
+               "recommend": "application.recommended", "publish_notice": "notice.published",
+               "file_objection": "application.objection_filed", "approve": "application.approved",
+               "reject": "application.rejected", "decline": "application.rejected",
+               "decide_reject": "application.rejected", "revoke": "application.revoked"}
 
 
 def allowed(application: Application, actors: frozenset[Actor]) -> list[Action]:
@@ -51,6 +60,13 @@ async def record_event(session: AsyncSession, application: Application, *, actio
                         entity_type="application", entity_id=application.id,
                         before={"state": from_state} if from_state else None,
                         after={"state": application.state, "comment": comment}, flush=flush)
+    if action in FEED_EVENTS:
+        # For the program's reviewing agency and the nominating one; no personal data (the feed is the agencies').
+        program = await session.get(Program, application.program_id)
+        add_outbox_event(session, OutboxEvent, type=FEED_EVENTS[action], subject=f"application/{application.id}",
+                         agencies=[program.reviewing_agency, application.nominating_agency], occurred_at=now,
+                         payload={"application_id": application.id, "program_code": program.code,
+                                  "status": application.state})
 
 
 async def apply(session: AsyncSession, application: Application, transition: Transition, principal: Principal,

@@ -56,7 +56,16 @@ from funding.ledger.service import (
     resolve_pending,
     reverse,
 )
-from funding.models import MAX_AMOUNT, Account, AuditLog, Award, FundingRuleVersion, JournalRecord, Transfer
+from funding.models import (
+    MAX_AMOUNT,
+    Account,
+    AuditLog,
+    Award,
+    FundingRuleVersion,
+    JournalRecord,
+    OutboxEvent,
+    Transfer,
+)
 from funding.rules.repository import RulesRepository
 from funding.rules.schemas import RuleInputs
 from funding.rules.service import evaluate
@@ -65,6 +74,7 @@ from servicekit.audit import record_change
 from servicekit.database import Database
 from servicekit.identity import Principal
 from servicekit.idempotency import InvalidIdempotencyKey
+from servicekit.outbox import add_outbox_event
 from servicekit.pagination import Page, PageParams
 from servicekit.problems import DomainError
 from servicekit.unit_of_work import run_in_transaction
@@ -568,6 +578,13 @@ async def disburse(session: AsyncSession, award_id: str, body: DisbursementCreat
                    actor: str) -> Stored[DisbursementRead]:
     """Pay installment n of a committed award."""
     result = await _pay_installment(session, award_id, body, key, actor)
+    if not result.replay and not result.rejected:
+        paid = await get_award(session, award_id)
+        add_outbox_event(session, OutboxEvent, type="award.disbursed", subject=f"award/{award_id}",
+                         agencies=[paid.agency_code, paid.city_code], occurred_at=result.transfer.created_at,
+                         payload={"award_id": award_id, "application_id": paid.application_id,
+                                  "program_code": paid.program_code, "installment": body.installment,
+                                  "amount_fen": result.journal.amount})
     [award] = await read_awards(session, [await get_award(session, award_id)])
     [transfer] = await describe(session, [result])
     read = DisbursementRead(award=award, transfer=transfer)

@@ -1,0 +1,1 @@
+"""Webhook endpoints, their signed deliveries with retries, and the worker that makes them."""
