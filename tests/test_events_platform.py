@@ -49,31 +49,31 @@ async def test_webhooks_and_the_feed_through_the_gateway(platform, platform_admi
     try:
         async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as gateway:
             async def login(username: str, password: str) -> dict[str, str]:
-                token = (await gateway.post("/api/auth/login", json={"username": username, "password": password}))
+                token = (await gateway.post("/api/v1/auth/login", json={"username": username, "password": password}))
                 return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
             admin = await login(*platform_admin)
-            made = (await gateway.post("/api/admin/users", headers=admin, json={
+            made = (await gateway.post("/api/v1/admin/users", headers=admin, json={
                 "username": "events-keyadmin", "display_name": "事件对接员", "role": "reviewer",
                 "agency_code": HRSS, "is_agency_admin": True})).json()
             key_admin = await login(made["username"], made["initial_password"])
             keys = {}
             for agency, scopes in ((HRSS, ["reports:review"]), (DALIAN, ["reports:write"])):
-                created = await gateway.post("/api/admin/api-keys", headers=admin,
+                created = await gateway.post("/api/v1/admin/api-keys", headers=admin,
                                              json={"agency_code": agency, "name": "事件测试", "scopes": scopes})
                 keys[agency] = {"X-API-Key": created.json()["secret"]}
 
-            endpoint = await gateway.post("/api/agencies/webhooks/endpoints", headers=key_admin,
+            endpoint = await gateway.post("/api/v1/agencies/webhooks/endpoints", headers=key_admin,
                                           json={"url": hook_url, "event_types": ["report.submitted",
                                                                                  "report.returned"]})
             assert endpoint.status_code == 201, endpoint.text
             assert endpoint.json()["agency_code"] == HRSS
             secret = endpoint.json()["secret"]
 
-            report = await gateway.post(f"/api/agencies/deliverables/{T5}/reports", headers=keys[DALIAN], json={
+            report = await gateway.post(f"/api/v1/agencies/deliverables/{T5}/reports", headers=keys[DALIAN], json={
                 "period": "2020-Q2", "value": 10, "unit": "人", "narrative": "事件测试", "evidence": []})
             assert report.status_code == 201, report.text
-            returned = await gateway.post(f"/api/agencies/reports/{report.json()['id']}/return",
+            returned = await gateway.post(f"/api/v1/agencies/reports/{report.json()['id']}/return",
                                           headers=keys[HRSS], json={"comment": "请补充"})
             assert returned.status_code == 200, returned.text
 
@@ -85,7 +85,7 @@ async def test_webhooks_and_the_feed_through_the_gateway(platform, platform_admi
                 return found if len(found) >= 2 else []
 
             assert await until(both) == ["report.submitted", "report.returned"]
-            gone = await gateway.delete(f"/api/agencies/webhooks/endpoints/{endpoint.json()['id']}", headers=key_admin)
+            gone = await gateway.delete(f"/api/v1/agencies/webhooks/endpoints/{endpoint.json()['id']}", headers=key_admin)
             assert gone.status_code == 204
 
             # The applications service's steps, relayed by its own process, in the reviewing agency's feed.
@@ -94,7 +94,7 @@ async def test_webhooks_and_the_feed_through_the_gateway(platform, platform_admi
             async def relayed() -> list[dict]:
                 found, after = [], {}
                 while True:
-                    page = await gateway.get("/api/agencies/events", headers=keys[HRSS], params={
+                    page = await gateway.get("/api/v1/agencies/events", headers=keys[HRSS], params={
                         "type": ["application.submitted", "application.objection_filed"], "size": 100, **after})
                     assert page.status_code == 200, page.text
                     found += [e for e in page.json()["items"]
@@ -107,13 +107,13 @@ async def test_webhooks_and_the_feed_through_the_gateway(platform, platform_admi
             assert [e["type"] for e in events] == ["application.submitted", "application.objection_filed"]
             text = json.dumps(events, ensure_ascii=False)
             assert all(value not in text for value in PERSONAL.values())
-            theirs = await gateway.get("/api/agencies/events", headers=keys[DALIAN],
+            theirs = await gateway.get("/api/v1/agencies/events", headers=keys[DALIAN],
                                        params={"type": "application.submitted", "size": 100})
             assert all(e["subject"] != f"application/{application['application_id']}" for e in theirs.json()["items"])
-            assert (await gateway.get("/api/agencies/webhooks/endpoints", headers=keys[HRSS])).status_code == 403
+            assert (await gateway.get("/api/v1/agencies/webhooks/endpoints", headers=keys[HRSS])).status_code == 403
             # What receivers are sent is documented: every event type in the merged document's `webhooks`.
             documented = (await gateway.get("/api/openapi.json")).json()["webhooks"]
-            types = (await gateway.get("/api/agencies/events/types")).json()
+            types = (await gateway.get("/api/v1/agencies/events/types")).json()
             assert sorted(documented) == sorted(t["name"] for t in types)
     finally:
         server.should_exit = True

@@ -263,6 +263,72 @@ export interface paths {
      */
     get: operations["agencies-audit-list-audit-entries"];
   };
+  "/api/v1/agencies/events": {
+    /**
+     * Read the event feed
+     * @description Events after `after`, oldest first: an agency's key or staff reads its agency's, an admin all. Keep `next`
+     * and pass it as `after` to read on, now or after an outage.
+     */
+    get: operations["agencies-events-read-events"];
+  };
+  "/api/v1/agencies/events/types": {
+    /**
+     * List event types
+     * @description Every event type, with the service that records it and an example of its data.
+     */
+    get: operations["agencies-events-list-event-types"];
+  };
+  "/api/v1/agencies/webhooks/endpoints": {
+    /**
+     * List webhook endpoints
+     * @description Your agency's endpoints (an admin: all), without their secrets.
+     */
+    get: operations["agencies-webhooks-list-endpoints"];
+    /**
+     * Register a webhook endpoint
+     * @description Events of the agency (of the types chosen) are posted to the URL, signed; the secret is in this answer
+     * only.
+     */
+    post: operations["agencies-webhooks-create-endpoint"];
+  };
+  "/api/v1/agencies/webhooks/endpoints/{endpoint_id}": {
+    /**
+     * Get a webhook endpoint
+     * @description One endpoint, its status and why it was disabled, if it was.
+     */
+    get: operations["agencies-webhooks-get-endpoint"];
+    /**
+     * Delete a webhook endpoint
+     * @description The endpoint and its delivery log are gone; nothing more is sent to it.
+     */
+    delete: operations["agencies-webhooks-delete-endpoint"];
+    /**
+     * Change a webhook endpoint
+     * @description Change the URL, the event types or the description, or turn it off or on again.
+     */
+    patch: operations["agencies-webhooks-update-endpoint"];
+  };
+  "/api/v1/agencies/webhooks/endpoints/{endpoint_id}/rotate-secret": {
+    /**
+     * Rotate a webhook endpoint's secret
+     * @description A new secret, shown once; deliveries are signed with both until the old one's grace period ends.
+     */
+    post: operations["agencies-webhooks-rotate-secret"];
+  };
+  "/api/v1/agencies/webhooks/endpoints/{endpoint_id}/deliveries": {
+    /**
+     * List deliveries
+     * @description The endpoint's delivery log, newest first: status, attempts with their answers and latency.
+     */
+    get: operations["agencies-webhooks-list-deliveries"];
+  };
+  "/api/v1/agencies/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver": {
+    /**
+     * Redeliver an event
+     * @description Send the delivery again now, with a fresh retry schedule.
+     */
+    post: operations["agencies-webhooks-redeliver"];
+  };
   "/api/v1/applications/healthz": {
     /**
      * Liveness
@@ -942,7 +1008,120 @@ export interface paths {
   };
 }
 
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  "report.submitted": {
+    /**
+     * A progress report was submitted (进展报告已报送)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["report_submittedreport_submitted_post"];
+  };
+  "report.accepted": {
+    /**
+     * A progress report was accepted (进展报告已通过审核)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["report_acceptedreport_accepted_post"];
+  };
+  "report.returned": {
+    /**
+     * A progress report was returned (进展报告被退回)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["report_returnedreport_returned_post"];
+  };
+  "escalation.raised": {
+    /**
+     * An overdue report was escalated (督办升级)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["escalation_raisedescalation_raised_post"];
+  };
+  "deliverable.status_changed": {
+    /**
+     * A deliverable's status colour changed (目标任务进度状态变化)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["deliverable_status_changeddeliverable_status_changed_post"];
+  };
+  "application.submitted": {
+    /**
+     * An application was submitted (申报已提交)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_submittedapplication_submitted_post"];
+  };
+  "application.nominated": {
+    /**
+     * An application was nominated (申报已推荐)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_nominatedapplication_nominated_post"];
+  };
+  "application.returned": {
+    /**
+     * An application was returned for revision (申报被退回修改)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_returnedapplication_returned_post"];
+  };
+  "application.recommended": {
+    /**
+     * An application was recommended (申报经评审推荐)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_recommendedapplication_recommended_post"];
+  };
+  "notice.published": {
+    /**
+     * An application was put on public notice (申报进入公示)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["notice_publishednotice_published_post"];
+  };
+  "application.objection_filed": {
+    /**
+     * An objection was filed (公示期收到异议)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_objection_filedapplication_objection_filed_post"];
+  };
+  "application.approved": {
+    /**
+     * An application was approved (申报已批准)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_approvedapplication_approved_post"];
+  };
+  "application.rejected": {
+    /**
+     * An application was rejected (申报未获批准)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_rejectedapplication_rejected_post"];
+  };
+  "application.revoked": {
+    /**
+     * An approval was revoked (批准已撤销)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["application_revokedapplication_revoked_post"];
+  };
+  "award.disbursed": {
+    /**
+     * An award was disbursed (资金已拨付)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["award_disbursedaward_disbursed_post"];
+  };
+  "webhook.endpoint_disabled": {
+    /**
+     * A webhook endpoint was disabled (Webhook 端点已停用)
+     * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+     */
+    post: operations["webhook_endpoint_disabledwebhook_endpoint_disabled_post"];
+  };
+}
 
 export interface components {
   schemas: {
@@ -1489,6 +1668,20 @@ export interface components {
       /** Progress Percent */
       progress_percent: number | null;
     };
+    /** AgenciesAttemptRead */
+    AgenciesAttemptRead: {
+      /**
+       * Attempted At
+       * Format: date-time
+       */
+      attempted_at: string;
+      /** Status Code */
+      status_code: number | null;
+      /** Latency Ms */
+      latency_ms: number;
+      /** Error */
+      error: string | null;
+    };
     /** AuditEntryRead */
     AuditEntryRead: {
       /** Id */
@@ -1673,6 +1866,180 @@ export interface components {
       by_agency: components["schemas"]["AgenciesAgencyShare"][];
       reports: components["schemas"]["AgenciesReportHistory"];
     };
+    /** AgenciesDeliveryPage */
+    AgenciesDeliveryPage: {
+      /** Items */
+      items: components["schemas"]["AgenciesDeliveryRead"][];
+      /**
+       * Next
+       * @description Pass as `after` for older deliveries (null on the last page).
+       */
+      next: string | null;
+    };
+    /** AgenciesDeliveryRead */
+    AgenciesDeliveryRead: {
+      /** Id */
+      id: number;
+      /** Event Id */
+      event_id: string;
+      /** Event Type */
+      event_type: string;
+      /** Subject */
+      subject: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "pending" | "succeeded" | "failed";
+      /** Attempts */
+      attempts: number;
+      /** Next Attempt At */
+      next_attempt_at: string | null;
+      /** Last Status Code */
+      last_status_code: number | null;
+      /** Last Latency Ms */
+      last_latency_ms: number | null;
+      /** Last Error */
+      last_error: string | null;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Finished At */
+      finished_at: string | null;
+      /** Attempt Log */
+      attempt_log: components["schemas"]["AgenciesAttemptRead"][];
+    };
+    /** AgenciesEndpointCreate */
+    AgenciesEndpointCreate: {
+      /**
+       * Url
+       * Format: uri
+       * @description http(s) URL the events are posted to.
+       */
+      url: string;
+      /**
+       * Event Types
+       * @description The event types wanted; empty for every type.
+       * @default []
+       */
+      event_types?: string[];
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * Agency Code
+       * @description Admins only: the agency whose events it receives (none: every agency's). An agency's key admin always registers for its own agency.
+       */
+      agency_code?: string | null;
+    };
+    /** AgenciesEndpointCreated */
+    AgenciesEndpointCreated: {
+      /** Id */
+      id: number;
+      /** Agency Code */
+      agency_code: string | null;
+      /** Url */
+      url: string;
+      /** Description */
+      description: string;
+      /** Event Types */
+      event_types: string[];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "active" | "disabled";
+      /**
+       * Disabled Reason
+       * @description `gone` (the endpoint answered 410), `retries_exhausted`, or `manual`.
+       */
+      disabled_reason: string | null;
+      /**
+       * Previous Secret Expires At
+       * @description Until when the secret before the last rotation still signs too.
+       */
+      previous_secret_expires_at: string | null;
+      /** Created By */
+      created_by: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+      /**
+       * Secret
+       * @description The signing secret (`whsec_…`): shown in this answer only.
+       */
+      secret: string;
+    };
+    /** AgenciesEndpointPage */
+    AgenciesEndpointPage: {
+      /** Items */
+      items: components["schemas"]["AgenciesEndpointRead"][];
+    };
+    /** AgenciesEndpointRead */
+    AgenciesEndpointRead: {
+      /** Id */
+      id: number;
+      /** Agency Code */
+      agency_code: string | null;
+      /** Url */
+      url: string;
+      /** Description */
+      description: string;
+      /** Event Types */
+      event_types: string[];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "active" | "disabled";
+      /**
+       * Disabled Reason
+       * @description `gone` (the endpoint answered 410), `retries_exhausted`, or `manual`.
+       */
+      disabled_reason: string | null;
+      /**
+       * Previous Secret Expires At
+       * @description Until when the secret before the last rotation still signs too.
+       */
+      previous_secret_expires_at: string | null;
+      /** Created By */
+      created_by: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** AgenciesEndpointUpdate */
+    AgenciesEndpointUpdate: {
+      /** Url */
+      url?: string | null;
+      /** Event Types */
+      event_types?: string[] | null;
+      /** Description */
+      description?: string | null;
+      /**
+       * Status
+       * @description `active` turns a disabled endpoint on again; its waiting deliveries resume.
+       */
+      status?: ("active" | "disabled") | null;
+    };
     /** AgenciesEscalationCreate */
     AgenciesEscalationCreate: {
       /** Deliverable */
@@ -1746,6 +2113,70 @@ export interface components {
        * Format: date-time
        */
       escalated_at: string;
+    };
+    /** AgenciesEventPage */
+    AgenciesEventPage: {
+      /** Items */
+      items: components["schemas"]["AgenciesEventRead"][];
+      /**
+       * Next
+       * @description Pass as `after` to read on; given also on the last page, to poll with later.
+       */
+      next: string;
+      /**
+       * Has More
+       * @description More events are already waiting after this page.
+       */
+      has_more: boolean;
+    };
+    /** AgenciesEventRead */
+    AgenciesEventRead: {
+      /**
+       * Id
+       * @description Stable id; a webhook delivery carries it as `webhook-id`.
+       */
+      id: string;
+      /** Type */
+      type: string;
+      /**
+       * Source
+       * @description The service that recorded it.
+       */
+      source: string;
+      /**
+       * Subject
+       * @description What it is about; events of one subject are in order.
+       */
+      subject: string;
+      /**
+       * Agencies
+       * @description The agencies it concerns (their codes).
+       */
+      agencies: string[];
+      /**
+       * Occurred At
+       * Format: date-time
+       */
+      occurred_at: string;
+      /** Data */
+      data: {
+        [key: string]: unknown;
+      };
+    };
+    /** AgenciesEventTypeRead */
+    AgenciesEventTypeRead: {
+      /** Name */
+      name: string;
+      /** Source */
+      source: string;
+      /** Summary Zh */
+      summary_zh: string;
+      /** Summary En */
+      summary_en: string;
+      /** Example */
+      example: {
+        [key: string]: unknown;
+      };
     };
     /** AgenciesGroupMembership */
     AgenciesGroupMembership: {
@@ -2486,6 +2917,31 @@ export interface components {
        * @description Mean of the deliverables' percents, each capped at 100.
        */
       progress_percent: number | null;
+    };
+    /**
+     * AgenciesWebhookMessage
+     * @description The body of every delivery; headers `webhook-id` (= `id`), `webhook-timestamp` and `webhook-signature`
+     * sign it as Standard Webhooks says.
+     */
+    AgenciesWebhookMessage: {
+      /** Id */
+      id: string;
+      /** Type */
+      type: string;
+      /**
+       * Timestamp
+       * Format: date-time
+       * @description When it happened.
+       */
+      timestamp: string;
+      /** Subject */
+      subject: string;
+      /** Agencies */
+      agencies: string[];
+      /** Data */
+      data: {
+        [key: string]: unknown;
+      };
     };
     /**
      * ApplicationsAction
@@ -7806,6 +8262,572 @@ export interface operations {
         content: {
           "application/json": components["schemas"]["Page_AuditEntryRead_"];
         };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Read the event feed
+   * @description Events after `after`, oldest first: an agency's key or staff reads its agency's, an admin all. Keep `next`
+   * and pass it as `after` to read on, now or after an outage.
+   */
+  "agencies-events-read-events": {
+    parameters: {
+      query?: {
+        /**
+         * @description The `next` of the previous page: the page after it.
+         * @example example
+         */
+        after?: string | null;
+        /**
+         * @description Only events of these types (repeat for several).
+         * @example [
+         *   "example"
+         * ]
+         */
+        type?: string[] | null;
+        /** @example 50 */
+        size?: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesEventPage"];
+        };
+      };
+      /** @description The cursor is past the retention period (`cursor_expired`). */
+      410: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Too many requests: wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+          "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+          "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+          "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * List event types
+   * @description Every event type, with the service that records it and an example of its data.
+   */
+  "agencies-events-list-event-types": {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesEventTypeRead"][];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * List webhook endpoints
+   * @description Your agency's endpoints (an admin: all), without their secrets.
+   */
+  "agencies-webhooks-list-endpoints": {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesEndpointPage"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Register a webhook endpoint
+   * @description Events of the agency (of the types chosen) are posted to the URL, signed; the secret is in this answer
+   * only.
+   */
+  "agencies-webhooks-create-endpoint": {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "url": "https://example.cn/evidence/1",
+         *   "event_types": [],
+         *   "description": "",
+         *   "agency_code": "example"
+         * }
+         */
+        "application/json": components["schemas"]["AgenciesEndpointCreate"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesEndpointCreated"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Get a webhook endpoint
+   * @description One endpoint, its status and why it was disabled, if it was.
+   */
+  "agencies-webhooks-get-endpoint": {
+    parameters: {
+      path: {
+        /**
+         * @description The webhook endpoint's id.
+         * @example 1
+         */
+        endpoint_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesEndpointRead"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete a webhook endpoint
+   * @description The endpoint and its delivery log are gone; nothing more is sent to it.
+   */
+  "agencies-webhooks-delete-endpoint": {
+    parameters: {
+      path: {
+        /**
+         * @description The webhook endpoint's id.
+         * @example 1
+         */
+        endpoint_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a webhook endpoint
+   * @description Change the URL, the event types or the description, or turn it off or on again.
+   */
+  "agencies-webhooks-update-endpoint": {
+    parameters: {
+      path: {
+        /**
+         * @description The webhook endpoint's id.
+         * @example 1
+         */
+        endpoint_id: number;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "url": "https://example.cn/evidence/1",
+         *   "event_types": [
+         *     "example"
+         *   ],
+         *   "description": "example",
+         *   "status": "active"
+         * }
+         */
+        "application/json": components["schemas"]["AgenciesEndpointUpdate"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesEndpointRead"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Rotate a webhook endpoint's secret
+   * @description A new secret, shown once; deliveries are signed with both until the old one's grace period ends.
+   */
+  "agencies-webhooks-rotate-secret": {
+    parameters: {
+      path: {
+        /**
+         * @description The webhook endpoint's id.
+         * @example 1
+         */
+        endpoint_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesEndpointCreated"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * List deliveries
+   * @description The endpoint's delivery log, newest first: status, attempts with their answers and latency.
+   */
+  "agencies-webhooks-list-deliveries": {
+    parameters: {
+      query?: {
+        /**
+         * @description The `next` of the previous page.
+         * @example 1
+         */
+        after?: number | null;
+        /** @example 20 */
+        size?: number;
+      };
+      path: {
+        /**
+         * @description The webhook endpoint's id.
+         * @example 1
+         */
+        endpoint_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["AgenciesDeliveryPage"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Redeliver an event
+   * @description Send the delivery again now, with a fresh retry schedule.
+   */
+  "agencies-webhooks-redeliver": {
+    parameters: {
+      path: {
+        /**
+         * @description The webhook endpoint's id.
+         * @example 1
+         */
+        endpoint_id: number;
+        /**
+         * @description The delivery's id.
+         * @example 1
+         */
+        delivery_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: never;
       };
       /** @description Validation Error */
       422: {
@@ -13575,6 +14597,310 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * A progress report was submitted (进展报告已报送)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  report_submittedreport_submitted_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * A progress report was accepted (进展报告已通过审核)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  report_acceptedreport_accepted_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * A progress report was returned (进展报告被退回)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  report_returnedreport_returned_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An overdue report was escalated (督办升级)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  escalation_raisedescalation_raised_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * A deliverable's status colour changed (目标任务进度状态变化)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  deliverable_status_changeddeliverable_status_changed_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An application was submitted (申报已提交)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_submittedapplication_submitted_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An application was nominated (申报已推荐)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_nominatedapplication_nominated_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An application was returned for revision (申报被退回修改)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_returnedapplication_returned_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An application was recommended (申报经评审推荐)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_recommendedapplication_recommended_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An application was put on public notice (申报进入公示)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  notice_publishednotice_published_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An objection was filed (公示期收到异议)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_objection_filedapplication_objection_filed_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An application was approved (申报已批准)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_approvedapplication_approved_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An application was rejected (申报未获批准)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_rejectedapplication_rejected_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An approval was revoked (批准已撤销)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  application_revokedapplication_revoked_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * An award was disbursed (资金已拨付)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  award_disbursedaward_disbursed_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * A webhook endpoint was disabled (Webhook 端点已停用)
+   * @description Answer 2xx once stored; anything else is retried. 410 Gone disables the endpoint.
+   */
+  webhook_endpoint_disabledwebhook_endpoint_disabled_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgenciesWebhookMessage"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": unknown;
         };
       };
     };

@@ -123,6 +123,13 @@ def problem_aware_openapi(app: FastAPI, original: Callable[[], dict[str, Any]]) 
                 for code, response in responses.items():
                     if str(code)[0] in "45" and operation.get("operationId") != "health-ready":
                         response["content"] = problem_content
+        # What a service posts to receivers (webhooks): a receiver's refusals are its own, not our 422 shape,
+        # and it takes none of our credentials (the body is signed instead).
+        for path_item in schema.get("webhooks", {}).values():
+            for operation in path_item.values():
+                operation["responses"] = {code: response for code, response in operation.get("responses", {}).items()
+                                          if str(code)[0] not in "45"}
+                operation["security"] = []
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
         complete_document(app, schema)

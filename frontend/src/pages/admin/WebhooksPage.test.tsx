@@ -40,22 +40,22 @@ const DELIVERY: DeliveryRead = {
 function webhooksBackend() {
   const endpoints: EndpointRead[] = [ENDPOINT];
   return mockApi({
-    'GET /api/auth/me': () => jsonResponse(AGENCY_ADMIN),
-    'GET /api/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
-    'GET /api/agencies/events/types': () =>
+    'GET /api/v1/auth/me': () => jsonResponse(AGENCY_ADMIN),
+    'GET /api/v1/agencies/agencies': () => jsonResponse(AGENCY_PAGE),
+    'GET /api/v1/agencies/events/types': () =>
       jsonResponse([
         { name: 'report.returned', source: 'agencies', summary_zh: '进展报告被退回', summary_en: 'A progress report was returned', example: {} },
         { name: 'report.accepted', source: 'agencies', summary_zh: '进展报告已通过审核', summary_en: 'A progress report was accepted', example: {} },
       ]),
-    'GET /api/agencies/webhooks/endpoints': () => jsonResponse({ items: endpoints }),
-    'POST /api/agencies/webhooks/endpoints': (_url, init) => {
+    'GET /api/v1/agencies/webhooks/endpoints': () => jsonResponse({ items: endpoints }),
+    'POST /api/v1/agencies/webhooks/endpoints': (_url, init) => {
       const body = bodyOf(init) as { url: string; event_types: string[] };
       const created = { ...ENDPOINT, id: 4, url: body.url, event_types: body.event_types, status: 'active' as const, disabled_reason: null };
       endpoints.push(created);
       return jsonResponse({ ...created, secret: SECRET }, 201);
     },
-    'GET /api/agencies/webhooks/endpoints/3/deliveries': () => jsonResponse({ items: [DELIVERY], next: null }),
-    'POST /api/agencies/webhooks/endpoints/3/deliveries/41/redeliver': () => new Response(null, { status: 204 }),
+    'GET /api/v1/agencies/webhooks/endpoints/3/deliveries': () => jsonResponse({ items: [DELIVERY], next: null }),
+    'POST /api/v1/agencies/webhooks/endpoints/3/deliveries/41/redeliver': () => new Response(null, { status: 204 }),
   });
 }
 
@@ -76,7 +76,7 @@ describe('WebhooksPage', () => {
     fireEvent.click(screen.getByTestId('webhook-create-submit'));
     const secretModal = await screen.findByTestId('webhook-secret');
     expect(within(secretModal).getByTestId('webhook-secret-value')).toHaveTextContent(SECRET);
-    const [create] = callsTo(fetchMock, 'POST', '/api/agencies/webhooks/endpoints');
+    const [create] = callsTo(fetchMock, 'POST', '/api/v1/agencies/webhooks/endpoints');
     expect(bodyOf(create![1])).toEqual({ url: 'https://hooks.example.gov.cn/new', event_types: [], description: '' });
     fireEvent.click(screen.getByTestId('webhook-secret-done'));
     await waitFor(() => expect(document.body).not.toHaveTextContent(SECRET));
@@ -87,7 +87,7 @@ describe('WebhooksPage', () => {
     expect(log).toHaveTextContent('HTTP 503');
     fireEvent.click(within(log).getByTestId('webhook-redeliver'));
     await waitFor(() =>
-      expect(callsTo(fetchMock, 'POST', '/api/agencies/webhooks/endpoints/3/deliveries/41/redeliver')).toHaveLength(1),
+      expect(callsTo(fetchMock, 'POST', '/api/v1/agencies/webhooks/endpoints/3/deliveries/41/redeliver')).toHaveLength(1),
     );
   });
 });

@@ -1,66 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { apiDelete, apiGet, apiPatch, apiPost } from '../../api/http';
+import type { components } from '../../api/schema';
 
-export interface EventType {
-  name: string;
-  source: string;
-  summary_zh: string;
-  summary_en: string;
-}
+type Schemas = components['schemas'];
 
-export type EndpointStatus = 'active' | 'disabled';
-
-export interface EndpointRead {
-  id: number;
-  agency_code: string | null;
-  url: string;
-  description: string;
-  event_types: string[];
-  status: EndpointStatus;
-  disabled_reason: string | null;
-  previous_secret_expires_at: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface EndpointCreated extends EndpointRead {
-  /** The signing secret (whsec_…): in this answer only. */
-  secret: string;
-}
-
-export interface EndpointCreate {
-  url: string;
-  event_types: string[];
-  description: string;
-  agency_code?: string;
-}
-
-export interface AttemptRead {
-  attempted_at: string;
-  status_code: number | null;
-  latency_ms: number;
-  error: string | null;
-}
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
-
-export interface DeliveryRead {
-  id: number;
-  event_id: string;
-  event_type: string;
-  subject: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_status_code: number | null;
-  last_latency_ms: number | null;
-  last_error: string | null;
-  created_at: string;
-  finished_at: string | null;
-  attempt_log: AttemptRead[];
-}
+export type EventType = Schemas['AgenciesEventTypeRead'];
+export type EndpointRead = Schemas['AgenciesEndpointRead'];
+export type EndpointStatus = EndpointRead['status'];
+/** With the signing secret (whsec_…): in the creating answer only. */
+export type EndpointCreated = Schemas['AgenciesEndpointCreated'];
+export type EndpointCreate = Schemas['AgenciesEndpointCreate'];
+export type AttemptRead = Schemas['AgenciesAttemptRead'];
+export type DeliveryRead = Schemas['AgenciesDeliveryRead'];
+export type DeliveryStatus = DeliveryRead['status'];
 
 const ENDPOINTS_KEY = 'webhook-endpoints';
 const DELIVERIES_KEY = 'webhook-deliveries';
