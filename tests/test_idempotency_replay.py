@@ -100,13 +100,16 @@ def _recipes(platform, gateway, admin) -> dict[tuple[str, str], Callable[[], Att
 
     def report() -> Attempt:
         key = {"X-API-Key": _key(gateway, admin, ["reports:write"])["secret"]}
-        # A quarter after every one this platform's other tests reported, and a cumulative value above theirs
-        # (one report per period, and a cumulative figure never goes down).
-        reported = gateway.get("/api/v1/agencies/deliverables/t05-doctors-postdocs/reports",
-                               params={"size": 100}).json()["items"]
+        # A quarter this platform's other tests left free, and a cumulative value that fits between theirs (one
+        # report per period, and a cumulative figure never goes down).
+        reported = {r["period"]: r["value"] for r in gateway.get(
+            "/api/v1/agencies/deliverables/t05-doctors-postdocs/reports", params={"size": 100}).json()["items"]}
         periods = [f"{year}-Q{q}" for year in (2018, 2019, 2020) for q in (1, 2, 3, 4)]
-        latest = max((periods.index(r["period"]) for r in reported if r["period"] in periods), default=-1)
-        period, value = periods[latest + 1], max((r["value"] for r in reported), default=0) + 10
+        period, value = next(
+            (p, low) for n, p in enumerate(periods) if p not in reported
+            for low, high in [(max([v for q, v in reported.items() if q in periods[:n]], default=0),
+                               min([v for q, v in reported.items() if q in periods[n + 1:]], default=10**9))]
+            if low < high)
         body = {"period": period, "value": value, "unit": "人", "narrative": "重放", "evidence": []}
         return Attempt("/api/v1/agencies/deliverables/t05-doctors-postdocs/reports", body, key,
                        ("body.value", {**body, "value": value + 1}))
@@ -126,12 +129,28 @@ def _recipes(platform, gateway, admin) -> dict[tuple[str, str], Callable[[], Att
         return Attempt(f"/api/v1/applications/notices/{made['notice_id']}/objections", body, {},
                        ("body.reason", {**body, "reason": "重放：另一理由。"}))
 
+    def webhook_endpoint() -> Attempt:
+        # A public address (no receiver needed: the event type chosen is not one these tests cause).
+        body = {"url": "https://1.1.1.1/tpp-hook", "event_types": ["webhook.endpoint_disabled"],
+                "description": "重放", "agency_code": "prov-hrss-dept"}
+        return Attempt("/api/v1/agencies/webhooks/endpoints", body, admin,
+                       ("body.description", {**body, "description": "重放（另一个）"}))
+
+    def rotate_webhook_secret() -> Attempt:
+        made = [gateway.post("/api/v1/agencies/webhooks/endpoints", headers=admin, json={
+            "url": "https://1.1.1.1/tpp-hook", "event_types": ["webhook.endpoint_disabled"],
+            "description": "轮换", "agency_code": "prov-hrss-dept"}).json()["id"] for _ in range(2)]
+        return Attempt(f"/api/v1/agencies/webhooks/endpoints/{made[0]}/rotate-secret", None, admin, ("path", None),
+                       other_path=f"/api/v1/agencies/webhooks/endpoints/{made[1]}/rotate-secret")
+
     return {("POST", "/api/v1/auth/register"): register, ("POST", "/api/v1/admin/users"): create_user,
             ("POST", "/api/v1/admin/api-keys"): create_key,
             ("POST", "/api/v1/admin/api-keys/{key_id}/rotate"): rotate_key,
             ("POST", "/api/v1/agencies/deliverables/{code}/reports"): report,
             ("POST", "/api/v1/applications/applications"): start_application,
-            ("POST", "/api/v1/applications/notices/{notice_id}/objections"): object_to_notice}
+            ("POST", "/api/v1/applications/notices/{notice_id}/objections"): object_to_notice,
+            ("POST", "/api/v1/agencies/webhooks/endpoints"): webhook_endpoint,
+            ("POST", "/api/v1/agencies/webhooks/endpoints/{endpoint_id}/rotate-secret"): rotate_webhook_secret}
 
 
 def test_every_creating_post_says_how_it_takes_a_key(document, platform, gateway, admin):
@@ -152,6 +171,8 @@ def test_every_creating_post_says_how_it_takes_a_key(document, platform, gateway
     ("POST", "/api/v1/auth/register"), ("POST", "/api/v1/admin/users"), ("POST", "/api/v1/admin/api-keys"),
     ("POST", "/api/v1/admin/api-keys/{key_id}/rotate"), ("POST", "/api/v1/agencies/deliverables/{code}/reports"),
     ("POST", "/api/v1/applications/applications"), ("POST", "/api/v1/applications/notices/{notice_id}/objections"),
+    ("POST", "/api/v1/agencies/webhooks/endpoints"),
+    ("POST", "/api/v1/agencies/webhooks/endpoints/{endpoint_id}/rotate-secret"),
 ])
 def test_a_creating_post_replays_its_first_answer_and_names_what_a_reuse_changed(platform, gateway, admin, operation):
     attempt = _recipes(platform, gateway, admin)[operation]()

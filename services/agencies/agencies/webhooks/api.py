@@ -4,9 +4,10 @@ log and redelivery."""
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from agencies.config import AgenciesSettings
-from agencies.deps import Now, ReadSession, WebhookManager, WriteSession
+from agencies.deps import Idempotent, Now, ReadSession, WebhookManager, WriteSession
 from agencies.webhooks import service
 from agencies.webhooks.schemas import (
     DeliveryPage,
@@ -31,11 +32,11 @@ def _settings(request: Request) -> AgenciesSettings:
 
 @router.post("/endpoints", response_model=EndpointCreated, status_code=201, summary="Register a webhook endpoint")
 async def create_endpoint(payload: EndpointCreate, caller: WebhookManager, session: WriteSession, now: Now,
-                          request: Request) -> EndpointCreated:
+                          request: Request, idempotent: Idempotent) -> EndpointCreated | JSONResponse:
     """Events of the agency (of the types chosen) are posted to the URL, signed; the secret is in this answer
-    only."""
-    return await service.create_endpoint(session, caller, payload, now,
-                                         _settings(request).webhook_allow_private_hosts)
+    only (and in its replay under the same `Idempotency-Key`)."""
+    return await idempotent.run(caller.actor, payload, lambda: service.create_endpoint(
+        session, caller, payload, now, _settings(request).webhook_allow_private_hosts), status_code=201)
 
 
 @router.get("/endpoints", response_model=EndpointPage, summary="List webhook endpoints")
@@ -68,10 +69,11 @@ async def delete_endpoint(endpoint_id: EndpointId, caller: WebhookManager, sessi
 @router.post("/endpoints/{endpoint_id}/rotate-secret", response_model=EndpointCreated, status_code=201,
              summary="Rotate a webhook endpoint's secret")
 async def rotate_secret(endpoint_id: EndpointId, caller: WebhookManager, session: WriteSession, now: Now,
-                        request: Request) -> EndpointCreated:
-    """A new secret, shown once; deliveries are signed with both until the old one's grace period ends."""
-    return await service.rotate_secret(session, caller, endpoint_id, now,
-                                       _settings(request).webhook_secret_grace_hours)
+                        request: Request, idempotent: Idempotent) -> EndpointCreated | JSONResponse:
+    """A new secret, shown once (and in a replay under the same `Idempotency-Key`, which rotates nothing more);
+    deliveries are signed with both until the old one's grace period ends."""
+    return await idempotent.run(caller.actor, None, lambda: service.rotate_secret(
+        session, caller, endpoint_id, now, _settings(request).webhook_secret_grace_hours), status_code=201)
 
 
 @router.get("/endpoints/{endpoint_id}/deliveries", response_model=DeliveryPage, summary="List deliveries")
