@@ -4,6 +4,7 @@ a table as a rule); when funding does not answer, the caller gets 503 `funding_u
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,6 +14,8 @@ from pydantic import BaseModel
 
 from applications.errors import FundingRefused, FundingUnavailable
 from servicekit.identity import INTERNAL_TOKEN_HEADER, Principal, TokenSigner
+
+logger = logging.getLogger(__name__)
 
 TOKEN_REUSE_SECONDS = 30
 
@@ -151,6 +154,10 @@ async def saga_call(http: httpx.AsyncClient, method: str, path: str, headers: di
             timeout = httpx.Timeout((timeout.read or 5.0) + BATCH_SECONDS_PER_ITEM * items, connect=timeout.connect)
         response = await http.request(method, path, json=body, headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
+        return SagaAnswer(outcome="unavailable", message_en=type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - funding killed mid-answer can surface below httpx's own errors
+        # Every step is idempotent and kept in the outbox: not knowing the answer is "unavailable, retry".
+        logger.warning("funding call %s %s failed: %r", method, path, exc)
         return SagaAnswer(outcome="unavailable", message_en=type(exc).__name__)
     try:
         payload = response.json() if response.content else {}
