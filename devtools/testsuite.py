@@ -3,9 +3,9 @@
 * python/sqlite      the Python suite (every service, the gateway, cross-service, API fuzzing, browser) on SQLite;
 * python/postgresql  the same suite on PostgreSQL (TPP_TEST_PG_URL, default
                      postgresql://postgres@127.0.0.1:5432/postgres), each service in a database of its own created
-                     and dropped by the run, but for the tests marked database_agnostic (browser, docker-compose,
-                     the gateway's proxying and replicas), which run once. Required when CI=true or
-                     TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
+                     and dropped by the run, but for the tests marked database_agnostic (browser, the API
+                     contract, docker-compose, the gateway's proxying and replicas), which run once. Required when
+                     CI=true or TPP_REQUIRE_POSTGRES=1; skipped with a notice elsewhere when no server answers;
 * frontend           the SPA's unit tests (Vitest).
 
 Each Python part spreads its tests over pytest-xdist workers (TPP_TEST_WORKERS each, default 2), the longest

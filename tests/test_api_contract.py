@@ -21,6 +21,9 @@ NODE_BIN = ROOT / "frontend" / "node_modules" / ".bin"
 VENV_BIN = Path(sys.executable).parent
 AGENCY, DELIVERABLE = "prov-hrss-dept", "t05-doctors-postdocs"
 
+# The document is the same on either database: checked once, in the SQLite pass.
+pytestmark = pytest.mark.database_agnostic
+
 
 @pytest.fixture(scope="module")
 def document(platform) -> dict:

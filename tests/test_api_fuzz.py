@@ -9,7 +9,7 @@
   chunked bodies with no length.
 
 Any 5xx, or an answer that breaks the documented schema (status, content type, body), fails. Example counts are
-bounded (FUZZ_EXAMPLES, default 5; schemathesis' coverage phase is left to the edge fuzzer) to keep CI time
+bounded (FUZZ_EXAMPLES, default 3; schemathesis' coverage phase is left to the edge fuzzer) to keep CI time
 in check; the totals are printed."""
 
 import asyncio
@@ -51,7 +51,7 @@ pytestmark = [pytest.mark.platform, pytest.mark.xdist_group("fuzz"),
               pytest.mark.skipif(backend_under_test() != "postgresql",
                                  reason="the fuzz harness runs in the PostgreSQL pass of the test command")]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 ROLES = ["anonymous", "applicant", "reviewer", "expert", "agency_key", "admin"]
 # Every check schemathesis has, but two that judge business answers as schema errors: positive_data_acceptance
 # (a valid-looking body for an application that does not exist is rightly a 404/409/422) and
