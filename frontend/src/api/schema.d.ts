@@ -287,7 +287,7 @@ export interface paths {
     /**
      * Register a webhook endpoint
      * @description Events of the agency (of the types chosen) are posted to the URL, signed; the secret is in this answer
-     * only.
+     * only (and in its replay under the same `Idempotency-Key`).
      */
     post: operations["agencies-webhooks-create-endpoint"];
   };
@@ -311,7 +311,8 @@ export interface paths {
   "/api/v1/agencies/webhooks/endpoints/{endpoint_id}/rotate-secret": {
     /**
      * Rotate a webhook endpoint's secret
-     * @description A new secret, shown once; deliveries are signed with both until the old one's grace period ends.
+     * @description A new secret, shown once (and in a replay under the same `Idempotency-Key`, which rotates nothing more);
+     * deliveries are signed with both until the old one's grace period ends.
      */
     post: operations["agencies-webhooks-rotate-secret"];
   };
@@ -8454,9 +8455,18 @@ export interface operations {
   /**
    * Register a webhook endpoint
    * @description Events of the agency (of the types chosen) are posted to the URL, signed; the secret is in this answer
-   * only.
+   * only (and in its replay under the same `Idempotency-Key`).
    */
   "agencies-webhooks-create-endpoint": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -8475,6 +8485,7 @@ export interface operations {
       201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
         };
         content: {
           "application/json": components["schemas"]["AgenciesEndpointCreated"];
@@ -8687,10 +8698,18 @@ export interface operations {
   };
   /**
    * Rotate a webhook endpoint's secret
-   * @description A new secret, shown once; deliveries are signed with both until the old one's grace period ends.
+   * @description A new secret, shown once (and in a replay under the same `Idempotency-Key`, which rotates nothing more);
+   * deliveries are signed with both until the old one's grace period ends.
    */
   "agencies-webhooks-rotate-secret": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description The webhook endpoint's id.
@@ -8704,6 +8723,7 @@ export interface operations {
       201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
         };
         content: {
           "application/json": components["schemas"]["AgenciesEndpointCreated"];
