@@ -36,6 +36,20 @@ NOT_REPLAYED_HERE = {
 }
 
 
+def free_quarter(reported: dict[str, int]) -> tuple[str, int]:
+    """A quarter the platform's other tests left free, and a cumulative value that fits between their values
+    before and after it (one report per period, and a cumulative figure never goes down)."""
+    quarters = [f"{year}-Q{q}" for year in (2018, 2019, 2020) for q in (1, 2, 3, 4)]
+    for n, quarter in enumerate(quarters):
+        if quarter in reported:
+            continue
+        low = max((reported[q] for q in quarters[:n] if q in reported), default=0)
+        high = min((reported[q] for q in quarters[n + 1:] if q in reported), default=10**9)
+        if low < high:
+            return quarter, low
+    raise AssertionError(f"no free quarter left on the deliverable: {reported}")
+
+
 @dataclass
 class Attempt:
     path: str
@@ -100,16 +114,9 @@ def _recipes(platform, gateway, admin) -> dict[tuple[str, str], Callable[[], Att
 
     def report() -> Attempt:
         key = {"X-API-Key": _key(gateway, admin, ["reports:write"])["secret"]}
-        # A quarter this platform's other tests left free, and a cumulative value that fits between theirs (one
-        # report per period, and a cumulative figure never goes down).
         reported = {r["period"]: r["value"] for r in gateway.get(
             "/api/v1/agencies/deliverables/t05-doctors-postdocs/reports", params={"size": 100}).json()["items"]}
-        periods = [f"{year}-Q{q}" for year in (2018, 2019, 2020) for q in (1, 2, 3, 4)]
-        period, value = next(
-            (p, low) for n, p in enumerate(periods) if p not in reported
-            for low, high in [(max([v for q, v in reported.items() if q in periods[:n]], default=0),
-                               min([v for q, v in reported.items() if q in periods[n + 1:]], default=10**9))]
-            if low < high)
+        period, value = free_quarter(reported)
         body = {"period": period, "value": value, "unit": "人", "narrative": "重放", "evidence": []}
         return Attempt("/api/v1/agencies/deliverables/t05-doctors-postdocs/reports", body, key,
                        ("body.value", {**body, "value": value + 1}))

@@ -27,27 +27,13 @@ export interface LabelText {
  * was released, `code` says why); refused (nothing changed, e.g. quota_exhausted). */
 export type DecisionOutcome = Schemas['ApplicationsDecisionOutcome'];
 
-export interface SagaStep {
-  step: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-  run_after: string;
-}
+export type SagaStep = Schemas['ApplicationsStepRead'];
 
 export type ApprovalRead = Schemas['ApplicationsApprovalRead'];
 
 export type ReconcileLine = Schemas['ApplicationsReconcileLine'];
 
-export interface ReconcilerReport {
-  id: number;
-  trigger: string;
-  actor: string;
-  started_at: string;
-  finished_at: string;
-  fixed: ReconcileLine[];
-  summary: Record<string, unknown>;
-}
+export type ReconcilerReport = Schemas['ApplicationsReconcilerReportRead'];
 
 export interface DecisionRequest {
   path: string;

@@ -59,12 +59,7 @@ export type ProgramSummary = Schemas['ApplicationsProgramSummary'];
 
 export type ProgramRead = Schemas['ApplicationsProgramRead'];
 
-export interface Criterion {
-  code: string;
-  name: string;
-  name_en: string;
-  max_points: number;
-}
+export type Criterion = Schemas['ApplicationsCriterionRead'];
 
 export type ActionRead = Schemas['ApplicationsActionRead'];
 
@@ -99,31 +94,9 @@ export type AssignmentRead = Schemas['ApplicationsAssignmentRead'];
 
 export type ReviewSummary = Schemas['ApplicationsReviewSummary'];
 
-export interface MyAssignment {
-  id: number;
-  application_id: number;
-  program_code: string;
-  program_name: string;
-  applicant_name: string;
-  unit: string;
-  application_state: string;
-  application_state_label: Label;
-  assigned_at: string;
-  declaration: 'no_conflict' | 'conflict' | null;
-  declared_at: string | null;
-  criteria: Criterion[];
-  score_sheet: ScoreSheetRead | null;
-  can_score: boolean;
-}
+export type MyAssignment = Schemas['ApplicationsMyAssignmentRead'];
 
-export interface NoticeEntry {
-  application_id: number;
-  applicant_name: string;
-  unit: string;
-  program_name: string;
-  amount_fen: number;
-  amount_yuan: string;
-}
+export type NoticeEntry = Schemas['ApplicationsNoticeEntryRead'];
 
 export type NoticeRead = Schemas['ApplicationsNoticeRead'];
 
@@ -131,15 +104,7 @@ export type ObjectionCreate = Schemas['ApplicationsObjectionCreate'];
 
 export type ObjectionRead = Schemas['ApplicationsObjectionRead'];
 
-export interface QuotaChange {
-  id: number;
-  agency_code: string | null;
-  before: number | null;
-  after: number;
-  reason: string;
-  actor: string;
-  changed_at: string;
-}
+export type QuotaChange = Schemas['ApplicationsQuotaChangeRead'];
 
 const idem = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 
