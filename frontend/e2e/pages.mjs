@@ -283,7 +283,7 @@ async function takeStep(page, action, comment) {
   await form.waitFor();
   if (comment) await page.locator(byTestId('action-comment')).fill(comment);
   await page.locator(byTestId('action-confirm')).click();
-  await form.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async () => {
+  await form.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async () => {
     const error = await page.locator(`${byTestId('action-form')} ${byTestId('error-alert')}`).textContent().catch(() => null);
     throw new Error(error ? `${action} refused: ${error.trim()}` : `${action}: the dialog did not close`);
   });
