@@ -6,19 +6,16 @@ import importlib
 import pytest
 
 from servicekit.migrations import downgrade, upgrade
-from servicekit.testing import rolled_back_app, scratch_database, migrated_database
+from servicekit.testing import migrated_database, no_background_workers, rolled_back_app, scratch_database
 
 SERVICES = ["agencies", "applications", "funding"]
-BACKGROUND_WORKERS = ("webhook_worker", "saga_worker", "event_relay")
 
 
 def build_app(name: str, database_url: str):
     config = importlib.import_module(f"{name}.config")
     settings_class = next(v for k, v in vars(config).items() if k.endswith("Settings") and k != "ServiceSettings")
-    # No background workers: the app's sessions share the test's one connection, which a worker would use at
-    # the same time (asyncpg: "another operation is in progress").
-    workers = {flag: False for flag in BACKGROUND_WORKERS if flag in settings_class.model_fields}
-    return importlib.import_module(f"{name}.main").create_app(settings_class(database_url=database_url, **workers))
+    return importlib.import_module(f"{name}.main").create_app(
+        settings_class(database_url=database_url, **no_background_workers(settings_class)))
 
 
 @pytest.fixture(scope="module", params=SERVICES)

@@ -89,10 +89,28 @@ def migrated_database(service_dir: Path, label: str) -> Iterator[str]:
         yield url
 
 
+# The settings that start a background loop in a service process (each is off when false or 0).
+NO_BACKGROUND_WORKERS = {"webhook_worker": False, "saga_worker": False, "event_relay": False,
+                         "checkpoint_interval_seconds": 0}
+
+
+def background_workers_on(settings: object) -> list[str]:
+    return [name for name in NO_BACKGROUND_WORKERS if getattr(settings, name, 0)]
+
+
+def no_background_workers(settings_class: type) -> dict[str, object]:
+    """The NO_BACKGROUND_WORKERS settings that `settings_class` has."""
+    return {k: v for k, v in NO_BACKGROUND_WORKERS.items() if k in settings_class.model_fields}
+
+
 @asynccontextmanager
 async def rolled_back_app(app: FastAPI, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """Run the app's lifespan, then point its sessions at one connection whose outer transaction is rolled
     back at the end: every commit inside the test only releases a SAVEPOINT."""
+    running = background_workers_on(getattr(app.state, "settings", None))
+    if running:  # they would use the test's one connection at the same time as requests do (asyncpg refuses)
+        raise AssertionError(f"rolled_back_app needs an app without background workers; on: {', '.join(running)} "
+                             f"(build its settings with **NO_BACKGROUND_WORKERS)")
     async with app.router.lifespan_context(app):
         real: Database = app.state.database
         test_database = Database(database_url)

@@ -52,7 +52,7 @@ async def test_verification_starts_from_the_newest_checkpoint(client):
 
 async def test_a_checkpoint_holds_at_most_the_configured_rows(database_url):
     app = create_app(FundingSettings(database_url=database_url, checkpoint_max_rows=3, checkpoint_interval_seconds=0,
-                                     single_statement_transfers=False))
+                                     single_statement_transfers=False, event_relay=False))
     async with rolled_back_app(app, database_url) as api:
         await _ledger(api, 5)
         sealed = (await _seal(api))["sealed"]
