@@ -31,13 +31,16 @@ def require_browser() -> None:
         pytest.skip(f"browser test needs: {', '.join(missing)}")
 
 
-def run_script(script: str, base_url: str, **env: str) -> None:
+def run_script(script: str, platform, **env: str) -> None:
     require_browser()
     result = subprocess.run(
         ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=600,
-        env={**os.environ, "BASE_URL": base_url, "CHROMIUM_PATH": CHROMIUM, **env},
+        env={**os.environ, "BASE_URL": platform, "CHROMIUM_PATH": CHROMIUM, **env},
     )
     print(result.stdout, result.stderr)
+    if result.returncode != 0:  # what the services said meanwhile, to tell a slow answer from a wrong page
+        for log in sorted(platform.log_dir.glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-6000:]}")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -100,16 +103,16 @@ def application_accounts(platform, platform_admin) -> dict[str, str]:
 
 
 def test_status_page_shows_every_service_up(platform):
-    run_script("smoke.mjs", platform.gateway_url)
+    run_script("smoke.mjs", platform)
 
 
 def test_catalog_pages_show_the_plan(platform):
-    run_script("catalog.mjs", platform.gateway_url)
+    run_script("catalog.mjs", platform)
 
 
 def test_admin_signs_in_and_manages_an_api_key(platform, platform_admin):
     username, password = platform_admin
-    run_script("auth.mjs", platform.gateway_url, ADMIN_USERNAME=username, ADMIN_PASSWORD=password)
+    run_script("auth.mjs", platform, ADMIN_USERNAME=username, ADMIN_PASSWORD=password)
 
 
 # The page checks per role, and the work, as separate tests (one script run each): the longest browser test
@@ -117,13 +120,13 @@ def test_admin_signs_in_and_manages_an_api_key(platform, platform_admin):
 @pytest.mark.parametrize("role", ["public", "reviewer", "admin", "applicant", "expert"])
 def test_every_page_as_each_role_is_accessible_and_fits_phones(platform, platform_admin, lead_agency_reviewer,
                                                                application_accounts, role):
-    run_script("pages.mjs", platform.gateway_url, E2E_PART="pages", E2E_ROLES=role,
+    run_script("pages.mjs", platform, E2E_PART="pages", E2E_ROLES=role,
                **_role_accounts(platform_admin, lead_agency_reviewer, application_accounts))
 
 
 def test_each_role_does_its_work_in_the_browser(platform, platform_admin, lead_agency_reviewer,
                                                 application_accounts):
-    run_script("pages.mjs", platform.gateway_url, E2E_PART="work",
+    run_script("pages.mjs", platform, E2E_PART="work",
                **_role_accounts(platform_admin, lead_agency_reviewer, application_accounts))
 
 
@@ -155,7 +158,7 @@ async def test_admin_approves_a_recommended_list_and_the_dashboard_and_deliverab
         rows = api.get("/funding/reports/programs", params={"fiscal_year": year}).json()["rows"]
         before = next((r for r in rows if r["program_code"] == rule), {"committed": 0, "disbursed": 0})
         counted = api.get(f"/agencies/deliverables/{deliverable}").json()["progress"]["value"]
-    run_script("decisions.mjs", platform.gateway_url, ADMIN_USERNAME=username, ADMIN_PASSWORD=password,
+    run_script("decisions.mjs", platform, ADMIN_USERNAME=username, ADMIN_PASSWORD=password,
                CALL_ID=str(call["id"]), EXPECT_OUTCOMES="approved,approved,quotaExhausted", PROGRAM_CODE=rule,
                FISCAL_YEAR=str(year), AWARD_FEN=str(amount),
                EXPECT_COMMITTED_FEN=str(before["committed"] + 2 * amount),
