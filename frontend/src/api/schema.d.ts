@@ -668,7 +668,8 @@ export interface paths {
     get: operations["funding-ledger-list-accounts"];
     /**
      * Open an account
-     * @description Open a ledger account (idempotent by code: the same attributes return the existing account).
+     * @description Open a ledger account (idempotent by code: the same attributes return the existing account, flagged
+     * `Idempotent-Replay: true`).
      */
     post: operations["funding-ledger-create-account"];
   };
@@ -901,8 +902,9 @@ export interface paths {
   "/api/v1/funding/reservations/batch": {
     /**
      * Reserve several awards' money
-     * @description Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, a 200
-     * replay, or a refusal such as budget_insufficient with the headroom), all in one transaction.
+     * @description Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, flagged
+     * `replay` when the approval id already held it, or a refusal such as budget_insufficient with the headroom),
+     * all in one transaction.
      */
     post: operations["funding-reservations-create-reservations"];
   };
@@ -5361,9 +5363,15 @@ export interface components {
       approval_id: string;
       /**
        * Status
-       * @description What the single endpoint would have answered: 201 done now, 200 a replay of what the id already holds, 4xx refused (see `problem`).
+       * @description What the single endpoint would have answered: 201 done (now, or earlier: see `replay`), 4xx refused (see `problem`).
        */
       status: number;
+      /**
+       * Replay
+       * @description The approval id already held this outcome (the single endpoint's `Idempotent-Replay: true`).
+       * @default false
+       */
+      replay?: boolean;
       reservation?: components["schemas"]["FundingReservationRead"] | null;
       /**
        * Problem
@@ -11798,9 +11806,19 @@ export interface operations {
   };
   /**
    * Open an account
-   * @description Open a ledger account (idempotent by code: the same attributes return the existing account).
+   * @description Open a ledger account (idempotent by code: the same attributes return the existing account, flagged
+   * `Idempotent-Replay: true`).
    */
   "funding-ledger-create-account": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -11822,8 +11840,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The account already exists with these attributes. */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -11832,13 +11850,13 @@ export interface operations {
           "application/json": components["schemas"]["FundingAccountRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
+      /** @description Rejected (stored under the id), or the id or the Idempotency-Key was used with other fields. */
+      409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
         };
         content: {
-          "application/json": components["schemas"]["FundingAccountRead"];
+          "application/problem+json": components["schemas"]["Problem"];
         };
       };
       /** @description Client error (problem+json). */
@@ -12101,6 +12119,15 @@ export interface operations {
    * @description Move an integer amount of fen from one account to another, or reserve it (`pending`).
    */
   "funding-ledger-create-transfer": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -12121,8 +12148,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -12131,16 +12158,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingTransferRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingTransferRead"];
-        };
-      };
-      /** @description Rejected (stored under the id) or the id was used with other fields. */
+      /** @description Rejected (stored under the id), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12175,6 +12193,15 @@ export interface operations {
    * @description Post several transfers all-or-nothing: if one is rejected, none is posted and all say why.
    */
   "funding-ledger-create-batch": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -12199,8 +12226,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -12209,16 +12236,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingBatchRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingBatchRead"];
-        };
-      };
-      /** @description Rejected (stored under the id) or the id was used with other fields. */
+      /** @description Rejected (stored under the id), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12341,6 +12359,13 @@ export interface operations {
    */
   "funding-ledger-post-pending": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description Transfer id.
@@ -12361,8 +12386,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -12371,16 +12396,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingTransferRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingTransferRead"];
-        };
-      };
-      /** @description Rejected (stored under the id) or the id was used with other fields. */
+      /** @description Rejected (stored under the id), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12416,6 +12432,13 @@ export interface operations {
    */
   "funding-ledger-void-pending": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description Transfer id.
@@ -12435,8 +12458,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -12445,16 +12468,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingTransferRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingTransferRead"];
-        };
-      };
-      /** @description Rejected (stored under the id) or the id was used with other fields. */
+      /** @description Rejected (stored under the id), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12490,6 +12504,13 @@ export interface operations {
    */
   "funding-ledger-reverse-transfer": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description Transfer id.
@@ -12510,8 +12531,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -12520,16 +12541,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingTransferRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingTransferRead"];
-        };
-      };
-      /** @description Rejected (stored under the id) or the id was used with other fields. */
+      /** @description Rejected (stored under the id), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12862,11 +12874,8 @@ export interface operations {
       200: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
-          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
         };
-        content: {
-          "application/json": components["schemas"]["FundingVerificationRunRead"];
-        };
+        content: never;
       };
       /** @description Successful Response */
       202: {
@@ -13566,6 +13575,15 @@ export interface operations {
    * the budget is short).
    */
   "funding-reservations-create-reservation": {
+    parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
+    };
     requestBody: {
       content: {
         /**
@@ -13600,8 +13618,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -13610,16 +13628,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingReservationRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingReservationRead"];
-        };
-      };
-      /** @description Rejected (e.g. budget short, with the headroom) or the id was reused. */
+      /** @description Rejected (e.g. budget short, with the headroom), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13651,8 +13660,9 @@ export interface operations {
   };
   /**
    * Reserve several awards' money
-   * @description Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, a 200
-   * replay, or a refusal such as budget_insufficient with the headroom), all in one transaction.
+   * @description Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, flagged
+   * `replay` when the approval id already held it, or a refusal such as budget_insufficient with the headroom),
+   * all in one transaction.
    */
   "funding-reservations-create-reservations": {
     requestBody: {
@@ -13823,6 +13833,13 @@ export interface operations {
    */
   "funding-reservations-post-reservation": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description The award's id: the approval id it was reserved under.
@@ -13832,8 +13849,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -13842,16 +13859,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingReservationRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingReservationRead"];
-        };
-      };
-      /** @description Rejected (e.g. budget short, with the headroom) or the id was reused. */
+      /** @description Rejected (e.g. budget short, with the headroom), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13887,6 +13895,13 @@ export interface operations {
    */
   "funding-reservations-void-reservation": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description The award's id: the approval id it was reserved under.
@@ -13896,8 +13911,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -13906,16 +13921,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingReservationRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingReservationRead"];
-        };
-      };
-      /** @description Rejected (e.g. budget short, with the headroom) or the id was reused. */
+      /** @description Rejected (e.g. budget short, with the headroom), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14175,16 +14181,6 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingDisbursementRead"];
-        };
-      };
       /** @description Successful Response */
       201: {
         headers: {
@@ -14195,7 +14191,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingDisbursementRead"];
         };
       };
-      /** @description Rejected (e.g. budget short, with the headroom) or the id was reused. */
+      /** @description Rejected (e.g. budget short, with the headroom), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14231,6 +14227,13 @@ export interface operations {
    */
   "funding-disbursements-record-match": {
     parameters: {
+      header?: {
+        /**
+         * @description Client-chosen key (1–200 characters); a retry with the same key and body returns the first response (flagged `Idempotent-Replay: true`) instead of acting twice.
+         * @example example
+         */
+        "Idempotency-Key"?: string | null;
+      };
       path: {
         /**
          * @description The award's id: the approval id it was reserved under.
@@ -14251,8 +14254,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
+      /** @description Successful Response */
+      201: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
           "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
@@ -14261,16 +14264,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingMatchRead"];
         };
       };
-      /** @description Successful Response */
-      201: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingMatchRead"];
-        };
-      };
-      /** @description Rejected (e.g. budget short, with the headroom) or the id was reused. */
+      /** @description Rejected (e.g. budget short, with the headroom), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14334,16 +14328,6 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A replay: the stored outcome (header `Idempotent-Replay: true`). */
-      200: {
-        headers: {
-          "X-Request-ID": components["headers"]["X-Request-ID"];
-          "Idempotent-Replay": components["headers"]["Idempotent-Replay"];
-        };
-        content: {
-          "application/json": components["schemas"]["FundingReleaseRead"];
-        };
-      };
       /** @description Successful Response */
       201: {
         headers: {
@@ -14354,7 +14338,7 @@ export interface operations {
           "application/json": components["schemas"]["FundingReleaseRead"];
         };
       };
-      /** @description Rejected (e.g. budget short, with the headroom) or the id was reused. */
+      /** @description Rejected (e.g. budget short, with the headroom), or the id or the Idempotency-Key was used with other fields. */
       409: {
         headers: {
           "X-Request-ID": components["headers"]["X-Request-ID"];

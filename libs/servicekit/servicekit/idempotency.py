@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from servicekit.database import UTCDateTime
-from servicekit.problems import Conflict, FieldProblem, Unprocessable
+from servicekit.problems import Conflict, DomainError, FieldProblem, Unprocessable
 from servicekit.unit_of_work import WriteSession
 
 REPLAY_HEADER = "Idempotent-Replay"
@@ -158,7 +158,13 @@ async def run_idempotent(
                                      request=request)
     if replay is not None:
         return Replay(replay.status_code, replayed_as(replay.body))
-    result = await work()
+    try:
+        result = await work()
+    except DomainError as error:
+        if error.commit_before_answer:  # its change stays, its answer is an error: the key holds no answer, and
+            await session.delete(record)  # a retry asks the work again (which answers from what it stored)
+            await session.flush()
+        raise
     await complete_key(session, record, status_code, stored_as(result.model_dump(mode="json")))
     return result
 

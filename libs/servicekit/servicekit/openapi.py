@@ -110,19 +110,13 @@ def _document_responses(operation: dict[str, Any], rate_limited: bool) -> None:
     responses = operation["responses"]
     idempotent = any(p.get("in") == "header" and p.get("name") == "Idempotency-Key"
                      for p in operation.get("parameters", []))
-    # A replay answers 200 with the first answer's body: document it with that body's schema.
-    first = next((r for code, r in sorted(responses.items()) if str(code) in ("201", "202") and r.get("content")),
-                 None)
-    replayed = first is not None and "200" in responses and not responses["200"].get("content")
-    if replayed:
-        responses["200"]["content"] = copy.deepcopy(first["content"])
     if rate_limited and "429" not in responses:
         responses["429"] = {"description": "Too many requests: wait `Retry-After` seconds.",
                             "content": {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}}}}
     for code, response in responses.items():
         headers = response.setdefault("headers", {})
         headers.update(_header_refs("X-Request-ID"))
-        if (idempotent and str(code).startswith("2")) or (replayed and str(code) == "200"):
+        if idempotent and str(code).startswith("2"):
             headers.update(_header_refs("Idempotent-Replay"))
         if str(code) == "429":
             headers.update(_header_refs("Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"))

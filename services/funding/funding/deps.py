@@ -1,20 +1,24 @@
 """Annotated dependency aliases of the funding API: sessions, callers by role and scope, the database the
 one-statement posting may use, and the answer to a stored ledger outcome."""
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from funding.errors import REPLAY_HEADER, ServiceNotAllowed
 from funding.faults import requested_fault
 from funding.ledger.posting import Stored
+from funding.models import IdempotencyRecord
 from servicekit.database import Database, is_sqlite
 from servicekit.identity import Principal, require_role
+from servicekit.idempotency import IdempotentPost, idempotent_post
 from servicekit.unit_of_work import ReadSession, WriteSession
 
-__all__ = ["AdminCaller", "FundingReader", "OneStatementDatabase", "ReadSession", "SagaCaller", "WriteSession",
-           "stored_answer"]
+__all__ = ["AdminCaller", "FundingReader", "Idempotent", "OneStatementDatabase", "ReadSession", "SagaCaller",
+           "WriteSession", "answer_once", "stored_answer"]
 
 SAGA_SERVICE = "applications"
 # The scope an agency's API key needs to read funding data (awards name their grantees).
@@ -50,10 +54,33 @@ async def _one_statement_database(request: Request) -> Database | None:
 OneStatementDatabase = Annotated[Database | None, Depends(_one_statement_database)]
 
 
+# The request's Idempotency-Key on its write session (servicekit's one replay rule for creating POSTs).
+Idempotent = Annotated[IdempotentPost, Depends(idempotent_post(IdempotencyRecord))]
+
+
 def stored_answer(stored: Stored, status: int = 201) -> Response:
-    """A stored ledger outcome as the client gets it: `status` the first time, 200 with `Idempotent-Replay: true`
-    when the id already held it. Serialised by pydantic itself, not by FastAPI's generic encoder: this is the
-    busiest answer of the service."""
+    """A stored ledger outcome as the client gets it: `status` each time, with `Idempotent-Replay: true` when the
+    id already held it. Serialised by pydantic itself, not by FastAPI's generic encoder: this is the busiest
+    answer of the service."""
     read = stored.read
-    return Response(read.__pydantic_serializer__.to_json(read), status_code=200 if stored.replay else status,
+    return Response(read.__pydantic_serializer__.to_json(read), status_code=status,
                     headers={REPLAY_HEADER: "true"} if stored.replay else None, media_type="application/json")
+
+
+async def answer_once(idempotent: IdempotentPost, caller: Principal, payload: BaseModel | dict[str, Any] | None,
+                      work: Callable[[], Awaitable[Stored]], status: int = 201) -> Response:
+    """A ledger operation under the request's `Idempotency-Key` as well as its own id: the ledger's ids already
+    make it idempotent, the key makes it so for a client that retries by key, as on every other creating POST
+    (same key and body: the stored answer; same key, other body: 409 naming the fields)."""
+    replayed_by_id = False
+
+    async def read() -> BaseModel:
+        nonlocal replayed_by_id
+        stored = await work()
+        replayed_by_id = stored.replay
+        return stored.read
+
+    result = await idempotent.run(caller.actor, payload, read, status_code=status)
+    if isinstance(result, Response):  # the key's stored answer
+        return result
+    return stored_answer(Stored(read=result, replay=replayed_by_id), status)

@@ -164,7 +164,7 @@ async def test_killed_connections_are_retried_never_answered_with_a_500(database
 
         killed, *_ = await asyncio.gather(kill(), *(read() for _ in range(4)), *(write() for _ in range(2)))
         assert killed >= 8, killed
-        assert set(statuses) <= {("read", 200), ("write", 201), ("write", 200)}, statuses
+        assert set(statuses) <= {("read", 200), ("write", 201)}, statuses
         sink_balance = (await api.get(f"/accounts/{sink}", headers=admin())).json()["balance"]
         assert sink_balance["posted"] == len(written)
         assert (await verify_ledger(api))["ok"]

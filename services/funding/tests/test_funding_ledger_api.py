@@ -46,7 +46,7 @@ async def test_same_id_same_fields_returns_the_original_with_replay_header(clien
     _, budget, commitment = ledger
     first = await post_transfer(client, "t-2", budget, commitment, 100)
     again = await post_transfer(client, "t-2", budget, commitment, 100)
-    assert (first.status_code, again.status_code) == (201, 200)
+    assert (first.status_code, again.status_code) == (201, 201)
     assert again.headers["idempotent-replay"] == "true"
     assert again.json() == first.json()
     assert (await read_balance(client, budget))["posted"] == 900
@@ -101,6 +101,26 @@ async def test_unknown_accounts_wrong_currency_and_same_account_are_422(client, 
     assert (await client.get("/transfers/t-u", headers=admin())).status_code == 404
 
 
+async def test_an_idempotency_key_replays_postings_and_refusals_and_names_a_changed_body(client, ledger):
+    _, budget, commitment = ledger
+    body = {"id": "k-1", "debit_account_id": budget, "credit_account_id": commitment, "amount": 100}
+    keyed = {**admin(), "Idempotency-Key": "retry-k-1"}
+    first = await client.post("/transfers", json=body, headers=keyed)
+    again = await client.post("/transfers", json=body, headers=keyed)
+    assert (first.status_code, again.status_code, again.headers["idempotent-replay"]) == (201, 201, "true")
+    assert again.json() == first.json() and "idempotent-replay" not in first.headers
+    reused = await client.post("/transfers", json={**body, "amount": 101}, headers=keyed)
+    assert (reused.status_code, reused.json()["code"]) == (409, "idempotency_key_reused")
+    assert [e["field"] for e in reused.json()["errors"]] == ["body.amount"]
+    # A refusal the ledger stores under the id keeps no answer under the key: the retry gets the id's 409 again.
+    short = {**body, "id": "k-2", "amount": 10_000}
+    refused = await client.post("/transfers", json=short, headers={**admin(), "Idempotency-Key": "retry-k-2"})
+    retried = await client.post("/transfers", json=short, headers={**admin(), "Idempotency-Key": "retry-k-2"})
+    assert [(r.status_code, r.json()["code"]) for r in (refused, retried)] == [(409, "budget_insufficient")] * 2
+    assert retried.headers["idempotent-replay"] == "true"
+    assert (await read_balance(client, budget))["posted"] == 900
+
+
 async def test_budget_short_is_a_stored_rejection_with_headroom(client, ledger):
     _, budget, commitment = ledger
     await post_transfer(client, "t-4", budget, commitment, 500)
@@ -137,7 +157,8 @@ async def test_pending_reserves_then_posts_once(client, ledger):
     posted = await client.post("/transfers/p-2/post", json={}, headers=admin())
     assert posted.status_code == 201
     assert (posted.json()["kind"], posted.json()["pending_id"], posted.json()["effective_amount"]) == ("post", "p-2", 300)
-    assert (await client.post("/transfers/p-2/post", json={}, headers=admin())).status_code == 200
+    again = await client.post("/transfers/p-2/post", json={}, headers=admin())
+    assert (again.status_code, again.headers["idempotent-replay"]) == (201, "true")
     void = await client.post("/transfers/p-2/void", json={}, headers=admin())
     assert (void.status_code, void.json()["code"]) == (409, "pending_already_resolved")
     read = (await client.get("/transfers/p-2", headers=admin())).json()
@@ -181,7 +202,8 @@ async def test_an_id_that_holds_an_outcome_answers_before_the_target_is_checked(
     assert (of_nothing.status_code, of_nothing.json()["code"]) == (409, "transfer_id_reused")
     replay = await client.post("/transfers/t-9/reverse", json={}, headers=admin())
     assert replay.status_code == 201
-    assert (await client.post("/transfers/t-9/reverse", json={}, headers=admin())).status_code == 200
+    again = await client.post("/transfers/t-9/reverse", json={}, headers=admin())
+    assert (again.status_code, again.headers["idempotent-replay"]) == (201, "true")
     assert (await read_balance(client, budget))["posted"] == 700
     assert (await verify_ledger(client))["ok"] is True
 
@@ -264,7 +286,8 @@ async def test_reversal_happens_at_most_once_and_respects_floors(client, ledger)
     first = await client.post("/transfers/t-10/reverse", json={"reason": "typo"}, headers=admin())
     assert first.status_code == 201
     assert (first.json()["reverses"], first.json()["debit_account_id"]) == ("t-10", commitment)
-    assert (await client.post("/transfers/t-10/reverse", json={"reason": "typo"}, headers=admin())).status_code == 200
+    again = await client.post("/transfers/t-10/reverse", json={"reason": "typo"}, headers=admin())
+    assert (again.status_code, again.headers["idempotent-replay"]) == (201, "true")
     second = await client.post("/transfers/t-10/reverse", json={"id": "again"}, headers=admin())
     assert (second.status_code, second.json()["code"]) == (409, "already_reversed")
     assert (await client.get("/transfers/t-10", headers=admin())).json()["reversed_by"] == "reverse:t-10"
@@ -335,7 +358,8 @@ async def test_accounts_are_idempotent_by_code(client):
     first = await client.post("/accounts", json={"code": "acct-same", "kind": "budget", "floor": 0}, headers=admin())
     again = await client.post("/accounts", json={"code": "acct-same", "kind": "budget", "floor": 0}, headers=admin())
     other = await client.post("/accounts", json={"code": "acct-same", "kind": "budget"}, headers=admin())
-    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
+    assert (first.status_code, again.status_code, other.status_code) == (201, 201, 409)
+    assert again.headers["idempotent-replay"] == "true" and again.json()["id"] == first.json()["id"]
     assert other.json()["differing_fields"] == ["floor"]
     bad = await client.post("/accounts", json={"code": "acct-bad", "floor": 5}, headers=admin())
     assert bad.status_code == 422

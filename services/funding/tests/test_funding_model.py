@@ -209,7 +209,7 @@ class LedgerModel(RuleBasedStateMachine):
                 assert answer.headroom == stored.headroom, (answer, stored)
         else:
             assert (answer.status, answer.outcome, answer.effective, answer.replay) == (
-                200 if replay else 201, stored.outcome, stored.effective, replay), (answer, stored)
+                201, stored.outcome, stored.effective, replay), (answer, stored)
 
     def _transfer_body(self, key: str, debit: int, credit: int, amount: int, pending: bool, timeout: int | None) -> dict:
         return {"id": key, "debit_account_id": debit, "credit_account_id": credit, "amount": amount,

@@ -42,7 +42,9 @@ async def programs(api):
 
 
 def _codes(responses) -> Counter:  # noqa: ANN001
-    return Counter((r.status_code, r.json()["code"] if r.status_code >= 400 else None) for r in responses)
+    """(status, the problem's code, or "replay" for an answer flagged Idempotent-Replay) → how many."""
+    return Counter((r.status_code, r.json()["code"] if r.status_code >= 400 else
+                    "replay" if r.headers.get("idempotent-replay") == "true" else None) for r in responses)
 
 
 async def test_double_reverse_has_one_winner(api):
@@ -57,7 +59,9 @@ async def test_double_reverse_has_one_winner(api):
     same = await asyncio.gather(*(api.post(f"/transfers/{key}/reverse", json={"id": f"{key}-r0"}, headers=admin())
                                   for _ in range(CONCURRENCY)))
     winner = next(r for r in distinct if r.status_code == 201).json()["id"]
-    assert {r.status_code for r in same} == ({200} if winner == f"{key}-r0" else {409})
+    # r0 won (its posting is replayed) or lost (its stored rejection is).
+    assert {(r.status_code, r.headers.get("idempotent-replay")) for r in same} == (
+        {(201, "true")} if winner == f"{key}-r0" else {(409, "true")})
 
 
 async def test_post_against_void_of_one_pending_has_one_winner(api):
@@ -81,7 +85,8 @@ async def test_concurrent_duplicates_of_one_id_post_once(api):
     sink = await create_account(api)
     key = unique("dup")
     responses = await asyncio.gather(*(post_transfer(api, key, budget, sink, 100) for _ in range(CONCURRENCY)))
-    assert Counter(r.status_code for r in responses) == {201: 1, 200: CONCURRENCY - 1}
+    assert Counter((r.status_code, r.headers.get("idempotent-replay")) for r in responses) == {
+        (201, None): 1, (201, "true"): CONCURRENCY - 1}
     assert len({r.json()["journal_seq"] for r in responses}) == 1
     assert (await read_balance(api, budget))["posted"] == 900
 
@@ -104,7 +109,7 @@ async def test_the_same_installment_is_paid_once(api, programs):
     assert _codes(distinct) == {(201, None): 1, (409, "installment_already_paid"): CONCURRENCY - 1}
     same = await asyncio.gather(*(api.post(f"/awards/{award}/disbursements", json={"installment": 2},
                                            headers=admin()) for _ in range(CONCURRENCY)))
-    assert Counter(r.status_code for r in same) == {201: 1, 200: CONCURRENCY - 1}
+    assert _codes(same) == {(201, None): 1, (201, "replay"): CONCURRENCY - 1}
     read = (await api.get(f"/awards/{award}", headers=admin())).json()
     assert read["paid_fen"] == 50_000_000 * 80 // 100
     assert [i["paid"] for i in read["installments"]] == [True, True, False]
@@ -157,8 +162,8 @@ async def test_matches_and_releases_racing_on_one_award(api, programs):
 
     release_codes = _codes(release_responses)
     assert release_codes[(201, None)] == 1, release_codes
-    assert set(release_codes) <= {(201, None), (200, None), (409, "award_not_committed")}, release_codes
-    winner = next(r for r in release_responses if r.status_code == 201).json()
+    assert set(release_codes) <= {(201, None), (201, "replay"), (409, "award_not_committed")}, release_codes
+    winner = next(r for r in release_responses if r.status_code == 201 and "idempotent-replay" not in r.headers).json()
     assert {r.json()["transfer"]["id"] for r in release_responses if r.status_code < 300} == {winner["transfer"]["id"]}
     assert set(_codes(match_responses)) <= {(201, None), (409, "award_not_committed"),
                                             (409, "commitment_insufficient")}, _codes(match_responses)

@@ -72,7 +72,7 @@ async def test_a_matching_award_gives_its_unmatched_rest_back_once(client, funde
     assert (program["committed"], program["disbursed"], program["available"]) == (300_000, 300_000, 4_700_000)
 
     replay = await _release(client, "m1")
-    assert (replay.status_code, replay.headers["idempotent-replay"]) == (200, "true")
+    assert (replay.status_code, replay.headers["idempotent-replay"]) == (201, "true")
     assert (replay.json()["transfer"]["id"], replay.json()["released_fen"]) == ("award-release:m1", 700_000)
     other_reason = await _release(client, "m1", reason="another reason")
     assert (other_reason.status_code, other_reason.json()["code"], other_reason.json()["differing_fields"]) == (
@@ -86,7 +86,8 @@ async def test_a_matching_award_gives_its_unmatched_rest_back_once(client, funde
     # A retry of a match made before the release still gets its stored outcome.
     retried = await client.post("/awards/m1/matches", json={"event_id": "n1", "base_amount_fen": 300_000},
                                 headers=admin())
-    assert (retried.status_code, retried.json()["matched_fen"]) == (200, 300_000)
+    assert (retried.status_code, retried.headers["idempotent-replay"], retried.json()["matched_fen"]) == (
+        201, "true", 300_000)
     assert (await _figures(client, MATCHING))["available"] == 4_700_000
 
     async with client._transport.app.state.database.sessionmaker() as session:
@@ -116,7 +117,7 @@ async def test_an_ordinary_award_gives_back_exactly_the_unpaid_installments(clie
     late = await client.post("/awards/o1/disbursements", json={"installment": 2}, headers=admin())
     assert (late.status_code, late.json()["code"], late.json()["award_status"]) == (409, "award_not_committed", "released")
     retried = await client.post("/awards/o1/disbursements", json={"installment": 1}, headers=admin())
-    assert (retried.status_code, retried.headers["idempotent-replay"]) == (200, "true")
+    assert (retried.status_code, retried.headers["idempotent-replay"]) == (201, "true")
     listed = (await client.get("/reports/awards", params={"program_code": "t01-young-top"}, headers=admin())).json()
     assert [(r["status"], r["committed"], r["disbursed"], r["remaining"]) for r in listed["rows"]] == [
         ("released", 5_000_000, 5_000_000, 0)]

@@ -34,7 +34,7 @@ async def test_reserve_post_and_replays(client, funded):
     assert (award["status"], award["amount_fen"], award["reservation_id"]) == ("reserved", 50_000_000, "reserve:a1")
     assert created.json()["transfer"]["status"] == "pending"
     replay = await _reserve(client, "a1")
-    assert (replay.status_code, replay.headers["idempotent-replay"]) == (200, "true")
+    assert (replay.status_code, replay.headers["idempotent-replay"]) == (201, "true")
     changed = await _reserve(client, "a1", amount_fen=40_000_000)
     assert (changed.status_code, changed.json()["code"], changed.json()["differing_fields"]) == (
         409, "transfer_id_reused", ["amount_fen"])
@@ -42,7 +42,7 @@ async def test_reserve_post_and_replays(client, funded):
     assert posted.status_code == 201
     assert (posted.json()["award"]["status"], posted.json()["award"]["committed_fen"]) == ("committed", 50_000_000)
     again = await client.post("/reservations/a1/post", headers=applications_service())
-    assert (again.status_code, again.headers["idempotent-replay"]) == (200, "true")
+    assert (again.status_code, again.headers["idempotent-replay"]) == (201, "true")
     void = await client.post("/reservations/a1/void", headers=applications_service())
     assert (void.status_code, void.json()["code"]) == (409, "pending_already_resolved")
     budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
@@ -123,7 +123,7 @@ async def test_installments_are_paid_once_each_and_add_up_to_the_award(client, f
         amounts.append(paid.json()["transfer"]["amount"])
     assert amounts == [5_000_000, 3_000_000, 2_000_001] and sum(amounts) == 10_000_001
     replay = await client.post("/awards/i1/disbursements", json={"installment": 2}, headers=admin())
-    assert replay.status_code == 200
+    assert (replay.status_code, replay.headers["idempotent-replay"]) == (201, "true")
     other_id = await client.post("/awards/i1/disbursements", json={"installment": 2, "id": "pay-again"},
                                  headers=admin())
     assert (other_id.status_code, other_id.json()["code"]) == (409, "installment_already_paid")
@@ -149,7 +149,8 @@ async def test_matching_pays_the_ratio_up_to_the_cap(client, funded):
     assert (full.status_code, full.json()["code"]) == (409, "match_cap_reached")
     replay = await client.post("/awards/m1/matches", json={"event_id": "n2", "base_amount_fen": 700_000},
                                headers=admin())
-    assert (replay.status_code, replay.json()["matched_fen"]) == (200, 299_999)
+    assert (replay.status_code, replay.headers["idempotent-replay"], replay.json()["matched_fen"]) == (
+        201, "true", 299_999)
     no_cap = await _reserve(client, "m2", program_code="t04-national-project-matching")
     assert (no_cap.status_code, no_cap.json()["code"]) == (422, "rule_input_invalid")
     not_matching = await client.post("/awards/m1/disbursements", json={"installment": 1}, headers=admin())
@@ -187,14 +188,16 @@ async def test_a_batch_reserves_each_approval_on_its_own_and_replays_by_approval
     first = await client.post("/reservations/batch", json=body, headers=applications_service())
     assert first.status_code == 200, first.text
     items = first.json()["items"]
-    assert [(i["approval_id"], i["status"]) for i in items] == [("b1", 201), ("b2", 201), ("b3", 409), ("b1", 200)]
+    assert [(i["approval_id"], i["status"], i["replay"]) for i in items] == [
+        ("b1", 201, False), ("b2", 201, False), ("b3", 409, False), ("b1", 201, True)]
     assert [i["reservation"]["award"]["status"] for i in (items[0], items[1], items[3])] == ["reserved"] * 3
     short = items[2]["problem"]
     assert (short["code"], short["headroom_fen"], short["amount_fen"]) == ("budget_insufficient", 20_000_000,
                                                                           50_000_000)
     # The whole batch again: every approval gets what its id holds, nothing is reserved twice.
     again = (await client.post("/reservations/batch", json=body, headers=applications_service())).json()["items"]
-    assert [(i["approval_id"], i["status"]) for i in again] == [("b1", 200), ("b2", 200), ("b3", 409), ("b1", 200)]
+    assert [(i["approval_id"], i["status"], i["replay"]) for i in again] == [
+        ("b1", 201, True), ("b2", 201, True), ("b3", 409, False), ("b1", 201, True)]
     assert again[2]["problem"]["code"] == "budget_insufficient"
     # The same id with another amount is refused for that approval only.
     changed = (await client.post("/reservations/batch", headers=applications_service(), json={
@@ -206,8 +209,8 @@ async def test_a_batch_reserves_each_approval_on_its_own_and_replays_by_approval
     # Posting in a batch: each commits once; an unknown approval is its own 404.
     posted = await client.post("/reservations/batch/post", headers=applications_service(),
                                json={"approval_ids": ["b1", "b2", "nope", "b1"]})
-    assert [(i["status"], (i["problem"] or {}).get("code")) for i in posted.json()["items"]] == [
-        (201, None), (201, None), (404, "award_not_found"), (200, None)]
+    assert [(i["status"], i["replay"], (i["problem"] or {}).get("code")) for i in posted.json()["items"]] == [
+        (201, False, None), (201, False, None), (404, False, "award_not_found"), (201, True, None)]
     assert posted.json()["items"][0]["reservation"]["award"]["status"] == "committed"
     budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
     assert (budget["reserved"], budget["committed"], budget["awards"]) == (10_000_000, 100_000_000, 2)

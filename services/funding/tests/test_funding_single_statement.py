@@ -78,7 +78,7 @@ async def test_what_the_single_statement_declines_gets_the_full_paths_answer(cli
     first = await post_transfer(client, "d-1", budget, sink, 100)
     before = paths["full"]
     replay = await post_transfer(client, "d-1", budget, sink, 100)
-    assert (replay.status_code, replay.headers["idempotent-replay"], replay.json()) == (200, "true", first.json())
+    assert (replay.status_code, replay.headers["idempotent-replay"], replay.json()) == (201, "true", first.json())
     reused = await post_transfer(client, "d-1", budget, sink, 101)
     assert (reused.status_code, reused.json()["differing_fields"]) == (409, ["amount"])
     short = await post_transfer(client, "d-2", budget, sink, 901)
@@ -107,8 +107,8 @@ async def test_concurrent_duplicates_of_one_id_post_once(client, paths):
     budget = await create_budget(client, await create_treasury(client), 1000)
     sink = await create_account(client)
     answers = await asyncio.gather(*(post_transfer(client, "dup", budget, sink, 10) for _ in range(16)))
-    statuses = Counter(a.status_code for a in answers)
-    assert statuses == {201: 1, 200: 15}
+    statuses = Counter((a.status_code, a.headers.get("idempotent-replay")) for a in answers)
+    assert statuses == {(201, None): 1, (201, "true"): 15}
     assert len({a.text for a in answers}) == 1  # one stored outcome, the same body every time
     assert (await read_balance(client, budget))["posted"] == 990
     assert (await verify_ledger(client))["ok"]

@@ -22,7 +22,16 @@ from funding.awards.schemas import (
     ReservationPostBatch,
     ReservationRead,
 )
-from funding.deps import AdminCaller, FundingReader, ReadSession, SagaCaller, WriteSession, stored_answer
+from funding.deps import (
+    AdminCaller,
+    FundingReader,
+    Idempotent,
+    ReadSession,
+    SagaCaller,
+    WriteSession,
+    answer_once,
+    stored_answer,
+)
 from funding.types import ApplicationIdQuery, AwardIdPath, FiscalYearQuery, ProgramCodeQuery, SlugQuery
 from servicekit.idempotency import IdempotencyKeyHeader
 from servicekit.pagination import Page, PageParamsDep
@@ -30,26 +39,30 @@ from servicekit.problems import PROBLEM_RESPONSES
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
-STORED = {200: {"description": "A replay: the stored outcome (header `Idempotent-Replay: true`)."},
-          409: {"description": "Rejected (e.g. budget short, with the headroom) or the id was reused."}}
+# Idempotent by the approval, award or event id (a replay answers as the first time, with
+# `Idempotent-Replay: true`); the reservation and match operations also take an `Idempotency-Key`.
+STORED = {409: {"description": "Rejected (e.g. budget short, with the headroom), or the id or the Idempotency-Key "
+                "was used with other fields."}}
 
 
 @router.post("/reservations", response_model=ReservationRead, status_code=201, tags=["reservations"],
              summary="Reserve an award's money", responses=STORED)
 async def create_reservation(body: ReservationCreate, request: Request, session: WriteSession,
-                             caller: SagaCaller) -> Response:
+                             caller: SagaCaller, idempotent: Idempotent) -> Response:
     """Saga step 2: a pending budget → commitment transfer keyed by the approval id (409 with the headroom when
     the budget is short)."""
     timeout = request.app.state.settings.reservation_timeout_seconds
-    return stored_answer(await service.create_reservation(session, body, caller.actor, timeout))
+    return await answer_once(idempotent, caller, body,
+                             lambda: service.create_reservation(session, body, caller.actor, timeout))
 
 
 @router.post("/reservations/batch", response_model=ReservationBatchResult, tags=["reservations"],
              summary="Reserve several awards' money")
 async def create_reservations(body: ReservationBatchCreate, request: Request, session: WriteSession,
                               caller: SagaCaller) -> ReservationBatchResult:
-    """Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, a 200
-    replay, or a refusal such as budget_insufficient with the headroom), all in one transaction."""
+    """Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, flagged
+    `replay` when the approval id already held it, or a refusal such as budget_insufficient with the headroom),
+    all in one transaction."""
     timeout = request.app.state.settings.reservation_timeout_seconds
     return await service.create_reservations(session, body, caller.actor, timeout)
 
@@ -72,16 +85,20 @@ async def read_reservation(approval_id: AwardIdPath, session: ReadSession, _: Sa
 
 @router.post("/reservations/{approval_id}/post", response_model=ReservationRead, status_code=201,
              tags=["reservations"], summary="Commit a reserved award", responses=STORED)
-async def post_reservation(approval_id: AwardIdPath, session: WriteSession, caller: SagaCaller) -> Response:
+async def post_reservation(approval_id: AwardIdPath, session: WriteSession, caller: SagaCaller,
+                           idempotent: Idempotent) -> Response:
     """Saga step 4: post the reservation; the award is committed."""
-    return stored_answer(await service.post_reservation(session, approval_id, caller.actor))
+    return await answer_once(idempotent, caller, None,
+                             lambda: service.post_reservation(session, approval_id, caller.actor))
 
 
 @router.post("/reservations/{approval_id}/void", response_model=ReservationRead, status_code=201,
              tags=["reservations"], summary="Release a reservation", responses=STORED)
-async def void_reservation(approval_id: AwardIdPath, session: WriteSession, caller: SagaCaller) -> Response:
+async def void_reservation(approval_id: AwardIdPath, session: WriteSession, caller: SagaCaller,
+                           idempotent: Idempotent) -> Response:
     """The approval did not go through: release the reserved money."""
-    return stored_answer(await service.void_reservation(session, approval_id, caller.actor))
+    return await answer_once(idempotent, caller, None,
+                             lambda: service.void_reservation(session, approval_id, caller.actor))
 
 
 @router.post("/reconcile", response_model=ReconcileResult, tags=["reservations"], summary="Reconcile the saga")
@@ -117,9 +134,10 @@ async def disburse(award_id: AwardIdPath, body: DisbursementCreate, session: Wri
 @router.post("/awards/{award_id}/matches", response_model=MatchRead, status_code=201, tags=["disbursements"],
              summary="Match national funding", responses=STORED)
 async def record_match(award_id: AwardIdPath, body: MatchCreate, session: WriteSession,
-                       caller: AdminCaller) -> Response:
+                       caller: AdminCaller, idempotent: Idempotent) -> Response:
     """Record national funds received for a matching award and pay the match, up to the award's cap."""
-    return stored_answer(await service.record_match(session, award_id, body, caller.actor))
+    return await answer_once(idempotent, caller, body,
+                             lambda: service.record_match(session, award_id, body, caller.actor))
 
 
 @router.post("/awards/{award_id}/release", response_model=ReleaseRead, status_code=201, tags=["disbursements"],

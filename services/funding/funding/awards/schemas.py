@@ -91,8 +91,10 @@ class ReservationPostBatch(BaseModel):
 
 class ReservationBatchItem(BaseModel):
     approval_id: str
-    status: int = Field(description="What the single endpoint would have answered: 201 done now, 200 a replay "
-                        "of what the id already holds, 4xx refused (see `problem`).")
+    status: int = Field(description="What the single endpoint would have answered: 201 done (now, or earlier: "
+                        "see `replay`), 4xx refused (see `problem`).")
+    replay: bool = Field(False, description="The approval id already held this outcome (the single endpoint's "
+                         "`Idempotent-Replay: true`).")
     reservation: ReservationRead | None = None
     problem: dict[str, Any] | None = Field(None, description="The problem+json body of a refusal, e.g. "
                                            "budget_insufficient with headroom_fen and amount_fen.")

@@ -525,7 +525,7 @@ async def _each(session: AsyncSession, approval_ids: Sequence[str],
             except DomainError as error:
                 problems[index] = error
             else:
-                items.append(ReservationBatchItem(approval_id=approval_id, status=200 if stored.replay else 201,
+                items.append(ReservationBatchItem(approval_id=approval_id, status=201, replay=stored.replay,
                                                   reservation=read))
                 continue
         error = problems[index]

@@ -6,7 +6,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from funding.deps import AdminCaller, OneStatementDatabase, ReadSession, SagaCaller, WriteSession, stored_answer
+from funding.deps import (
+    AdminCaller,
+    Idempotent,
+    OneStatementDatabase,
+    ReadSession,
+    SagaCaller,
+    WriteSession,
+    answer_once,
+    stored_answer,
+)
+from funding.ledger.posting import Stored
+from funding.models import IdempotencyRecord
 from funding.ledger import service
 from funding.ledger.repository import AccountFilters, TransferFilters
 from funding.ledger.schemas import (
@@ -35,22 +46,30 @@ from funding.types import (
     TransferCodeQuery,
     TransferKeyPath,
 )
+from servicekit.idempotency import IdempotencyKeyHeader, IdempotentPost
 from servicekit.pagination import Page, PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES
 from servicekit.unit_of_work import write_transaction
 
 router = APIRouter(tags=["ledger"], responses=PROBLEM_RESPONSES)
 
-STORED = {200: {"description": "A replay: the stored outcome (header `Idempotent-Replay: true`)."},
-          409: {"description": "Rejected (stored under the id) or the id was used with other fields."}}
+# Each operation is idempotent by the id in its request (a replay answers as the first time, with
+# `Idempotent-Replay: true`) and also takes an `Idempotency-Key`, as every creating POST does.
+STORED = {409: {"description": "Rejected (stored under the id), or the id or the Idempotency-Key was used with "
+                "other fields."}}
 
 
-@router.post("/accounts", response_model=AccountRead, status_code=201, summary="Open an account",
-             responses={200: {"description": "The account already exists with these attributes."}})
-async def create_account(body: AccountCreate, session: WriteSession, caller: AdminCaller) -> Response:
-    """Open a ledger account (idempotent by code: the same attributes return the existing account)."""
-    read, created = await service.create_account(session, body, caller.actor)
-    return Response(read.model_dump_json(), status_code=201 if created else 200, media_type="application/json")
+@router.post("/accounts", response_model=AccountRead, status_code=201, summary="Open an account", responses=STORED)
+async def create_account(body: AccountCreate, caller: AdminCaller, idempotent: Idempotent,
+                         session: WriteSession) -> Response:
+    """Open a ledger account (idempotent by code: the same attributes return the existing account, flagged
+    `Idempotent-Replay: true`)."""
+
+    async def work() -> Stored:
+        read, created = await service.create_account(session, body, caller.actor)
+        return Stored(read=read, replay=not created)
+
+    return await answer_once(idempotent, caller, body, work)
 
 
 @router.get("/accounts", response_model=Page[AccountRead], summary="List accounts")
@@ -87,22 +106,24 @@ async def close_account(account_id: AccountIdPath, session: WriteSession, caller
 @router.post("/transfers", response_model=TransferRead, status_code=201, summary="Post a transfer",
              responses=STORED)
 async def create_transfer(body: TransferCreate, request: Request, one_statement: OneStatementDatabase,
-                          caller: AdminCaller) -> Response:
+                          caller: AdminCaller, idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Move an integer amount of fen from one account to another, or reserve it (`pending`)."""
-    if one_statement is not None and (posted := await service.post_in_one_statement(one_statement, body,
-                                                                                  caller.actor)) is not None:
+    if (idempotency_key is None and one_statement is not None
+            and (posted := await service.post_in_one_statement(one_statement, body, caller.actor)) is not None):
         return stored_answer(posted)
     # The write transaction (WriteSession's own) opens only here: the one-statement posting, which answers most
-    # plain transfers on the busiest route, needs none.
+    # plain transfers on the busiest route, needs none (a key is kept in the write transaction).
     async with write_transaction(request) as session:
-        return stored_answer(await service.post_transfer(session, body, caller.actor))
+        idempotent = IdempotentPost(request, session, IdempotencyRecord, idempotency_key)
+        return await answer_once(idempotent, caller, body, lambda: service.post_transfer(session, body, caller.actor))
 
 
 @router.post("/transfers/batch", response_model=BatchRead, status_code=201, summary="Post a linked batch",
              responses=STORED)
-async def create_batch(body: BatchCreate, session: WriteSession, caller: AdminCaller) -> Response:
+async def create_batch(body: BatchCreate, session: WriteSession, caller: AdminCaller,
+                       idempotent: Idempotent) -> Response:
     """Post several transfers all-or-nothing: if one is rejected, none is posted and all say why."""
-    return stored_answer(await service.post_batch(session, body, caller.actor))
+    return await answer_once(idempotent, caller, body, lambda: service.post_batch(session, body, caller.actor))
 
 
 @router.post("/transfers/expire", response_model=ExpiryResult, summary="Expire overdue pendings")
@@ -129,26 +150,29 @@ async def read_transfer(transfer_id: TransferKeyPath, session: ReadSession, _: A
 
 @router.post("/transfers/{transfer_id}/post", response_model=TransferRead, status_code=201,
              summary="Post a pending transfer", responses=STORED)
-async def post_pending(transfer_id: TransferKeyPath, body: PendingPost, session: WriteSession,
-                       caller: AdminCaller) -> Response:
+async def post_pending(transfer_id: TransferKeyPath, body: PendingPost, session: WriteSession, caller: AdminCaller,
+                       idempotent: Idempotent) -> Response:
     """Turn a reservation into a posting (all of it, or less: the rest is released)."""
-    return stored_answer(await service.post_pending(session, transfer_id, body, caller.actor))
+    return await answer_once(idempotent, caller, body,
+                             lambda: service.post_pending(session, transfer_id, body, caller.actor))
 
 
 @router.post("/transfers/{transfer_id}/void", response_model=TransferRead, status_code=201,
              summary="Void a pending transfer", responses=STORED)
-async def void_pending(transfer_id: TransferKeyPath, body: PendingVoid, session: WriteSession,
-                       caller: AdminCaller) -> Response:
+async def void_pending(transfer_id: TransferKeyPath, body: PendingVoid, session: WriteSession, caller: AdminCaller,
+                       idempotent: Idempotent) -> Response:
     """Release a reservation without posting it."""
-    return stored_answer(await service.void_pending(session, transfer_id, body, caller.actor))
+    return await answer_once(idempotent, caller, body,
+                             lambda: service.void_pending(session, transfer_id, body, caller.actor))
 
 
 @router.post("/transfers/{transfer_id}/reverse", response_model=TransferRead, status_code=201,
              summary="Reverse a posted transfer", responses=STORED)
 async def reverse_transfer(transfer_id: TransferKeyPath, body: ReversalCreate, session: WriteSession,
-                           caller: AdminCaller) -> Response:
+                           caller: AdminCaller, idempotent: Idempotent) -> Response:
     """Correct a posted transfer with its mirror image (at most once; floors and ceilings still hold)."""
-    return stored_answer(await service.reverse_transfer(session, transfer_id, body, caller.actor))
+    return await answer_once(idempotent, caller, body,
+                             lambda: service.reverse_transfer(session, transfer_id, body, caller.actor))
 
 
 @router.get("/ledger/trial-balance", response_model=TrialBalance, summary="Trial balance")
