@@ -35,7 +35,7 @@ def run_script(script: str, platform, **env: str) -> None:
     require_browser()
     result = subprocess.run(
         ["node", f"e2e/{script}"], cwd=ROOT / "frontend", capture_output=True, text=True, timeout=600,
-        env={**os.environ, "BASE_URL": platform, "CHROMIUM_PATH": CHROMIUM, **env},
+        env={**os.environ, "BASE_URL": platform.gateway_url, "CHROMIUM_PATH": CHROMIUM, **env},
     )
     print(result.stdout, result.stderr)
     if result.returncode != 0:  # what the services said meanwhile, to tell a slow answer from a wrong page
