@@ -34,8 +34,7 @@ def platform() -> Iterator[Platform]:
     with running_platform(extra_env={"GATEWAY_LOGIN_RATE_LIMIT": "10000/minute",
                                      "GATEWAY_LOGIN_FAILURE_LIMIT": "10000/minute",
                                      "AGENCIES_WEBHOOK_ALLOW_PRIVATE_HOSTS": "true",
-                                     "AGENCIES_WEBHOOK_RETRY_SCALE": "0.00001",
-                                     "AGENCIES_WEBHOOK_WORKER_INTERVAL_SECONDS": "0.1"}) as running:
+                                     "AGENCIES_WEBHOOK_RETRY_SCALE": "0.00001"}) as running:
         yield running
 
 

@@ -93,7 +93,7 @@ def create_service_app(
         app.include_router(router)
     app.add_middleware(RetryTransactions, max_attempts=settings.max_transaction_attempts,
                        max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(RequireBodyMediaType, openapi=lambda: app.openapi())
+    app.add_middleware(RequireBodyMediaType, routes=lambda: app.routes)
     if request_context:
         app.add_middleware(RequestContextMiddleware)
     app.openapi = problem_aware_openapi(app, app.openapi)  # type: ignore[method-assign]

@@ -4,19 +4,24 @@ order to the agencies service, which stores each once by id. A crash between sen
 sends them again.
 
 Order: one relay at a time sends (on PostgreSQL a transaction-level advisory lock held while it sends and marks;
-on SQLite a service runs in one process, with one relay), oldest first."""
+on SQLite a service runs in one process, with one relay), oldest first.
+
+A commit that added events wakes the relays of its process at once; otherwise a relay looks every interval (for
+events it could not send, or left by a process that died)."""
 
 import asyncio
+import contextlib
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import JSON, BigInteger, Integer, String, select, text, update
+from sqlalchemy import JSON, BigInteger, Integer, String, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from servicekit.database import Database, UTCDateTime, is_sqlite
 from servicekit.unit_of_work import transaction
@@ -24,6 +29,10 @@ from servicekit.unit_of_work import transaction
 logger = logging.getLogger("servicekit.outbox")
 
 RELAY_LOCK = 7_314_002
+# The outbox models a session's transaction added events to (in Session.info), and the wake-up calls of the
+# relays of this process per model.
+EVENTS_ADDED = "outbox_events_added"
+_RELAY_WAKERS: dict[type, set[asyncio.Event]] = defaultdict(set)
 
 
 class OutboxEventMixin:
@@ -71,6 +80,19 @@ def add_outbox_event(session: AsyncSession, model: type[OutboxEventMixin], *, ty
     """Queue an event in the caller's transaction (written with its next flush)."""
     session.add(model(event_id=f"evt_{uuid.uuid4().hex}", type=type, subject=subject,
                       agencies=sorted({a for a in agencies if a}), payload=payload, occurred_at=occurred_at))
+    session.info.setdefault(EVENTS_ADDED, set()).add(model)
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_relays(session: Session) -> None:
+    for model in session.info.pop(EVENTS_ADDED, ()):
+        for woken in _RELAY_WAKERS.get(model, ()):
+            woken.set()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_events(session: Session, previous_transaction: object) -> None:
+    session.info.pop(EVENTS_ADDED, None)
 
 
 def outbox_body(event: OutboxEventMixin) -> dict[str, Any]:
@@ -125,12 +147,19 @@ class OutboxRelay:
         await session.execute(update(self.model).where(self.model.id.in_(ids)).values(sent_at=at))
 
     async def work_forever(self, interval: float, now: Callable[[], datetime]) -> None:
-        while True:
-            try:
-                while await self.relay_once(now):
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the agencies service is down or busy: the events wait for the next round
-                logger.warning("event relay round failed: %s", exc)
-            await asyncio.sleep(interval)
+        woken = asyncio.Event()
+        _RELAY_WAKERS[self.model].add(woken)
+        try:
+            while True:
+                try:
+                    while await self.relay_once(now):
+                        pass
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the agencies service is down or busy: the events wait for a later round
+                    logger.warning("event relay round failed: %s", exc)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(woken.wait(), interval)
+                woken.clear()
+        finally:
+            _RELAY_WAKERS[self.model].discard(woken)

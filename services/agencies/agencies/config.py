@@ -24,7 +24,9 @@ class AgenciesSettings(ServiceSettings):
     # The webhook worker runs in every process of the service (replicas lease deliveries, none is delivered
     # twice at once); tests that drive it by hand turn it off.
     webhook_worker: bool = True
-    webhook_worker_interval_seconds: float = 0.5
+    # It sleeps until the next delivery is due, and a write in its process wakes it: this only bounds how late it
+    # sees deliveries made by another replica.
+    webhook_worker_interval_seconds: float = 5.0
     webhook_batch_size: int = 50
     webhook_timeout_seconds: float = 10.0
     # A delivery is leased for one attempt this long; a worker that dies mid-attempt lets another retry after it.

@@ -29,7 +29,8 @@ class ApplicationsSettings(ServiceSettings):
     saga_worker_interval_seconds: float = 1.0
     # The relay of this process's event outbox to the agencies' event feed: whether it runs, how often it looks.
     event_relay: bool = True
-    event_relay_interval_seconds: float = 0.5
+    # A commit that adds events wakes the relay at once; this is how often it looks for events left unsent.
+    event_relay_interval_seconds: float = 5.0
     # A worker that dies holding a step lets another take it after this long.
     saga_lease_seconds: float = 30.0
     # The reconciler runs in every worker this often, and settles approvals still reserving after this long.

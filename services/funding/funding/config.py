@@ -39,7 +39,8 @@ class FundingSettings(ServiceSettings):
                                                             "agencies_url"))
     agencies_timeout_seconds: float = 5.0
     event_relay: bool = True
-    event_relay_interval_seconds: float = 0.5
+    # A commit that adds events wakes the relay at once; this is how often it looks for events left unsent.
+    event_relay_interval_seconds: float = 5.0
     # Test builds only: honour the X-Funding-Fault header (crash before commit, injected 40001 ...).
     fault_injection: bool = False
 

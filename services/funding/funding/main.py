@@ -16,6 +16,7 @@ from funding.verification.api import router as verification_router
 from funding.verification.background import start_background, stop_background
 from servicekit import clock
 from servicekit.app import create_service_app, stop_task
+from servicekit.http_client import async_client
 from servicekit.identity import INTERNAL_TOKEN_HEADER, Principal
 from servicekit.outbox import OutboxRelay, post_event_batch
 
@@ -27,7 +28,7 @@ def create_app(settings: FundingSettings | None = None,
 
     async def start_relay(app: FastAPI) -> None:
         """The outbox's events to the agencies' feed, signed as this service."""
-        app.state.agencies_http = httpx.AsyncClient(base_url=settings.agencies_url,
+        app.state.agencies_http = async_client(base_url=settings.agencies_url,
                                                     timeout=settings.agencies_timeout_seconds,
                                                     transport=agencies_transport)
 

@@ -32,8 +32,9 @@ from agencies.webhooks.signing import signed_headers
 from servicekit import clock
 from servicekit.app import stop_task
 from servicekit.database import Database
+from servicekit.http_client import async_client
 from servicekit.problems import DomainError
-from servicekit.unit_of_work import run_in_transaction
+from servicekit.unit_of_work import run_in_transaction, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class WebhookWorker:
         # `home.database` is read at each use: tests point the app at another database after it starts.
         self.home = home
         self.settings = settings
-        self.http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False,
+        self.http = async_client(timeout=settings.webhook_timeout_seconds, follow_redirects=False,
                                       transport=transport)
         self._next_prune = 0.0
         self._woken = asyncio.Event()
@@ -201,18 +202,28 @@ class WebhookWorker:
         if pruned:
             logger.info("pruned %s events past retention", pruned)
 
+    async def seconds_until_due(self) -> float:
+        """How long nothing is due, at most the worker's interval (which bounds how late it sees deliveries made
+        by another process; a write in this one wakes it at once)."""
+        async with transaction(self.database, write=False) as session:
+            due = await WebhookRepository(session).next_due(clock.now())
+        interval = self.settings.webhook_worker_interval_seconds
+        return interval if due is None else min(interval, max((due - clock.now()).total_seconds(), 0.01))
+
     async def work_forever(self) -> None:
-        """The background worker of one process: delivers what is due, round after round, and prunes now and
-        then."""
+        """The background worker of one process: delivers what is due, round after round, sleeps until the next
+        delivery is due or a write wakes it, and prunes now and then."""
         while not self._stopping:
+            wait = self.settings.webhook_worker_interval_seconds
             try:
                 await self.prune_if_due()
                 while not self._stopping and await self.deliver_due():
                     pass
+                wait = await self.seconds_until_due()
             except asyncio.CancelledError:
                 raise
             except Exception:  # a database hiccup: the deliveries stay pending for the next round
                 logger.exception("webhook worker round failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), self.settings.webhook_worker_interval_seconds)
+                await asyncio.wait_for(self._woken.wait(), wait)
             self._woken.clear()

@@ -13,6 +13,7 @@ import httpx
 from pydantic import BaseModel
 
 from applications.errors import FundingRefused, FundingUnavailable
+from servicekit.http_client import async_client
 from servicekit.identity import INTERNAL_TOKEN_HEADER, Principal, TokenSigner
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class ServiceClient:
 
     def __init__(self, base_url: str, *, timeout: float, signer: TokenSigner | None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        self.http = async_client(base_url=base_url, timeout=timeout, transport=transport)
         self.signer = signer
         self._token: tuple[float, str] | None = None
 
