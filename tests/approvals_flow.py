@@ -68,7 +68,7 @@ async def ready_for_decision(database_url: str, funding_url: str, frozen_clock, 
     of `nominators`): the first of each nominator through the workflow, the rest copies of it."""
     # The platform's own applications process relays the events written here.
     settings = ApplicationsSettings(database_url=database_url, saga_worker=False, event_relay=False,
-                                    funding_url=funding_url, plans_dir=PLANS)
+                                    openapi_at_startup=False, funding_url=funding_url, plans_dir=PLANS)
     frozen_clock.move_to(IN_WINDOW)
     async with committing_app(create_app(settings)) as api:
         ok(await api.patch(f"/programs/{program}", headers=admin(), json={"min_experts": 1}))

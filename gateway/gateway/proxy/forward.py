@@ -5,6 +5,7 @@ fraction of direct throughput (httpcore's pool scan), aiohttp several times more
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 import aiohttp
 from starlette.types import Message, Receive, Scope, Send
@@ -13,7 +14,7 @@ from yarl import URL
 from gateway.proxy.upstreams import Upstream
 from servicekit.problems import DomainError, problem_for_status, send_problem, wants_english
 from servicekit.request_context import current_request_id
-from servicekit.unit_of_work import BodyTooLarge, read_body
+from servicekit.unit_of_work import BodyTooLarge
 
 logger = logging.getLogger("gateway.proxy")
 
@@ -32,9 +33,12 @@ UPSTREAM_ONLY_RESPONSE_HEADERS = {b"connection", b"keep-alive", b"transfer-encod
 BUFFERED_BODY_LIMIT = 1024 * 1024
 
 
-async def _stream_body(receive: Receive, limit: int):  # noqa: ANN202 - async generator for aiohttp
-    """A body too large to read whole, passed on as it arrives and counted (servicekit.read_body's limit)."""
-    seen = 0
+async def _stream_body(receive: Receive, limit: int, first: bytes = b""):  # noqa: ANN202 - for aiohttp
+    """A body too large to read whole, passed on as it arrives (after `first`, read already) and counted
+    (servicekit.read_body's limit)."""
+    seen = len(first)
+    if first:
+        yield first
     while True:
         message: Message = await receive()
         body = message.get("body", b"")
@@ -45,6 +49,26 @@ async def _stream_body(receive: Receive, limit: int):  # noqa: ANN202 - async ge
             yield body
         if not message.get("more_body"):
             return
+
+
+async def _read_or_stream_body(receive: Receive, limit: int) -> bytes | AsyncIterator[bytes]:
+    """The body read whole while it stays within BUFFERED_BODY_LIMIT, chunked or not; a bigger one passed on as
+    it arrives. Read whole before the service answers: a service may answer without reading it (a 401), and a
+    connection closed with unread data is reset, which can lose that answer on its way to the client."""
+    chunks, seen = [], 0
+    while True:
+        message: Message = await receive()
+        if message["type"] == "http.disconnect":
+            raise asyncio.CancelledError("client disconnected")
+        body = message.get("body", b"")
+        seen += len(body)
+        if seen > limit:
+            raise BodyTooLarge()
+        chunks.append(body)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+        if seen > BUFFERED_BODY_LIMIT:
+            return _stream_body(receive, limit, b"".join(chunks))
 
 
 def _upstream_problem(status: int, english: bool, path: str, service: str) -> dict:
@@ -97,10 +121,7 @@ class ServiceProxy:
             with upstream.admitted():
                 data = None
                 if scope["method"] not in ("GET", "HEAD", "OPTIONS", "DELETE") or content_length:
-                    if content_length is not None and content_length <= BUFFERED_BODY_LIMIT:
-                        data = await read_body(receive, self.max_body_bytes)
-                    else:
-                        data = _stream_body(receive, self.max_body_bytes)
+                    data = await _read_or_stream_body(receive, self.max_body_bytes)
                 await self._send_to_a_replica(scope, send, upstream, target, headers, data, english)
         except DomainError as error:
             await send_domain_error(send, error, english=english, instance=scope["path"])

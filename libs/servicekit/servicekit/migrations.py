@@ -1,6 +1,7 @@
 """Alembic, driven the same way for every service: `services/<name>/migrations` is the script tree."""
 
 import asyncio
+import functools
 from pathlib import Path
 
 from alembic import command, context
@@ -28,8 +29,14 @@ def downgrade(service_dir: Path, database_url: str, revision: str = "base") -> N
 
 
 def head_revisions(service_dir: Path) -> set[str]:
-    script = ScriptDirectory(str(service_dir / "migrations"))
-    return set(script.get_heads())
+    return set(_heads(service_dir))
+
+
+@functools.cache
+def _heads(service_dir: Path) -> tuple[str, ...]:
+    """Read once per process: the revision files do not change under a running service (an app built per test
+    read them all each time)."""
+    return tuple(ScriptDirectory(str(service_dir / "migrations")).get_heads())
 
 
 async def current_revisions(connection: AsyncConnection) -> set[str]:

@@ -28,6 +28,9 @@ class ApplicationsSettings(ServiceSettings):
     saga_worker: bool = True
     saga_worker_interval_seconds: float = 1.0
     # The relay of this process's event outbox to the agencies' event feed: whether it runs, how often it looks.
+    # Build the OpenAPI document as the service starts (about a second) rather than at the gateway's first ask;
+    # tests that build an app per test and never read it turn this off.
+    openapi_at_startup: bool = True
     event_relay: bool = True
     # A commit that adds events wakes the relay at once; this is how often it looks for events left unsent.
     event_relay_interval_seconds: float = 5.0

@@ -49,8 +49,8 @@ def create_app(settings: ApplicationsSettings | None = None,
                 settings.saga_worker_interval_seconds,
                 reconcile=lambda: app.state.reconciler.run("periodic", "service:applications"),
                 reconcile_every=settings.reconcile_every_seconds))
-        # Built once now: the gateway fetches it with a short timeout, and building it takes a while.
-        app.openapi()
+        if settings.openapi_at_startup:  # the gateway fetches it with a short timeout, and building it takes a while
+            app.openapi()
 
     async def stop(app: FastAPI) -> None:
         await stop_task(app.state.saga_worker)

@@ -67,7 +67,7 @@ async def agencies_app(agencies_database_url: str) -> AsyncIterator[FastAPI]:
 @pytest.fixture
 def app(database_url: str, funding_app: FastAPI, agencies_app: FastAPI) -> FastAPI:
     return create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS, saga_worker=False,
-                                           event_relay=False),
+                                           event_relay=False, openapi_at_startup=False),
                       funding_transport=httpx.ASGITransport(app=funding_app),
                       agencies_transport=httpx.ASGITransport(app=agencies_app))
 

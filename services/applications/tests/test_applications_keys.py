@@ -39,7 +39,7 @@ async def test_rotation_keeps_old_data_readable_and_reencrypts_it(funding_app, f
     before = PersonalDataCipher.from_folder(tmp_path)
     with migrated_database(SERVICE_DIR, "rotation") as url:
         await load_plan_files(url, [load_plan_file(p) for p in PLAN_FILES], PLANS)
-        app = create_app(ApplicationsSettings(database_url=url, plans_dir=PLANS),
+        app = create_app(ApplicationsSettings(database_url=url, plans_dir=PLANS, openapi_at_startup=False),
                          funding_transport=httpx.ASGITransport(app=funding_app))
         async with committing_app(app) as client:
             app.state.cipher = before

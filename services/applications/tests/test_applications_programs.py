@@ -121,7 +121,7 @@ async def test_a_call_for_an_unpriced_program_is_refused(client):
 async def test_when_funding_is_down_the_catalog_still_answers_and_says_so(database_url):
     # Nothing listens on port 9 of this machine: every call to funding is refused.
     app = create_app(ApplicationsSettings(database_url=database_url, plans_dir=PLANS, funding_url="http://127.0.0.1:9",
-                                          saga_worker=False, event_relay=False))
+                                          saga_worker=False, event_relay=False, openapi_at_startup=False))
     async with rolled_back_app(app, database_url) as client:
         program = await client.get("/programs/t01-young-top")
         assert program.status_code == 200
