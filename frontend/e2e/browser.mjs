@@ -1,6 +1,8 @@
 // Shared browser plumbing for the e2e checks: one headless Chromium per run,
 // a fresh context per page, and a tiny pass/fail reporter.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -119,4 +121,32 @@ export async function runChecks(checks) {
 /** Throws with `message` unless `condition` holds. */
 export function expect(condition, message) {
   if (!condition) throw new Error(message);
+}
+
+// Evaluated through the DevTools protocol, which the page's Content-Security-Policy (script-src 'self') does not block.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// The page at rest when axe looks: the pointer off whatever it last clicked (antd lightens a hovered primary
+// button below the contrast its resting colour has), and the transitions that started let finish (at most 2 s;
+// a button caught mid-way, which a busy machine makes likely, measured a colour it never rests at).
+async function atRest(page) {
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => Promise.race([
+    Promise.allSettled(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished)),
+    new Promise((done) => setTimeout(done, 2000)),
+  ]));
+}
+
+/** axe's WCAG 2.1 A/AA violations on the page as it rests, one line each: `rule ×count (first targets)`. */
+export async function axeViolations(page) {
+  await atRest(page);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    WCAG_TAGS,
+  );
+  return result.violations.map((violation) => {
+    const where = violation.nodes.slice(0, 2).map((node) => node.target.join(' ')).join(' | ');
+    return `${violation.id} ×${violation.nodes.length} (${where})`;
+  });
 }

@@ -7,13 +7,9 @@
 //   ADMIN_USERNAME=… ADMIN_PASSWORD=… CALL_ID=… EXPECT_OUTCOMES=approved,approved,quotaExhausted \
 //   PROGRAM_CODE=t01-outstanding FISCAL_YEAR=2019 EXPECT_COMMITTED_FEN=… EXPECT_DISBURSED_FEN=… AWARD_FEN=… \
 //   TASK=liaoning-2018-2020/1 DELIVERABLE=t01-outstanding-talent EXPECT_DELIVERABLE=… BASE_URL=… node e2e/decisions.mjs
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-import { BASE_URL, expect, getBrowser, screenshot, runChecks } from './browser.mjs';
+import { BASE_URL, axeViolations, expect, getBrowser, screenshot, runChecks } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const byTestId = (id) => `[data-testid="${id}"]`;
@@ -36,14 +32,6 @@ const EXPECT_DELIVERABLE = Number(env('EXPECT_DELIVERABLE'));
 
 /** As the funding dashboard writes an amount of fen in Chinese (万元). */
 const wanYuan = (fen) => `${(fen / 100 / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`;
-
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }),
-  );
-  return result.violations.map((violation) => `${violation.id} ×${violation.nodes.length} (${violation.nodes.slice(0, 2).map((node) => node.target.join(' ')).join(' | ')})`);
-}
 
 /** axe finds nothing, and the page fits a desktop and a phone without sideways scrolling; screenshots of both. */
 async function accessibleAndFits(page, name) {

@@ -4,15 +4,9 @@
 // reviewer reports progress and reviews it, an administrator finds an ended plan's overdue reports final (no
 // escalation) and escalates a running plan's.
 //   ADMIN_USERNAME=… ADMIN_PASSWORD=… REVIEWER_USERNAME=… REVIEWER_PASSWORD=… BASE_URL=… node e2e/pages.mjs
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-import { BASE_URL, expect, getBrowser, screenshot, runChecks } from './browser.mjs';
+import { BASE_URL, axeViolations, expect, getBrowser, screenshot, runChecks } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-// Evaluated through the DevTools protocol, which the page's Content-Security-Policy (script-src 'self') does not block.
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const PLAN = 'liaoning-2018-2020';
@@ -72,19 +66,6 @@ const ROLE_PAGES = {
     ...(CALL_ID ? [{ path: `/admin/quotas/${CALL_ID}`, ready: byTestId('quota-editor') }] : []),
   ],
 };
-
-/** Runs axe-core's WCAG 2.1 A and AA rules on the page; returns "rule ×nodes" for each violation. */
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG_TAGS,
-  );
-  return result.violations.map((violation) => {
-    const where = violation.nodes.slice(0, 2).map((node) => node.target.join(' ')).join(' | ');
-    return `${violation.id} ×${violation.nodes.length} (${where})`;
-  });
-}
 
 async function pageWidth(page) {
   return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, window: window.innerWidth }));
