@@ -14,7 +14,7 @@ from yarl import URL
 from gateway.proxy.upstreams import Upstream
 from servicekit.problems import DomainError, problem_for_status, send_problem, wants_english
 from servicekit.request_context import current_request_id
-from servicekit.unit_of_work import BodyTooLarge
+from servicekit.unit_of_work import BodyTooLarge, read_body_start
 
 logger = logging.getLogger("gateway.proxy")
 
@@ -55,20 +55,8 @@ async def _read_or_stream_body(receive: Receive, limit: int) -> bytes | AsyncIte
     """The body read whole while it stays within BUFFERED_BODY_LIMIT, chunked or not; a bigger one passed on as
     it arrives. Read whole before the service answers: a service may answer without reading it (a 401), and a
     connection closed with unread data is reset, which can lose that answer on its way to the client."""
-    chunks, seen = [], 0
-    while True:
-        message: Message = await receive()
-        if message["type"] == "http.disconnect":
-            raise asyncio.CancelledError("client disconnected")
-        body = message.get("body", b"")
-        seen += len(body)
-        if seen > limit:
-            raise BodyTooLarge()
-        chunks.append(body)
-        if not message.get("more_body"):
-            return b"".join(chunks)
-        if seen > BUFFERED_BODY_LIMIT:
-            return _stream_body(receive, limit, b"".join(chunks))
+    body, more = await read_body_start(receive, limit, stop_after=BUFFERED_BODY_LIMIT)
+    return _stream_body(receive, limit, body) if more else body
 
 
 def _upstream_problem(status: int, english: bool, path: str, service: str) -> dict:

@@ -182,8 +182,9 @@ class BodyTooLarge(Exception):
     """The request body went past the limit while it streamed."""
 
 
-async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body, counted as it arrives (a chunked body has no Content-Length to trust)."""
+async def read_body_start(receive: Receive, limit: int, stop_after: int | None = None) -> tuple[bytes, bool]:
+    """The request body counted as it arrives (a chunked body has no Content-Length to trust), read until it
+    ends or passes `stop_after` bytes; and whether more of it is still to come."""
     chunks, seen = [], 0
     while True:
         message: Message = await receive()
@@ -194,8 +195,15 @@ async def read_body(receive: Receive, limit: int) -> bytes:
         if seen > limit:
             raise BodyTooLarge()
         chunks.append(body)
-        if not message.get("more_body"):
-            return b"".join(chunks)
+        more = bool(message.get("more_body"))
+        if not more or (stop_after is not None and seen > stop_after):
+            return b"".join(chunks), more
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    """The whole request body, counted as it arrives."""
+    body, _ = await read_body_start(receive, limit)
+    return body
 
 
 class RetryTransactions:
