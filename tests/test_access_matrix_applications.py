@@ -121,6 +121,9 @@ def application_rows(objects: Objects | None = None) -> list[Row]:
             f"{p}/reviews/assignments/999999/declaration", EXPERT_ONLY, {"declaration": "no_conflict"}),
         Row("PUT", f"{p}/reviews/assignments/{{assignment_id}}/score-sheet",
             f"{p}/reviews/assignments/999999/score-sheet", EXPERT_ONLY, {"scores": {}, "comment": "矩阵测试"}),
+        # the working-day calendar: public to read; administrators enter a year chinesecalendar lacks
+        Row("GET", f"{p}/calendar/{{year}}", f"{p}/calendar/2019", PUBLIC),
+        Row("PUT", f"{p}/calendar/{{year}}", f"{p}/calendar/2031", ADMIN, {}),
         # notices: public to read and to object to; the reviewing agency publishes, concludes, resolves
         Row("GET", f"{p}/notices", f"{p}/notices", PUBLIC),
         Row("GET", f"{p}/notices/{{notice_id}}", f"{p}/notices/{o.notice_id}", PUBLIC),

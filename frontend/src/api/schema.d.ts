@@ -639,6 +639,20 @@ export interface paths {
      */
     post: operations["applications-notices-resolve-objection"];
   };
+  "/api/v1/applications/calendar/{year}": {
+    /**
+     * Read a year's working-day calendar
+     * @description A year's public holidays and weekend days worked, from chinesecalendar or as an administrator entered them
+     * (public).
+     */
+    get: operations["applications-calendar-read-year"];
+    /**
+     * Enter a year's public holidays
+     * @description As an administrator: a year's days off and weekend days worked, copied from the State Council's notice, for a
+     * year chinesecalendar does not cover yet (409 for one it does); replaces an earlier entry, audited.
+     */
+    put: operations["applications-calendar-enter-year"];
+  };
   "/api/v1/applications/audit": {
     /**
      * Read the audit log
@@ -3377,6 +3391,71 @@ export interface components {
        * @description What it is, e.g. 获奖证书.
        */
       label: string;
+    };
+    /** ApplicationsCalendarDayEntry-Input */
+    "ApplicationsCalendarDayEntry-Input": {
+      /**
+       * Date
+       * Format: date
+       */
+      date: string;
+      /**
+       * Name
+       * @description The holiday it belongs to, e.g. 春节.
+       */
+      name: string;
+    };
+    /** ApplicationsCalendarDayEntry-Output */
+    "ApplicationsCalendarDayEntry-Output": {
+      /**
+       * Date
+       * Format: date
+       */
+      date: string;
+      /**
+       * Name
+       * @description The holiday it belongs to, e.g. 春节.
+       */
+      name: string;
+    };
+    /** ApplicationsCalendarYearEntry */
+    ApplicationsCalendarYearEntry: {
+      /**
+       * Notice
+       * @description The notice the days are copied from, e.g. 国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕N号）.
+       */
+      notice: string;
+      /**
+       * Holidays
+       * @description Every day off of the public holidays, weekend days included.
+       */
+      holidays: components["schemas"]["ApplicationsCalendarDayEntry-Input"][];
+      /**
+       * Working Weekend Days
+       * @description The Saturdays and Sundays worked to bridge a holiday (调休).
+       */
+      working_weekend_days?: components["schemas"]["ApplicationsCalendarDayEntry-Input"][];
+    };
+    /** ApplicationsCalendarYearRead */
+    ApplicationsCalendarYearRead: {
+      /** Year */
+      year: number;
+      /**
+       * Source
+       * @description Whose the days are: the chinesecalendar package's, or an administrator's entry.
+       * @enum {string}
+       */
+      source: "chinesecalendar" | "entered";
+      /** Notice */
+      notice: string | null;
+      /** Entered By */
+      entered_by: string | null;
+      /** Entered At */
+      entered_at: string | null;
+      /** Holidays */
+      holidays: components["schemas"]["ApplicationsCalendarDayEntry-Output"][];
+      /** Working Weekend Days */
+      working_weekend_days: components["schemas"]["ApplicationsCalendarDayEntry-Output"][];
     };
     /** ApplicationsCallCatalog */
     ApplicationsCallCatalog: {
@@ -11553,6 +11632,120 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Client error (problem+json). */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error (problem+json). */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Read a year's working-day calendar
+   * @description A year's public holidays and weekend days worked, from chinesecalendar or as an administrator entered them
+   * (public).
+   */
+  "applications-calendar-read-year": {
+    parameters: {
+      path: {
+        /**
+         * @description The year, e.g. 2027.
+         * @example 2000
+         */
+        year: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["ApplicationsCalendarYearRead"];
+        };
+      };
+      /** @description Client error (problem+json). */
+      "4XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Server error (problem+json). */
+      "5XX": {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+          "Retry-After": components["headers"]["Retry-After"];
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
+   * Enter a year's public holidays
+   * @description As an administrator: a year's days off and weekend days worked, copied from the State Council's notice, for a
+   * year chinesecalendar does not cover yet (409 for one it does); replaces an earlier entry, audited.
+   */
+  "applications-calendar-enter-year": {
+    parameters: {
+      path: {
+        /**
+         * @description The year, e.g. 2027.
+         * @example 2000
+         */
+        year: number;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "notice": "example",
+         *   "holidays": [
+         *     {
+         *       "date": "2019-06-30",
+         *       "name": "春节"
+         *     }
+         *   ],
+         *   "working_weekend_days": [
+         *     {
+         *       "date": "2019-06-30",
+         *       "name": "春节"
+         *     }
+         *   ]
+         * }
+         */
+        "application/json": components["schemas"]["ApplicationsCalendarYearEntry"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          "X-Request-ID": components["headers"]["X-Request-ID"];
+        };
+        content: {
+          "application/json": components["schemas"]["ApplicationsCalendarYearRead"];
         };
       };
       /** @description Client error (problem+json). */

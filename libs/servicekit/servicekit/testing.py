@@ -5,13 +5,14 @@ import asyncio
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
+from sqlalchemy.engine import Inspector, make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from servicekit.database import Database
@@ -61,6 +62,16 @@ def postgres_available() -> bool:
             return False
 
     return asyncio.run(probe())
+
+
+async def inspected(url: str, look: Callable[[Inspector], object]) -> object:
+    """What `look` reads off the database's schema through SQLAlchemy's inspector (its tables, columns …)."""
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            return await connection.run_sync(lambda c: look(inspect(c)))
+    finally:
+        await database.dispose()
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from agencies.config import SERVICE_DIR, AgenciesSettings
 from agencies.main import create_app
@@ -15,21 +15,12 @@ from agencies_factories import HRSS, LIAONING, POSTDOCS, agency_key, create_repo
 from planfile import load_plan_file
 from servicekit.database import Database
 from servicekit.migrations import downgrade, upgrade
-from servicekit.testing import committing_app, scratch_database
+from servicekit.testing import committing_app, inspected, scratch_database
 
 BEFORE_ENGLISH = "agencies_2026_11_26_progress"
 SERVICE_TABLES = {"audit_log", "idempotency_records", "plans", "plan_targets", "sections", "task_groups", "tasks",
                   "agencies", "plan_agencies", "group_members", "task_owners", "deliverables", "progress_reports",
                   "report_reviews", "derived_approvals", "escalations"}
-
-
-async def inspected(url: str, look):  # noqa: ANN001, ANN201 - look(inspector) -> anything
-    database = Database(url)
-    try:
-        async with database.engine.connect() as connection:
-            return await connection.run_sync(lambda c: look(inspect(c)))
-    finally:
-        await database.dispose()
 
 
 async def scalar(url: str, statement):  # noqa: ANN001, ANN201

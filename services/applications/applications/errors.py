@@ -22,6 +22,15 @@ class ProgramNotFound(NotFound):
     message_en = "No program has this code."
 
 
+class CalendarYearNotEntered(NotFound):
+    code = "calendar_year_not_entered"
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"chinesecalendar 不含 {year} 年，管理员也尚未录入该年的节假日安排。",
+                         f"chinesecalendar does not cover {year}, and no administrator has entered its holidays.",
+                         extra={"year": year})
+
+
 class FormNotFound(NotFound):
     code = "form_not_found"
     message_zh = "未找到该申报书版本。"
@@ -205,9 +214,29 @@ class CalendarNotCovered(Unprocessable):
     code = "calendar_not_covered"
 
     def __init__(self, day: date) -> None:
-        super().__init__(f"节假日日历尚未包含 {day.year} 年，无法计算工作日（请升级 chinesecalendar）。",
+        super().__init__(f"节假日日历尚未包含 {day.year} 年，无法计算工作日。请管理员按国务院办公厅当年的节假日安排通知录入"
+                         f"（PUT /calendar/{day.year}），或升级 chinesecalendar。",
                          f"The public-holiday calendar does not cover {day.year} yet, so working days cannot be "
-                         "counted (upgrade chinesecalendar).", extra={"year": day.year})
+                         f"counted. An administrator can enter the State Council's notice for the year "
+                         f"(PUT /calendar/{day.year}), or upgrade chinesecalendar.", extra={"year": day.year})
+
+
+class CalendarDaysInvalid(Unprocessable):
+    code = "calendar_days_invalid"
+
+    def __init__(self, year: int, errors: list[FieldProblem]) -> None:
+        super().__init__(f"{year} 年的节假日录入有误：" + "；".join(e.message for e in errors[:5]),
+                         f"The days entered for {year} have errors: " + "; ".join(e.field for e in errors[:5]),
+                         errors=errors)
+
+
+class CalendarYearInPackage(Conflict):
+    code = "calendar_year_in_package"
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"{year} 年的节假日已由 chinesecalendar 提供，不能另行录入。",
+                         f"chinesecalendar already has {year}'s public holidays; they cannot be entered again.",
+                         extra={"year": year})
 
 
 class ProgramNotOpenEnded(Unprocessable):

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 
 from applications import __version__
 from applications.audit_api import router as audit_router
+from applications.calendar.api import router as calendar_router
 from applications.calls.api import router as calls_router
 from applications.clients.agencies import AgenciesClient
 from applications.clients.funding import FundingClient, FundingSaga
@@ -66,7 +67,7 @@ def create_app(settings: ApplicationsSettings | None = None,
         "workflow (nomination, formal review, expert review, public notice), and objections.",
         version=__version__,
         routers=[programs_router, calls_router, filings_router, decisions_router, reviews_router, notices_router,
-                 audit_router],
+                 calendar_router, audit_router],
         on_startup=[start],
         on_shutdown=[stop],
     )

@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.audit import AuditLogMixin
 from servicekit.database import UTCDateTime, new_metadata
@@ -282,7 +282,7 @@ class Attachment(Base):
     content_type: Mapped[str] = mapped_column(String(50))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by: Mapped[str] = mapped_column(String(200))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -443,3 +443,30 @@ class ReconcilerReport(Base):
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fixed: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# --- the working-day calendar beyond chinesecalendar's years ----------------------------------------
+
+
+class CalendarYear(Base):
+    """A year's public holidays as the State Council's notice (国务院办公厅关于某年部分节假日安排的通知) sets them,
+    entered by an administrator for a year the chinesecalendar package does not cover yet."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    notice: Mapped[str] = mapped_column(String(300))
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CalendarDay(Base):
+    """A day off (a public holiday) or a weekend day worked instead (调休) of an entered year; every other day is
+    a working day from Monday to Friday."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year", ondelete="CASCADE"), index=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(40))

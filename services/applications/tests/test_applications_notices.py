@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import text
 
-from applications.workdays import nth_working_day
+from applications.workdays import WorkingCalendar
 from applications_factories import draft, drive, open_call, personal, score_by_experts
 from applications_testkit import CITY, REVIEWING, act, admin, applicant, cst, must, reviewer
 
@@ -13,6 +13,7 @@ from applications_testkit import CITY, REVIEWING, act, admin, applicant, cst, mu
 def test_working_days_skip_the_national_day_holiday_and_count_its_make_up_sunday():
     # 2019: Friday 27 September, Sunday 29 September (a make-up working day), Monday 30 September, then the
     # holiday from 1 to 7 October, then 8 and 9 October.
+    nth_working_day = WorkingCalendar().nth_working_day
     assert nth_working_day(date(2019, 9, 27), 5) == date(2019, 10, 9)
     assert nth_working_day(date(2019, 9, 28), 1) == date(2019, 9, 29)
     assert nth_working_day(date(2019, 10, 1), 1) == date(2019, 10, 8)
@@ -151,7 +152,9 @@ async def test_a_notice_needs_recommended_applications_and_the_reviewing_agency(
     assert (city.status_code, city.json()["code"]) == (403, "not_reviewing_agency")
 
 
-async def test_a_notice_beyond_the_holiday_calendar_is_refused_clearly(client, frozen_clock):
+async def recommended_in_2030(client, frozen_clock) -> dict:
+    """A 2030 call (a year chinesecalendar does not cover) with one recommended application, on Sunday 10 March
+    2030."""
     call = await open_call(client, year=2030)
     frozen_clock.move_to(cst(2030, 3, 10, 10, 0))
     application = await draft(client, call["id"], 1, person=personal(date(1995, 1, 1), male=True))
@@ -160,6 +163,30 @@ async def test_a_notice_beyond_the_holiday_calendar_is_refused_clearly(client, f
         await must(await act(client, application["id"], action, headers))
     await score_by_experts(client, application["id"], 3)
     await must(await act(client, application["id"], "recommend", reviewer(REVIEWING)))
+    return call
+
+
+async def test_a_notice_beyond_the_holiday_calendar_is_refused_clearly(client, frozen_clock):
+    call = await recommended_in_2030(client, frozen_clock)
     refused = await client.post(f"/calls/{call['id']}/notices", headers=reviewer(REVIEWING), json={})
     assert (refused.status_code, refused.json()["code"], refused.json()["year"]) == (422, "calendar_not_covered", 2030)
     assert "节假日日历尚未包含 2030 年" in refused.json()["detail"]
+    assert "PUT /calendar/2030" in refused.json()["detail"]
+
+
+async def test_a_notice_in_a_year_an_administrator_entered_counts_its_holidays_and_make_up_days(client,
+                                                                                                 frozen_clock):
+    call = await recommended_in_2030(client, frozen_clock)
+    # Made-up days for the test: Tuesday 12 and Wednesday 13 March off, Saturday 16 March worked.
+    await must(await client.put("/calendar/2030", headers=admin(), json={
+        "notice": "测试用：2030年部分节假日安排", "holidays": [{"date": "2030-03-12", "name": "测试假日"},
+                                                          {"date": "2030-03-13", "name": "测试假日"}],
+        "working_weekend_days": [{"date": "2030-03-16", "name": "测试假日"}]}))
+    notice = await must(await client.post(f"/calls/{call['id']}/notices", headers=reviewer(REVIEWING), json={}), 201)
+    # From Sunday 10 March: Mon 11, Thu 14, Fri 15, Sat 16 (worked), Mon 18; Monday to Friday alone gives Fri 15.
+    assert (notice["starts_on"], notice["ends_on"]) == ("2030-03-10", "2030-03-18")
+    frozen_clock.move_to(cst(2030, 3, 11, 9, 0))
+    receipt = await must(await client.post(f"/notices/{notice['id']}/objections", json={
+        **OBJECTION, "application_id": notice["entries"][0]["application_id"]}), 201)
+    # Ten working days from Tuesday 12 March: Thu 14, Fri 15, Sat 16, Mon 18 … Fri 22, Mon 25, Tue 26.
+    assert receipt["resolve_by"] == "2030-03-26"

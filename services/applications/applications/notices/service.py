@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from applications import errors
+from applications.calendar.service import working_calendar
 from applications.calls.service import get_call
 from applications.crypto import PersonalDataCipher
 from applications.filings.schemas import PHONE_PATTERN
@@ -31,7 +32,6 @@ from applications.notices.schemas import (
 from applications.programs.repository import ProgramRepository
 from applications.programs.service import agency_ref
 from applications.schemas import yuan_text
-from applications.workdays import nth_working_day
 from applications.workflow import Action, Actor, State
 from servicekit.audit import record_change
 from servicekit.clock import CHINA_TIME
@@ -113,8 +113,9 @@ async def publish_notice(session: AsyncSession, principal: Principal, call: Call
     if not recommended:
         raise errors.NothingToPublish()
     starts_on = now.astimezone(CHINA_TIME).date()
+    ends_on = (await working_calendar(session, starts_on)).nth_working_day(starts_on, call.notice_working_days)
     notice = await repo.add(Notice(call_id=call.id, title=body.title or f"{call.title}拟资助人选公示", published_at=now,
-                                   starts_on=starts_on, ends_on=nth_working_day(starts_on, call.notice_working_days),
+                                   starts_on=starts_on, ends_on=ends_on,
                                    working_days=call.notice_working_days, published_by=principal.actor))
     for application in recommended:
         transition = check(application, Action.publish_notice, actors)
@@ -150,10 +151,11 @@ async def file_objection(session: AsyncSession, cipher: PersonalDataCipher, prin
     if application.state not in (State.public_notice, State.on_hold):
         raise errors.NotOnNotice()
     call = await get_call(session, notice.call_id)
+    calendar = await working_calendar(session, today)
     objection = Objection(notice_id=notice.id, application_id=application.id, filer_name=name,
                           filer_contact_ciphertext=cipher.encrypt(contact), filer_unit=body.filer_unit,
                           reason=body.reason, filed_at=now, status="open", resolution="",
-                          resolve_by=nth_working_day(today + timedelta(days=1), call.objection_working_days))
+                          resolve_by=calendar.nth_working_day(today + timedelta(days=1), call.objection_working_days))
     await NoticeRepository(session).add(objection)
     transition = check(application, Action.file_objection, frozenset({Actor.public}))
     await apply(session, application, transition, principal,
