@@ -63,6 +63,7 @@ const ROLE_PAGES = {
     { path: '/admin/api-keys', ready: byTestId('api-keys-page') },
     { path: '/applications', ready: `${byTestId('applications-page')}[data-status="ready"]` },
     { path: '/admin/programs', ready: byTestId('program-row') },
+    { path: '/admin/calendar', ready: `${byTestId('admin-calendar-page')}[data-status="ready"]` },
     ...(CALL_ID ? [{ path: `/admin/quotas/${CALL_ID}`, ready: byTestId('quota-editor') }] : []),
   ],
 };

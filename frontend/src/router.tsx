@@ -156,6 +156,7 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
         { path: 'decisions/:callId', lazy: page(() => import('./pages/decisions/DecisionsPage'), isAdmin) },
         { path: 'reviews', lazy: page(() => import('./pages/applications/ReviewsPage'), isExpert) },
         { path: 'admin/programs', lazy: page(() => import('./pages/applications/AdminProgramsPage'), isAdmin) },
+        { path: 'admin/calendar', lazy: page(() => import('./pages/applications/AdminCalendarPage'), isAdmin) },
         { path: 'admin/quotas', lazy: page(() => import('./pages/applications/AdminQuotaPage'), isAdmin) },
         { path: 'admin/quotas/:id', lazy: page(() => import('./pages/applications/AdminQuotaPage'), isAdmin) },
         { path: 'admin/users', lazy: page(() => import('./pages/admin/UsersPage'), isAdmin) },

@@ -33,6 +33,7 @@ interface NavItem {
     | 'common.nav.queue'
     | 'common.nav.reviews'
     | 'common.nav.adminQuotas'
+    | 'common.nav.adminCalendar'
     | 'common.nav.funding'
     | 'common.nav.decisions';
   /** Who sees the entry; everybody when left out. */
@@ -58,6 +59,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { key: '/admin/api-keys', testId: 'nav-admin-api-keys', labelKey: 'common.nav.adminApiKeys', visibleTo: canManageApiKeys },
   { key: '/admin/webhooks', testId: 'nav-admin-webhooks', labelKey: 'common.nav.adminWebhooks', visibleTo: canManageApiKeys },
   { key: '/admin/quotas', testId: 'nav-admin-quotas', labelKey: 'common.nav.adminQuotas', visibleTo: isAdmin },
+  { key: '/admin/calendar', testId: 'nav-admin-calendar', labelKey: 'common.nav.adminCalendar', visibleTo: isAdmin },
 ];
 
 export function navItemsFor(user: UserRead | null): NavItem[] {

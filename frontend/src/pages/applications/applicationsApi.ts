@@ -106,6 +106,12 @@ export type ObjectionRead = Schemas['ApplicationsObjectionRead'];
 
 export type QuotaChange = Schemas['ApplicationsQuotaChangeRead'];
 
+export type CalendarYearRead = Schemas['ApplicationsCalendarYearRead'];
+
+export type CalendarYearEntry = Schemas['ApplicationsCalendarYearEntry'];
+
+export type CalendarDayEntry = Schemas['ApplicationsCalendarDayEntry-Input'];
+
 const idem = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 
 export const callsQuery = (filters: CallFilters) =>
@@ -193,6 +199,24 @@ export function useQuotaChangesQuery(callId: number) {
   return useQuery({
     queryKey: ['quota-changes', callId],
     queryFn: ({ signal }) => apiGet<QuotaChange[]>(`${APPLICATIONS_API}/calls/${callId}/quota-changes`, { signal }),
+  });
+}
+
+/** A year's working-day calendar; a year nobody entered (and the package lacks) is a 404 `calendar_year_not_entered`. */
+export const calendarYearQuery = (year: number) =>
+  queryOptions({ queryKey: ['calendar', year], queryFn: ({ signal }) => apiGet<CalendarYearRead>(`${APPLICATIONS_API}/calendar/${year}`, { signal }) });
+
+export const useCalendarYearQuery = (year: number) => useQuery(calendarYearQuery(year));
+
+/** Enters (or replaces) a year's days; the answer is the year as now stored, so it goes straight into the cache. */
+export function useEnterCalendarYear() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ year, ...body }: CalendarYearEntry & { year: number }) => apiPut<CalendarYearRead>(`${APPLICATIONS_API}/calendar/${year}`, body),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(calendarYearQuery(saved.year).queryKey, saved);
+      return queryClient.invalidateQueries({ queryKey: ['calendar', saved.year] });
+    },
   });
 }
 
