@@ -4,7 +4,7 @@ voiding, expiry, reconciliation, installments and matching."""
 import pytest
 
 from funding_factories import create_program_budget, create_rules, reservation_body
-from funding_testkit import admin, applications_service, caller, reviewer
+from funding_testkit import admin, applications_service, caller, reviewer, verify_ledger
 
 YEAR = 2020
 
@@ -214,6 +214,52 @@ async def test_a_batch_reserves_each_approval_on_its_own_and_replays_by_approval
     assert posted.json()["items"][0]["reservation"]["award"]["status"] == "committed"
     budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
     assert (budget["reserved"], budget["committed"], budget["awards"]) == (10_000_000, 100_000_000, 2)
+
+
+async def test_a_batch_that_fits_whole_is_posted_together_and_answered_as_one_by_one(client, funded):
+    # Nothing in the way (no id used before, money enough): the batch takes the path that posts it together.
+    body = {"reservations": [_reservation(a) for a in ("w1", "w2")]}
+    items = (await client.post("/reservations/batch", json=body, headers=applications_service())).json()["items"]
+    assert [(i["approval_id"], i["status"], i["replay"]) for i in items] == [("w1", 201, False), ("w2", 201, False)]
+    for item, approval in zip(items, ("w1", "w2"), strict=True):
+        read = item["reservation"]
+        assert (read["award"]["status"], read["award"]["amount_fen"], read["award"]["reservation_id"],
+                read["transfer"]["status"]) == ("reserved", 50_000_000, f"reserve:{approval}", "pending")
+        assert read["award"]["application_id"] == f"app-{approval}"
+        # Each is what the single endpoint now answers for it.
+        assert (await client.get(f"/reservations/{approval}", headers=applications_service())).json() == read
+    again = (await client.post("/reservations/batch", json=body, headers=applications_service())).json()["items"]
+    assert [(i["status"], i["replay"]) for i in again] == [(201, True), (201, True)]
+
+    posted = (await client.post("/reservations/batch/post", headers=applications_service(),
+                                json={"approval_ids": ["w1", "w2"]})).json()["items"]
+    assert [(i["status"], i["replay"], i["reservation"]["award"]["status"]) for i in posted] == [
+        (201, False, "committed"), (201, False, "committed")]
+    assert [i["reservation"]["transfer"]["id"] for i in posted] == ["commit:w1", "commit:w2"]
+    reposted = (await client.post("/reservations/batch/post", headers=applications_service(),
+                                  json={"approval_ids": ["w1", "w2"]})).json()["items"]
+    assert [(i["status"], i["replay"]) for i in reposted] == [(201, True), (201, True)]
+    budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
+    assert (budget["reserved"], budget["committed"], budget["awards"]) == (0, 100_000_000, 2)
+    assert (await verify_ledger(client))["ok"]
+
+
+async def test_a_batch_short_of_money_stores_the_refusal_of_the_one_that_does_not_fit_only(client, funded):
+    # 120 万, 50 万 each, no repeated id: posting all three together is refused, and nothing of that attempt
+    # stays; each then gets its own outcome.
+    body = {"reservations": [_reservation(a) for a in ("s1", "s2", "s3")]}
+    items = (await client.post("/reservations/batch", json=body, headers=applications_service())).json()["items"]
+    assert [(i["status"], (i["problem"] or {}).get("code")) for i in items] == [
+        (201, None), (201, None), (409, "budget_insufficient")]
+    assert (await _reserve(client, "s3")).json()["code"] == "budget_insufficient"  # the stored refusal
+    budget = (await client.get(f"/budgets/t01-young-top/{YEAR}", headers=admin())).json()["figures"]
+    assert budget["reserved"] == 100_000_000
+    # A batch post with a voided reservation in it: the others commit, that one is refused on its own.
+    assert (await client.post("/reservations/s2/void", headers=applications_service())).status_code == 201
+    posted = (await client.post("/reservations/batch/post", headers=applications_service(),
+                                json={"approval_ids": ["s1", "s2"]})).json()["items"]
+    assert [(i["status"], (i["problem"] or {}).get("code")) for i in posted] == [(201, None), (409, "pending_already_resolved")]
+    assert (await verify_ledger(client))["ok"]
 
 
 async def test_only_the_applications_service_and_admins_reserve_in_batches(client, funded):

@@ -55,3 +55,7 @@ class AwardRepository(RepositoryBase[Award]):
         """The award row, unless a concurrent reservation under the same approval id wrote it first."""
         await self.session.execute(insert_unless_present(self.session, Award.__table__).values(**values)
                                    .on_conflict_do_nothing(index_elements=["id"]))
+
+    async def insert_all(self, rows: list[dict[str, Any]]) -> None:
+        """New awards' rows in one statement (their reservations were just posted under new ids)."""
+        await self.session.execute(Award.__table__.insert(), rows)

@@ -4,6 +4,7 @@ paid (each at most once); matching awards are paid per national funding event, u
 award gives its unpaid rest back (once) and ends it."""
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -49,6 +50,7 @@ from funding.ledger.repository import LedgerRepository
 from funding.ledger.schemas import ReversalCreate
 from funding.ledger.service import (
     answer,
+    create_new_accounts,
     describe,
     ensure_account,
     get_transfer,
@@ -149,44 +151,118 @@ async def _rule_and_budget(session: AsyncSession, body: ReservationCreate,
     return found
 
 
+@dataclass
+class _Reservation:
+    """What reserving an award's money writes, decided before anything is written."""
+
+    body: ReservationCreate
+    rule: FundingRuleVersion
+    budget: Account
+    amount: int
+    computation: dict[str, Any]
+    request: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return reservation_key(self.body.approval_id)
+
+    def account_values(self, kind: str) -> dict[str, Any]:
+        """The award's own commitment or paid account."""
+        approval_id, body = self.body.approval_id, self.body
+        label = {"commitment": "资助承诺", "paid": "已拨付"}[kind]
+        return {"code": f"{kind}:{approval_id}", "kind": kind, "normal_side": "credit", "floor": 0,
+                "ceiling": self.amount, "name": f"{self.rule.name} {label} {approval_id}",
+                "plan_code": self.rule.plan_code, "program_code": self.rule.code, "fiscal_year": body.fiscal_year,
+                "agency_code": self.agency, "city_code": body.city_code, "award_id": approval_id}
+
+    @property
+    def agency(self) -> str | None:
+        return self.body.agency_code or (self.rule.lead_agencies or [None])[0]
+
+    def spec(self, commitment: Account, default_timeout_seconds: int) -> TransferSpec:
+        return TransferSpec(
+            key=self.key, kind="pending", code="reservation", debit_account_id=self.budget.id,
+            credit_account_id=commitment.id, amount=self.amount, request=self.request,
+            expires_at=clock.now() + timedelta(seconds=self.body.timeout_seconds or default_timeout_seconds),
+            award_id=self.body.approval_id,
+        )
+
+    def award_values(self, commitment: Account, paid: Account, transfer_id: int, actor: str) -> dict[str, Any]:
+        body = self.body
+        return dict(
+            id=body.approval_id, application_id=body.application_id, program_code=self.rule.code,
+            rule_version=self.rule.version, fiscal_year=body.fiscal_year, grantee_ref=body.grantee_ref,
+            grantee_name=body.grantee_name, agency_code=self.agency, city_code=body.city_code, amount=self.amount,
+            installments=body.installments or [100], computation=self.computation, budget_account_id=self.budget.id,
+            commitment_account_id=commitment.id, paid_account_id=paid.id, reservation_transfer_id=transfer_id,
+            created_at=clock.now(), actor=actor,
+        )
+
+
+def _planned(body: ReservationCreate, rule: FundingRuleVersion, budget: Account) -> _Reservation:
+    amount, computation = _decide_amount(rule, body)
+    return _Reservation(body, rule, budget, amount, computation,
+                        {"operation": "reserve", **body.model_dump(mode="json")})
+
+
 async def _reserve(session: AsyncSession, body: ReservationCreate, actor: str, default_timeout_seconds: int,
                    known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] | None = None) -> Posted:
     """Reserve the award's amount on its budget (a pending transfer), keyed by the approval id."""
-    key = reservation_key(body.approval_id)
     request = {"operation": "reserve", **body.model_dump(mode="json")}
-    if (replay := await outcome_stored_under(session, key, request)) is not None:
+    if (replay := await outcome_stored_under(session, reservation_key(body.approval_id), request)) is not None:
         return replay
-    rule, budget = await _rule_and_budget(session, body, known)
-    amount, computation = _decide_amount(rule, body)
-    percents = body.installments or [100]
-    agency = body.agency_code or (rule.lead_agencies or [None])[0]
-    common = {"plan_code": rule.plan_code, "program_code": rule.code, "fiscal_year": body.fiscal_year,
-              "agency_code": agency, "city_code": body.city_code, "award_id": body.approval_id}
-    commitment, _ = await ensure_account(session, {
-        "code": f"commitment:{body.approval_id}", "kind": "commitment", "normal_side": "credit", "floor": 0,
-        "ceiling": amount, "name": f"{rule.name} 资助承诺 {body.approval_id}", **common}, likely_new=True)
-    paid, _ = await ensure_account(session, {
-        "code": f"paid:{body.approval_id}", "kind": "paid", "normal_side": "credit", "floor": 0, "ceiling": amount,
-        "name": f"{rule.name} 已拨付 {body.approval_id}", **common}, likely_new=True)
-    spec = TransferSpec(
-        key=key, kind="pending", code="reservation", debit_account_id=budget.id, credit_account_id=commitment.id,
-        amount=amount, request=request,
-        expires_at=clock.now() + timedelta(seconds=body.timeout_seconds or default_timeout_seconds),
-        award_id=body.approval_id,
-    )
-    [result] = await post_transfers(session, [spec], {budget.id: budget, commitment.id: commitment}, actor=actor,
+    reservation = _planned(body, *await _rule_and_budget(session, body, known))
+    commitment, _ = await ensure_account(session, reservation.account_values("commitment"), likely_new=True)
+    paid, _ = await ensure_account(session, reservation.account_values("paid"), likely_new=True)
+    budget = reservation.budget
+    [result] = await post_transfers(session, [reservation.spec(commitment, default_timeout_seconds)],
+                                    {budget.id: budget, commitment.id: commitment}, actor=actor,
                                     overdue_check=release_overdue_on)
     if not result.replay:
-        values = dict(
-            id=body.approval_id, application_id=body.application_id, program_code=rule.code,
-            rule_version=rule.version, fiscal_year=body.fiscal_year, grantee_ref=body.grantee_ref,
-            grantee_name=body.grantee_name, agency_code=agency, city_code=body.city_code, amount=amount,
-            installments=percents, computation=computation, budget_account_id=budget.id,
-            commitment_account_id=commitment.id, paid_account_id=paid.id,
-            reservation_transfer_id=result.transfer.id, created_at=clock.now(), actor=actor,
-        )
-        await AwardRepository(session).insert_unless_present(values)
+        await AwardRepository(session).insert_unless_present(
+            reservation.award_values(commitment, paid, result.transfer.id, actor))
     return result
+
+
+async def _reserve_all_at_once(session: AsyncSession, bodies: Sequence[ReservationCreate], actor: str,
+                               default_timeout_seconds: int,
+                               known: dict[BudgetKey, tuple[FundingRuleVersion, Account]]) -> dict[int, Posted] | None:
+    """A batch's reservations in a few statements when all of them take effect (the common case): the accounts
+    and the awards each in one INSERT, the transfers posted together. None, with nothing written, when any of
+    them needs the one-by-one path, which gives each its own outcome: an approval id used before, a rule or a
+    budget that refuses, an account code taken, a budget short."""
+    if len(bodies) < 2 or len({b.approval_id for b in bodies}) != len(bodies):
+        return None
+    reservations = []
+    for body in bodies:
+        found = known.get((body.program_code, body.fiscal_year, body.city_code))
+        if found is None:
+            return None
+        try:
+            reservations.append(_planned(body, *found))
+        except DomainError:
+            return None
+    repo = LedgerRepository(session)
+    if await repo.transfers_by_keys([r.key for r in reservations]):
+        return None
+    savepoint = await session.begin_nested()
+    accounts = {a.code: a for a in await create_new_accounts(
+        session, [r.account_values(kind) for r in reservations for kind in ("commitment", "paid")])}
+    if len(accounts) != 2 * len(reservations):
+        await savepoint.rollback()
+        return None
+    commitments = [accounts[f"commitment:{r.body.approval_id}"] for r in reservations]
+    results = await post_transfers(
+        session, [r.spec(c, default_timeout_seconds) for r, c in zip(reservations, commitments, strict=True)],
+        {a.id: a for a in [*commitments, *(r.budget for r in reservations)]}, actor=actor)
+    if any(result.rejected or result.replay for result in results):
+        await savepoint.rollback()
+        return None
+    await AwardRepository(session).insert_all([
+        r.award_values(c, accounts[f"paid:{r.body.approval_id}"], result.transfer.id, actor)
+        for r, c, result in zip(reservations, commitments, results, strict=True)])
+    await savepoint.commit()
+    return dict(enumerate(results))
 
 
 async def get_award(session: AsyncSession, award_id: str) -> Award:
@@ -196,12 +272,55 @@ async def get_award(session: AsyncSession, award_id: str) -> Award:
     return award
 
 
+def commit_key(award_id: str) -> str:
+    return f"commit:{award_id}"
+
+
+def _commit_request(award_id: str) -> dict[str, Any]:
+    return {"operation": "commit", "award_id": award_id}
+
+
 async def _post_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
     """Commit the award: post its reservation (idempotent; refused once voided or expired)."""
     await get_award(session, award_id)
-    return await resolve_pending(session, reservation_key(award_id), kind="post", key=f"commit:{award_id}",
-                                 code="commitment", request={"operation": "commit", "award_id": award_id},
-                                 actor=actor)
+    return await resolve_pending(session, reservation_key(award_id), kind="post", key=commit_key(award_id),
+                                 code="commitment", request=_commit_request(award_id), actor=actor)
+
+
+async def _commit_all_at_once(session: AsyncSession, award_ids: Sequence[str], awards: Sequence[Award],
+                              actor: str) -> dict[int, Posted] | None:
+    """A batch's commitments posted together when every one of them takes effect (the common case), as
+    `_post_reservation` would post each. None, with nothing written, when any needs the one-by-one path: an
+    unknown award, a commitment already posted, a reservation resolved or expired, a posting refused."""
+    if len(award_ids) < 2 or len(set(award_ids)) != len(award_ids) or len(awards) != len(award_ids):
+        return None
+    repo = LedgerRepository(session)
+    if await repo.transfers_by_keys([commit_key(i) for i in award_ids]):
+        return None
+    reserved = await repo.transfers_by_keys([reservation_key(i) for i in award_ids])
+    now = clock.now()
+    if len(reserved) != len(award_ids) or any(
+            t.kind != "pending" or j.outcome != "pending" or (t.expires_at is not None and t.expires_at <= now)
+            for t, j in reserved.values()):
+        return None
+    if await repo.resolutions_of([t.id for t, _ in reserved.values()]):
+        return None
+    specs = []
+    for award_id in award_ids:
+        pending, journal = reserved[reservation_key(award_id)]
+        specs.append(TransferSpec(
+            key=commit_key(award_id), kind="post", code="commitment", debit_account_id=pending.debit_account_id,
+            credit_account_id=pending.credit_account_id, amount=journal.amount, request=_commit_request(award_id),
+            pending=pending, pending_amount=journal.amount, award_id=pending.award_id))
+    accounts = await repo.accounts_by_ids({a for spec in specs for a in (spec.debit_account_id,
+                                                                          spec.credit_account_id)})
+    savepoint = await session.begin_nested()
+    results = await post_transfers(session, specs, accounts, actor=actor)
+    if any(result.rejected or result.replay for result in results):
+        await savepoint.rollback()
+        return None
+    await savepoint.commit()
+    return dict(enumerate(results))
 
 
 async def _void_reservation(session: AsyncSession, award_id: str, actor: str) -> Posted:
@@ -450,7 +569,7 @@ async def reconcile_one(session: AsyncSession, ident: str, approved: bool, actor
             result = await _void_reservation(session, award.id, actor)
             lines.append(_line(ident, award.id, "voided", result))
         elif status == "committed" and not approved:
-            result = await reverse(session, f"commit:{award.id}", ReversalCreate(reason="reconcile: not approved"),
+            result = await reverse(session, commit_key(award.id), ReversalCreate(reason="reconcile: not approved"),
                                    actor)
             lines.append(_line(ident, award.id, "reversed", result))
         else:
@@ -493,13 +612,17 @@ async def void_reservation(session: AsyncSession, approval_id: str, actor: str) 
 
 
 async def _each(session: AsyncSession, approval_ids: Sequence[str],
-                act: Callable[[str, int], Awaitable[Posted]]) -> ReservationBatchResult:
+                act: Callable[[str, int], Awaitable[Posted]],
+                all_at_once: Callable[[], Awaitable[dict[int, Posted] | None]] | None = None
+                ) -> ReservationBatchResult:
     """One outcome per approval, each under a savepoint of the batch's one transaction: a refusal undoes only
-    its own approval's writes (a stored ledger rejection stays, as the single endpoint keeps it). The answers
-    are read for the whole batch at once, as the single endpoint would give each."""
-    done: dict[int, Posted] = {}
+    its own approval's writes (a stored ledger rejection stays, as the single endpoint keeps it); or, when
+    `all_at_once` manages the whole batch, its outcomes. The answers are read for the whole batch at once, as
+    the single endpoint would give each."""
+    together = await all_at_once() if all_at_once is not None else None
+    done: dict[int, Posted] = together or {}
     problems: dict[int, DomainError] = {}
-    for index, approval_id in enumerate(approval_ids):
+    for index, approval_id in enumerate(approval_ids if together is None else ()):
         savepoint = await session.begin_nested()
         try:
             done[index] = await act(approval_id, index)
@@ -549,7 +672,8 @@ async def create_reservations(session: AsyncSession, body: ReservationBatchCreat
         except DomainError:
             continue  # that reservation is refused on its own below
     await _lock_budgets(session, {budget.id for _, budget in known.values()})
-    return await _each(session, [r.approval_id for r in body.reservations], act)
+    return await _each(session, [r.approval_id for r in body.reservations], act, partial(
+        _reserve_all_at_once, session, body.reservations, actor, default_timeout_seconds, known))
 
 
 async def _lock_budgets(session: AsyncSession, budget_ids: set[int]) -> None:
@@ -566,7 +690,8 @@ async def post_reservations(session: AsyncSession, body: ReservationPostBatch, a
 
     awards = await AwardRepository(session).awards_by_ids(list(set(body.approval_ids)))
     await _lock_budgets(session, {a.budget_account_id for a in awards})
-    return await _each(session, body.approval_ids, act)
+    return await _each(session, body.approval_ids, act,
+                       partial(_commit_all_at_once, session, body.approval_ids, awards, actor))
 
 
 async def read_reservation(session: AsyncSession, approval_id: str) -> ReservationRead:

@@ -65,12 +65,21 @@ def _differences(account: Account, values: dict[str, Any]) -> list[str]:
     return [f for f in COMPARED_ACCOUNT_FIELDS if f in values and getattr(account, f) != values[f]]
 
 
+def _new_account_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {"currency": CURRENCY, "created_at": clock.now(), **values}
+
+
+async def create_new_accounts(session: AsyncSession, rows: list[dict[str, Any]]) -> list[Account]:
+    """Accounts created in one statement; one whose code is taken is left out of the answer."""
+    return await LedgerRepository(session).insert_new_accounts([_new_account_values(row) for row in rows])
+
+
 async def ensure_account(session: AsyncSession, values: dict[str, Any], *,
                          likely_new: bool = False) -> tuple[Account, bool]:
     """The account with `values["code"]`, created if absent; (account, created). An existing account with other
     attributes is a 409: accounts are never changed. `likely_new`: try creating it first (one statement when it
     is new, as an award's own accounts are)."""
-    values = {"currency": CURRENCY, "created_at": clock.now(), **values}
+    values = _new_account_values(values)
     repo = LedgerRepository(session)
     if likely_new and (created_now := await repo.insert_new_account(values)) is not None:
         return created_now, True
