@@ -57,6 +57,28 @@ async def test_a_batch_counts_each_approval_once_with_its_own_outcome(client):
     assert anonymous.status_code == 401
 
 
+async def test_a_batch_of_new_approvals_is_counted_together_with_the_counts_after_it(client):
+    batch = [approval("apv-1"), approval("apv-2", application="app-2", city="city-shenyang"),
+             approval("apv-3", application="app-3", city=None), approval("apv-4", program="t03-team",
+                                                                           application="app-4")]
+    response = await client.post("/internal/approvals/batch", headers=applications_service(),
+                                 json={"approvals": batch})
+    items = response.json()["items"]
+    assert [(i["approval_id"], i["status"], i["approval"]["city"]) for i in items] == [
+        ("apv-1", 201, "city-dalian"), ("apv-2", 201, "city-shenyang"), ("apv-3", 201, None), ("apv-4", 201, "city-dalian")]
+    assert [i["approval"]["deliverables"] for i in items[:3]] == [[{"deliverable_code": WORKSTATIONS,
+                                                                    "value": 3.0}]] * 3
+    deliverable = (await client.get(f"/deliverables/{WORKSTATIONS}")).json()
+    assert [(s["agency"]["code"] if s["agency"] else None, s["value"]) for s in deliverable["by_agency"]] == [
+        ("city-dalian", 1.0), ("city-shenyang", 1.0), (None, 1.0)]
+    entries = (await client.get("/audit?entity_type=derived_approval", headers=admin())).json()["items"]
+    assert sorted(e["entity_id"] for e in entries if e["action"] == "approval.record") == [
+        "apv-1", "apv-2", "apv-3", "apv-4"]
+    again = await client.post("/internal/approvals/batch", headers=applications_service(),
+                              json={"approvals": batch})
+    assert [i["status"] for i in again.json()["items"]] == [200] * 4
+
+
 async def test_the_same_approval_id_with_other_content_is_409(client):
     await create_approval(client, approval("apv-1"))
     for other in (approval("apv-1", application="app-2"), approval("apv-1", city=None),

@@ -277,6 +277,13 @@ async def test_relayed_events_are_stored_once_and_only_from_their_service(api):
         assert answer.json() == {"recorded": recorded, "duplicates": 1 - recorded}
     events, _ = await feed(api, agency_key(DALIAN), type="application.nominated")
     assert [e["id"] for e in events].count("evt_relay_0001") == 1
+    # Several in one batch: stored in the order given, an id given twice (or stored before) once.
+    later = [{**event, "id": f"evt_relay_01{n:02d}", "subject": f"application/{n}"} for n in range(3)]
+    answer = await api.post("/internal/events/batch", headers=applications_service(),
+                            json={"events": [later[0], event, later[1], later[0], later[2]]})
+    assert answer.json() == {"recorded": 3, "duplicates": 2}
+    events, _ = await feed(api, agency_key(DALIAN), type="application.nominated")
+    assert [e["id"] for e in events if e["id"].startswith("evt_relay_01")] == [e["id"] for e in later]
     wrong = await api.post("/internal/events/batch", headers=applications_service(),
                            json={"events": [{**event, "id": "evt_relay_0002", "type": "award.disbursed"}]})
     assert wrong.status_code == 422

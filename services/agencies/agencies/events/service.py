@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agencies import errors
 from agencies.events.catalog import EVENT_TYPE_NAMES, EVENT_TYPES
-from agencies.events.recording import record_event
+from agencies.events.recording import record_events
 from agencies.events.repository import EventRepository
 from agencies.events.schemas import EventBatchCreate, EventBatchResult, EventPage, EventRead, EventTypeRead
 from servicekit.identity import Principal
@@ -71,15 +71,13 @@ def event_types() -> list[EventTypeRead]:
 async def record_relayed(session: AsyncSession, principal: Principal, batch: EventBatchCreate,
                          now: datetime) -> EventBatchResult:
     """Events another service recorded, stored in the order given, each once by its id."""
-    recorded = 0
     for event in batch.events:
         if SOURCES.get(event.type) != principal.subject:
             raise errors.EventTypeUnknown(f"{principal.subject} 服务不记录事件类型 {event.type}。",
                                           f"The {principal.subject} service does not record {event.type} events.")
-        if await record_event(session, type=event.type, subject=event.subject, agencies=event.agencies,
-                              payload=event.payload, occurred_at=event.occurred_at, now=now,
-                              source=principal.subject, event_id=event.id):
-            recorded += 1
+    recorded = await record_events(session, [dict(id=e.id, type=e.type, subject=e.subject, agencies=e.agencies,
+                                                  payload=e.payload, occurred_at=e.occurred_at)
+                                             for e in batch.events], now, source=principal.subject)
     return EventBatchResult(recorded=recorded, duplicates=len(batch.events) - recorded)
 
 

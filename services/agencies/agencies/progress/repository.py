@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -185,6 +185,31 @@ class ProgressRepository(RepositoryBase[Any]):
         except IntegrityError:
             return False
         return True
+
+    async def approval_ids_present(self, approval_ids: Iterable[str]) -> set[str]:
+        return set(await self.session.scalars(select(DerivedApproval.approval_id)
+                                              .where(DerivedApproval.approval_id.in_(set(approval_ids)))))
+
+    async def insert_approvals(self, rows: list[dict[str, Any]]) -> bool:
+        """All of them in one INSERT; False, with nothing written, when an approval id was taken meanwhile."""
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(insert(DerivedApproval), rows)
+        except IntegrityError:
+            return False
+        return True
+
+    async def count_approvals_of(self, program_codes: Iterable[str]) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(DerivedApproval.program_code, func.count(DerivedApproval.id))
+            .where(DerivedApproval.program_code.in_(set(program_codes)), DerivedApproval.revoked_at.is_(None))
+            .group_by(DerivedApproval.program_code))
+        return dict(rows.all())
+
+    async def deliverables_derived_from(self, program_codes: Iterable[str]) -> list[Deliverable]:
+        return list(await self.session.scalars(
+            select(Deliverable).where(Deliverable.derived_from_program.in_(set(program_codes)))
+            .order_by(Deliverable.code)))
 
     async def count_approvals(self, program_code: str) -> int:
         return int(await self.session.scalar(

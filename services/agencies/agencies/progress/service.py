@@ -425,10 +425,49 @@ async def record_approval(session: AsyncSession, principal: Principal, payload: 
     return await _approval_read(repo, existing, payload.city), False
 
 
+async def _record_all_at_once(session: AsyncSession, principal: Principal, payload: ApprovalBatchCreate,
+                              now: datetime) -> ApprovalBatchResult | None:
+    """A batch of approvals none of which is counted yet (the common case), in one INSERT, answered with the
+    counts after it. None, with nothing written, when any needs the one-by-one path: an approval id seen before
+    or twice, a city that is not one."""
+    approvals = payload.approvals
+    ids = [a.approval_id for a in approvals]
+    if len(approvals) < 2 or len(set(ids)) != len(ids):
+        return None
+    repo = ProgressRepository(session)
+    if await repo.approval_ids_present(ids):
+        return None
+    cities = await CatalogRepository(session).agencies_by_code({a.city for a in approvals if a.city})
+    if any(a.city and (a.city not in cities or cities[a.city].kind != "city") for a in approvals):
+        return None
+    rows = [dict(approval_id=a.approval_id, program_code=a.program_code, application_id=a.application_id,
+                 city_id=cities[a.city].id if a.city else None, recorded_by=principal.actor,
+                 recorded_at=_effective(a.effective_at, now)) for a in approvals]
+    if not await repo.insert_approvals(rows):
+        return None
+    for approval in approvals:
+        await record_change(session, AuditLog, actor=principal.actor, action="approval.record",
+                            entity_type="derived_approval", entity_id=approval.approval_id,
+                            after=approval.model_dump(mode="json"), flush=False)
+    await session.flush()
+    programs = {a.program_code for a in approvals}
+    counts = await repo.count_approvals_of(programs)
+    derived: dict[str, list[Deliverable]] = defaultdict(list)
+    for deliverable in await repo.deliverables_derived_from(programs):
+        derived[deliverable.derived_from_program].append(deliverable)
+    return ApprovalBatchResult(items=[ApprovalBatchItem(approval_id=a.approval_id, status=201, approval=ApprovalRead(
+        approval_id=a.approval_id, program_code=a.program_code, application_id=a.application_id, city=a.city,
+        recorded_at=row["recorded_at"], revoked_at=None,
+        deliverables=[DerivedValue(deliverable_code=d.code, value=counts.get(a.program_code, 0))
+                      for d in derived[a.program_code]])) for a, row in zip(approvals, rows, strict=True)])
+
+
 async def record_approvals(session: AsyncSession, principal: Principal, payload: ApprovalBatchCreate,
                            now: datetime) -> ApprovalBatchResult:
     """Count several approvals in one transaction, each once and with its own outcome (a refusal undoes only
-    its own writes)."""
+    its own writes); all in one go when none of them is counted yet."""
+    if (together := await _record_all_at_once(session, principal, payload, now)) is not None:
+        return together
     items = []
     for one in payload.approvals:
         savepoint = await session.begin_nested()
