@@ -4,7 +4,7 @@ and the saga's next steps in one transaction; `applications.decisions.saga` take
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from applications.decisions.schemas import ApprovalRead, DecisionOutcome, StepRe
 from applications.filings.repository import FilingRepository
 from applications.filings.service import load, release_nomination
 from applications.filings.transitions import record_event
-from applications.models import Application, Approval, AuditLog, IdempotencyRecord, SagaStep
+from applications.models import Application, Approval, AuditLog, Call, CallQuota, IdempotencyRecord, Program, SagaStep
 from applications.programs.repository import ProgramRepository
 from applications.schemas import Label
 from applications.workflow import STATE_LABELS, State
@@ -52,8 +52,7 @@ async def start_approvals(session: AsyncSession, principal: Principal, applicati
     between."""
     repo = DecisionRepository(session)
     applications = await FilingRepository(session).by_ids(application_ids, lock=True)
-    cities: dict[tuple[str, str], str | None] = {}
-    full: set[int] = set()
+    known = _KnownInBatch(session)
     approvals: list[Approval] = []
     # Slots are taken call by call (in the order given within a call): two lists never take two quotas' rows in
     # opposite orders.
@@ -64,7 +63,7 @@ async def start_approvals(session: AsyncSession, principal: Principal, applicati
         for index in order:
             try:
                 approval = await _start_one(session, repo, principal, applications.get(application_ids[index]),
-                                            comment, now, cities, full)
+                                            comment, now, known)
             except DomainError as error:
                 results[index] = error
                 continue
@@ -77,37 +76,62 @@ async def start_approvals(session: AsyncSession, principal: Principal, applicati
             for i in range(len(application_ids))]
 
 
+@dataclass
+class _KnownInBatch:
+    """What the applications of one list share, read once for the list (the session's identity map keeps an
+    object only while something holds it, so asking it again would read the row again)."""
+
+    session: AsyncSession
+    programs: dict[int, Program] = field(default_factory=dict)
+    calls: dict[int, Call] = field(default_factory=dict)
+    cities: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    full: dict[int, CallQuota] = field(default_factory=dict)  # calls found full, with their counters then
+
+    async def program(self, program_id: int) -> Program:
+        if program_id not in self.programs:
+            self.programs[program_id] = await ProgramRepository(self.session).by_id(program_id)
+        return self.programs[program_id]
+
+    async def call(self, call_id: int) -> Call:
+        if call_id not in self.calls:
+            self.calls[call_id] = await get_call(self.session, call_id)
+        return self.calls[call_id]
+
+    async def city(self, plan_code: str, agency: str) -> str | None:
+        if (plan_code, agency) not in self.cities:
+            self.cities[(plan_code, agency)] = await _city_of(self.session, plan_code, agency)
+        return self.cities[(plan_code, agency)]
+
+
 async def _start_one(session: AsyncSession, repo: DecisionRepository, principal: Principal,
-                     application: Application | None, comment: str, now: datetime,
-                     cities: dict[tuple[str, str], str | None], full: set[int]) -> Approval:
+                     application: Application | None, comment: str, now: datetime, known: _KnownInBatch) -> Approval:
     if application is None:
         raise errors.ApplicationNotFound()
     if application.state != DECIDABLE:
         raise _not_decidable(application, "approve", "批准")
     if application.amount_fen is None:
         raise errors.AmountMissing()
-    program = await ProgramRepository(session).by_id(application.program_id)
-    call = await get_call(session, application.call_id)
-    if call.id not in full:
+    program = await known.program(application.program_id)
+    call = await known.call(application.call_id)
+    if call.id not in known.full:
         call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
     else:
         call_slot, allocation_slot = False, True
     if not call_slot:
-        full.add(call.id)
-        quota = await repo.quota(call.id)
+        if call.id not in known.full:
+            known.full[call.id] = await repo.quota(call.id)
+        quota = known.full[call.id]
         raise errors.QuotaExhausted(quota.total, quota.approved, quota.reserved)
     if not allocation_slot:
         await repo.move_slot(call.id, None, reserved=-1, approved=0)
         allocation = await repo.allocation(application.allocation_id)
         raise errors.AllocationExhausted(allocation.agency_code, allocation.size, allocation.approved,
                                          allocation.reserved)
-    city_key = (program.plan_code, application.nominating_agency)
-    if city_key not in cities:
-        cities[city_key] = await _city_of(session, *city_key)
+    city = await known.city(program.plan_code, application.nominating_agency)
     approval = Approval(
         id=f"approval-{application.id}-{secrets.token_hex(6)}",
         application_id=application.id, call_id=call.id, allocation_id=application.allocation_id,
-        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year, city_code=cities[city_key],
+        program_code=program.code, rule_code=program.rule_code, fiscal_year=call.year, city_code=city,
         amount_fen=application.amount_fen, status="reserving", money="none", counted=False,
         decided_by=principal.actor, comment=comment, created_at=now, updated_at=now)
     session.add(approval)
