@@ -39,6 +39,20 @@ class DecisionRepository(RepositoryBase[Approval]):
             .values(reserved=QuotaAllocation.reserved + 1))
         return True, allocation.rowcount == 1
 
+    async def reserve_slots(self, call_id: int, wanted: int) -> int:
+        """Up to `wanted` slots of the call at once (for applications with no allocation): its row locked, then
+        one UPDATE guarded as reserve_slot's. Returns how many were taken."""
+        quota = await self.one_or_none(select(CallQuota).where(CallQuota.call_id == call_id).with_for_update()
+                                       .execution_options(populate_existing=True))
+        taken = min(wanted, max(0, quota.total - quota.approved - quota.reserved))
+        if taken:
+            moved = await self.session.execute(
+                update(CallQuota).where(CallQuota.call_id == call_id,
+                                        CallQuota.approved + CallQuota.reserved + taken <= CallQuota.total)
+                .values(reserved=CallQuota.reserved + taken))
+            assert moved.rowcount == 1, "the quota row is locked: nothing can have taken its slots meanwhile"
+        return taken
+
     async def move_slot(self, call_id: int, allocation_id: int | None, *, reserved: int, approved: int) -> None:
         """Change the held slots: confirm (reserved -1, approved +1), release (reserved -1), return (approved
         -1). The database's CHECKs refuse anything that would go negative. A repository made with

@@ -3,7 +3,8 @@ secured together); revoking an approval; reading approvals. Approval and revocat
 and the saga's next steps in one transaction; `applications.decisions.saga` takes the steps."""
 
 import secrets
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,7 +53,7 @@ async def start_approvals(session: AsyncSession, principal: Principal, applicati
     between."""
     repo = DecisionRepository(session)
     applications = await FilingRepository(session).by_ids(application_ids, lock=True)
-    known = _KnownInBatch(session)
+    known = _KnownInBatch(session, slots_at_once=_slots_at_once(applications.values()))
     approvals: list[Approval] = []
     # Slots are taken call by call (in the order given within a call): two lists never take two quotas' rows in
     # opposite orders.
@@ -86,6 +87,10 @@ class _KnownInBatch:
     calls: dict[int, Call] = field(default_factory=dict)
     cities: dict[tuple[str, str], str | None] = field(default_factory=dict)
     full: dict[int, CallQuota] = field(default_factory=dict)  # calls found full, with their counters then
+    # Calls whose applications in this list all take a slot of the call only: how many want one, and how many
+    # of the slots taken for them at once are still to be handed out.
+    slots_at_once: dict[int, int] = field(default_factory=dict)
+    slots_left: dict[int, int] = field(default_factory=dict)
 
     async def program(self, program_id: int) -> Program:
         if program_id not in self.programs:
@@ -103,6 +108,14 @@ class _KnownInBatch:
         return self.cities[(plan_code, agency)]
 
 
+def _slots_at_once(applications: Iterable[Application]) -> dict[int, int]:
+    """Per call, how many of the list's (distinct) applications will ask it for a slot, when none of them also
+    needs an allocation's slot: those calls' slots are taken in one UPDATE, the others one by one."""
+    wanting = [a for a in applications if a.state == DECIDABLE and a.amount_fen is not None]
+    with_allocation = {a.call_id for a in wanting if a.allocation_id is not None}
+    return dict(Counter(a.call_id for a in wanting if a.call_id not in with_allocation))
+
+
 async def _start_one(session: AsyncSession, repo: DecisionRepository, principal: Principal,
                      application: Application | None, comment: str, now: datetime, known: _KnownInBatch) -> Approval:
     if application is None:
@@ -113,10 +126,15 @@ async def _start_one(session: AsyncSession, repo: DecisionRepository, principal:
         raise errors.AmountMissing()
     program = await known.program(application.program_id)
     call = await known.call(application.call_id)
-    if call.id not in known.full:
-        call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
-    else:
+    if call.id in known.full:
         call_slot, allocation_slot = False, True
+    elif call.id in known.slots_at_once:
+        if call.id not in known.slots_left:
+            known.slots_left[call.id] = await repo.reserve_slots(call.id, known.slots_at_once[call.id])
+        call_slot, allocation_slot = known.slots_left[call.id] > 0, True
+        known.slots_left[call.id] -= call_slot
+    else:
+        call_slot, allocation_slot = await repo.reserve_slot(call.id, application.allocation_id)
     if not call_slot:
         if call.id not in known.full:
             known.full[call.id] = await repo.quota(call.id)
