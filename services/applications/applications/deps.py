@@ -8,14 +8,16 @@ from applications.clients.funding import FundingClient
 from applications.config import ApplicationsSettings
 from applications.crypto import PersonalDataCipher
 from applications.decisions.saga import Saga
+from applications.decisions.service import JoinedApprovals
 from applications.models import IdempotencyRecord
 from servicekit.clock import Now
 from servicekit.idempotency import IdempotentPost, idempotent_post
 from servicekit.identity import CurrentPrincipal, Principal, require_role
 from servicekit.unit_of_work import ReadSession, WriteSession
 
-__all__ = ["AdminCaller", "ApplicantCaller", "Cipher", "CurrentPrincipal", "ExpertCaller", "Funding", "Idempotent", "Now",
-           "ReadSession", "Reader", "SagaDep", "Settings", "StaffActor", "StaffReader", "WriteSession", "ActingCaller"]
+__all__ = ["ActingCaller", "AdminCaller", "ApplicantCaller", "Cipher", "CurrentPrincipal", "ExpertCaller", "Funding",
+           "Idempotent", "JoinedApprovalsDep", "Now", "ReadSession", "Reader", "SagaDep", "Settings", "StaffActor",
+           "StaffReader", "WriteSession"]
 
 READ_SCOPE = "applications:read"
 REVIEW_SCOPE = "applications:review"
@@ -46,6 +48,10 @@ async def _saga(request: Request) -> Saga:
     return request.app.state.saga
 
 
+async def _joined_approvals(request: Request) -> JoinedApprovals:
+    return request.app.state.joined_approvals
+
+
 async def _settings(request: Request) -> ApplicationsSettings:
     return request.app.state.settings
 
@@ -54,6 +60,7 @@ Funding = Annotated[FundingClient, Depends(_funding)]
 Cipher = Annotated[PersonalDataCipher, Depends(_cipher)]
 Settings = Annotated[ApplicationsSettings, Depends(_settings)]
 SagaDep = Annotated[Saga, Depends(_saga)]
+JoinedApprovalsDep = Annotated[JoinedApprovals, Depends(_joined_approvals)]
 
 # A creating POST made idempotent per caller by its Idempotency-Key (servicekit's shared implementation).
 Idempotent = Annotated[IdempotentPost, Depends(idempotent_post(IdempotencyRecord))]

@@ -14,6 +14,7 @@ from applications.crypto import PersonalDataCipher
 from applications.decisions.api import router as decisions_router
 from applications.decisions.reconciler import Reconciler
 from applications.decisions.saga import Saga
+from applications.decisions.service import JoinedApprovals
 from applications.filings.api import router as filings_router
 from applications.models import OutboxEvent
 from applications.notices.api import router as notices_router
@@ -40,6 +41,7 @@ def create_app(settings: ApplicationsSettings | None = None,
                                             signer=app.state.service_signer, transport=agencies_transport)
         app.state.saga = Saga(app.state, FundingSaga(app.state.funding), app.state.agencies,
                               lease_seconds=settings.saga_lease_seconds)
+        app.state.joined_approvals = JoinedApprovals(app.state.saga)
         app.state.reconciler = Reconciler(app.state.saga, settings.stale_reservation_seconds)
         app.state.event_relay = OutboxRelay(app.state, OutboxEvent, app.state.agencies.relay_events)
         app.state.event_relay_task = (asyncio.create_task(app.state.event_relay.work_forever(

@@ -4,12 +4,15 @@ the derived deliverable); no place left or a short budget is refused with its re
 rejection and revocation give everything back; a batch answers each application on its own; an
 Idempotency-Key replays the first answer."""
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from applications_factories import drive, fund, open_call
 from applications_testkit import PROGRAM, admin, applicant, must, reviewer
+from servicekit.testing import backend_under_test
 
 YEAR = 2019
 AMOUNT = 50 * 10000 * 100  # 青年拔尖人才: 50 万元 each
@@ -84,6 +87,25 @@ async def test_an_approval_secures_the_place_and_the_money_and_is_counted(client
 
     again = await decide(client, first)
     assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
+
+
+@pytest.mark.skipif(backend_under_test() == "postgresql", reason="this test app runs every request on one "
+                    "connection; concurrent approvals on PostgreSQL: tests/test_approvals_replicas.py")
+async def test_single_approvals_arriving_together_each_get_their_own_answer(client, app, frozen_clock, funding):
+    # Joined into lists inside the service (JoinedApprovals); the answers are those of deciding one by one.
+    call = await open_call(client, total=3)
+    ids = await ready(client, frozen_clock, call, 5)
+    await fund(funding, PROGRAM, YEAR, 10 * AMOUNT)
+    answers = await asyncio.gather(*(decide(client, i) for i in [*ids, ids[0]]))
+    assert sorted((a.status_code, a.json().get("outcome") or a.json()["code"]) for a in answers) == [
+        (200, "approved")] * 3 + [(409, "quota_exhausted")] * 2 + [(409, "transition_not_allowed")]
+    await worker(app)
+    quota = await must(await client.get(f"/calls/{call['id']}/quota"))
+    assert (quota["approved"], quota["reserved"]) == (3, 0)
+    approved = [a.json()["application_id"] for a in answers if a.status_code == 200]
+    for application_id in approved:
+        [approval] = await must(await client.get(f"/applications/{application_id}/approvals", headers=admin()))
+        assert (approval["status"], approval["money"], approval["counted"]) == ("approved", "posted", True)
 
 
 async def test_a_short_budget_releases_the_place_and_names_the_amounts(client, frozen_clock, funding):

@@ -2,17 +2,16 @@
 shows or records is the rule's own computation, asked of funding (kept for a few seconds, never copied into
 a table as a rule); when funding does not answer, the caller gets 503 `funding_unavailable`."""
 
-import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 from pydantic import BaseModel
 
 from applications.errors import FundingRefused, FundingUnavailable
+from servicekit.batching import Batcher
 from servicekit.http_client import async_client
 from servicekit.identity import INTERNAL_TOKEN_HEADER, Principal, TokenSigner
 
@@ -198,45 +197,6 @@ def answers_of_batch(answer: SagaAnswer, ids: list[str], result_key: str) -> dic
     return {i: answers.get(i, missing) for i in ids}
 
 
-class Coalescer:
-    """Joins concurrent calls of a batch endpoint into fewer requests ("smart batching"): with fewer than
-    `in_flight` requests out, a call is sent at once (no waiting at low load); otherwise it waits for one to come
-    back, and everything that waited goes out together, up to `max_items` a request. The items are independent at
-    the other service (each its own outcome, keyed by its own id), so joining them changes no answer."""
-
-    def __init__(self, send: Callable[[list[dict[str, Any]]], Awaitable[dict[str, SagaAnswer]]], *,
-                 in_flight: int = 2, max_items: int = 100) -> None:
-        self.send = send
-        self.max_items = max_items
-        self.slots = asyncio.Semaphore(in_flight)
-        self.waiting: list[tuple[list[dict[str, Any]], asyncio.Future]] = []
-
-    async def __call__(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
-        future = asyncio.get_running_loop().create_future()
-        self.waiting.append((bodies, future))
-        async with self.slots:
-            if not future.done():
-                await self._send_waiting()
-        return await future
-
-    async def _send_waiting(self) -> None:
-        taken, count = [], 0
-        while self.waiting and (not taken or count + len(self.waiting[0][0]) <= self.max_items):
-            bodies, future = self.waiting.pop(0)
-            taken.append((bodies, future))
-            count += len(bodies)
-        try:
-            answers = await self.send([body for bodies, _ in taken for body in bodies])
-        except BaseException as error:
-            for _, future in taken:
-                if not future.done():
-                    future.set_exception(error)
-            raise
-        for bodies, future in taken:
-            if not future.done():
-                future.set_result({b["approval_id"]: answers[b["approval_id"]] for b in bodies})
-
-
 class FundingSaga:
     """Funding's reservation API as the saga uses it: every call keyed by the approval id, so a retry after a
     crash or a lost answer finds what the first call did. Concurrent reservations of this process (single
@@ -244,7 +204,7 @@ class FundingSaga:
 
     def __init__(self, client: FundingClient) -> None:
         self.client = client
-        self._reservations = Coalescer(self._reserve_batch)
+        self._reservations: Batcher[dict[str, Any], SagaAnswer] = Batcher(self._reserve_in_order)
 
     async def reserve(self, body: dict[str, Any]) -> SagaAnswer:
         return await saga_call(self.client.http, "POST", "/reservations", self.client._headers(), body)
@@ -252,7 +212,12 @@ class FundingSaga:
     async def reserve_many(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
         """Several reservations in one request and one transaction at funding, each with its own answer (joined
         with other callers' when requests are already out)."""
-        return await self._reservations(bodies)
+        answers = await self._reservations(bodies)
+        return {body["approval_id"]: answer for body, answer in zip(bodies, answers, strict=True)}
+
+    async def _reserve_in_order(self, bodies: list[dict[str, Any]]) -> list[SagaAnswer]:
+        answers = await self._reserve_batch(bodies)
+        return [answers[body["approval_id"]] for body in bodies]
 
     async def _reserve_batch(self, bodies: list[dict[str, Any]]) -> dict[str, SagaAnswer]:
         answer = await saga_call(self.client.http, "POST", "/reservations/batch", self.client._headers(),

@@ -19,7 +19,7 @@ from applications.decisions.schemas import (
     ReconcilerReportRead,
     RevocationCreate,
 )
-from applications.deps import AdminCaller, Now, ReadSession, SagaDep
+from applications.deps import AdminCaller, JoinedApprovalsDep, Now, ReadSession, SagaDep
 from applications.types import ApplicationId, ApprovalId
 from servicekit.idempotency import REPLAY_HEADER, IdempotencyKeyHeader, Replay, fingerprint
 from servicekit.identity import Principal
@@ -69,7 +69,8 @@ def _respond(status: int, body: Any, *, replay: bool) -> JSONResponse:
                                              "retried)."}},
              summary="Decide on an application")
 async def decide(application_id: ApplicationId, body: DecisionCreate, caller: AdminCaller, saga: SagaDep,
-                 now: Now, request: Request, idempotency_key: IdempotencyKeyHeader = None) -> JSONResponse:
+                 joined: JoinedApprovalsDep, now: Now, request: Request,
+                 idempotency_key: IdempotencyKeyHeader = None) -> JSONResponse:
     """As an administrator, on an application ready for decision: reject it, or approve it — answered once the
     quota place and the money are both secured (committing the money and counting the approval follow in the
     background). 409 `quota_exhausted` / `allocation_exhausted` when no place is left; 409 with funding's code
@@ -81,6 +82,8 @@ async def decide(application_id: ApplicationId, body: DecisionCreate, caller: Ad
     def render(outcomes: list[DecisionOutcome]) -> tuple[int, Any]:
         return _single_answer(outcomes[0], english)
 
+    if body.decision == "approve" and idempotency_key is None:  # joined with approvals arriving alongside
+        return _respond(*render([await joined.approve(caller, application_id, body.comment, now)]), replay=False)
     result = await service.decide(saga, caller, [application_id], body.decision, body.comment, now,
                                   _key(request, caller, idempotency_key, body, render))
     if isinstance(result, Replay):
