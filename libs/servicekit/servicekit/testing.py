@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from fastapi import FastAPI
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import Inspector, make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -72,6 +74,15 @@ async def inspected(url: str, look: Callable[[Inspector], object]) -> object:
             return await connection.run_sync(lambda c: look(inspect(c)))
     finally:
         await database.dispose()
+
+
+async def differences_from_migrations(service_dir: Path, metadata: MetaData, label: str) -> list:
+    """What Alembic's autogenerate finds between the models (`metadata`) and a scratch database the service's
+    migrations built: empty when the models say exactly what the migrations build."""
+    with scratch_database(label) as url:
+        upgrade(service_dir, url)
+        return await inspected(url, lambda i: compare_metadata(
+            MigrationContext.configure(i.bind, opts={"compare_type": True}), metadata))
 
 
 @contextmanager

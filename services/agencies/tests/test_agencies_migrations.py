@@ -3,8 +3,6 @@ what the migrations build."""
 
 from datetime import UTC, date, datetime
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
 from agencies.config import SERVICE_DIR, AgenciesSettings
@@ -15,7 +13,7 @@ from agencies_factories import HRSS, LIAONING, POSTDOCS, agency_key, create_repo
 from planfile import load_plan_file
 from servicekit.database import Database
 from servicekit.migrations import downgrade, upgrade
-from servicekit.testing import committing_app, inspected, scratch_database
+from servicekit.testing import committing_app, differences_from_migrations, inspected, scratch_database
 
 BEFORE_ENGLISH = "agencies_2026_11_26_progress"
 SERVICE_TABLES = {"audit_log", "idempotency_records", "plans", "plan_targets", "sections", "task_groups", "tasks",
@@ -69,8 +67,4 @@ async def test_migrations_go_down_and_up_again(frozen_clock):
 
 
 async def test_the_models_match_the_migrations():
-    with scratch_database("agencies_models") as url:
-        upgrade(SERVICE_DIR, url)
-        differences = await inspected(url, lambda i: compare_metadata(
-            MigrationContext.configure(i.bind, opts={"compare_type": True}), Base.metadata))
-    assert differences == []
+    assert await differences_from_migrations(SERVICE_DIR, Base.metadata, "agencies_models") == []

@@ -1,22 +1,15 @@
 """The migrations go down and up again on this run's backend, and the models say exactly what they build."""
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-
 from applications.config import SERVICE_DIR
 from applications.models import Base
 from servicekit.migrations import downgrade, upgrade
-from servicekit.testing import inspected, scratch_database
+from servicekit.testing import differences_from_migrations, inspected, scratch_database
 
 CALENDAR_TABLES = {"calendar_years", "calendar_days"}
 
 
 async def test_the_models_match_the_migrations():
-    with scratch_database("applications_models") as url:
-        upgrade(SERVICE_DIR, url)
-        differences = await inspected(url, lambda i: compare_metadata(
-            MigrationContext.configure(i.bind, opts={"compare_type": True}), Base.metadata))
-    assert differences == []
+    assert await differences_from_migrations(SERVICE_DIR, Base.metadata, "applications_models") == []
 
 
 async def test_migrations_go_down_and_up_again():
