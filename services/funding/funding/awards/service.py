@@ -160,7 +160,6 @@ class _Reservation:
     budget: Account
     amount: int
     computation: dict[str, Any]
-    request: dict[str, Any]
 
     @property
     def key(self) -> str:
@@ -182,7 +181,7 @@ class _Reservation:
     def spec(self, commitment: Account, default_timeout_seconds: int) -> TransferSpec:
         return TransferSpec(
             key=self.key, kind="pending", code="reservation", debit_account_id=self.budget.id,
-            credit_account_id=commitment.id, amount=self.amount, request=self.request,
+            credit_account_id=commitment.id, amount=self.amount, request=_reserve_request(self.body),
             expires_at=clock.now() + timedelta(seconds=self.body.timeout_seconds or default_timeout_seconds),
             award_id=self.body.approval_id,
         )
@@ -199,17 +198,21 @@ class _Reservation:
         )
 
 
+def _reserve_request(body: ReservationCreate) -> dict[str, Any]:
+    """What a reservation's id is held to: a retry with other fields is refused."""
+    return {"operation": "reserve", **body.model_dump(mode="json")}
+
+
 def _planned(body: ReservationCreate, rule: FundingRuleVersion, budget: Account) -> _Reservation:
     amount, computation = _decide_amount(rule, body)
-    return _Reservation(body, rule, budget, amount, computation,
-                        {"operation": "reserve", **body.model_dump(mode="json")})
+    return _Reservation(body, rule, budget, amount, computation)
 
 
 async def _reserve(session: AsyncSession, body: ReservationCreate, actor: str, default_timeout_seconds: int,
                    known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] | None = None) -> Posted:
     """Reserve the award's amount on its budget (a pending transfer), keyed by the approval id."""
-    request = {"operation": "reserve", **body.model_dump(mode="json")}
-    if (replay := await outcome_stored_under(session, reservation_key(body.approval_id), request)) is not None:
+    key, request = reservation_key(body.approval_id), _reserve_request(body)
+    if (replay := await outcome_stored_under(session, key, request)) is not None:
         return replay
     reservation = _planned(body, *await _rule_and_budget(session, body, known))
     commitment, _ = await ensure_account(session, reservation.account_values("commitment"), likely_new=True)
