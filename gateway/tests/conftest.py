@@ -37,11 +37,12 @@ def settings_for(gateway_database_url):
 async def make_client():
     stack = []
 
-    async def _make(settings: GatewaySettings) -> httpx.AsyncClient:
+    async def _make(settings: GatewaySettings, address: str = "127.0.0.1") -> httpx.AsyncClient:
         app = create_app(settings)
         lifespan = asgi_lifespan(app)
         await lifespan.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        transport = httpx.ASGITransport(app=app, client=(address, 123))
+        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
         stack.append((lifespan, client))
         return client
 
