@@ -79,13 +79,21 @@ async def _unguarded_leg(session, leg, account):  # noqa: ANN001, ANN202
                           .values({k: c[k] + v for k, v in leg.deltas.items() if v}))
 
 
-async def _unindexed_header(session, spec, digest, actor, now, *, with_links):  # noqa: ANN001, ANN202
+async def _unindexed_headers(session, specs, hashes, actor, now, *, with_links):  # noqa: ANN001, ANN202
     """Insert-first without the unique id: look, then insert (the race the unique index exists to close)."""
     t = posting.TRANSFERS.c
-    if (await session.execute(posting.select(t.id).where(t.key == spec.key))).first() is not None:
+    if (await session.execute(posting.select(t.id).where(t.key.in_([s.key for s in specs])))).first() is not None:
         return None
-    values = posting.header_values(spec, digest, actor, now, with_links=with_links)
-    return (await session.execute(posting.insert(posting.TRANSFERS).values(**values).returning(t.id))).scalar_one()
+    ids = []
+    for spec, digest in zip(specs, hashes, strict=True):
+        values = posting.header_values(spec, digest, actor, now, with_links=with_links)
+        ids.append((await session.execute(posting.insert(posting.TRANSFERS).values(**values).returning(t.id))
+                    ).scalar_one())
+    return ids
+
+
+async def _legs_one_by_one(session, specs, accounts):  # noqa: ANN001, ANN202
+    return False
 
 
 async def test_control_run_without_the_guard_is_caught(monkeypatch):
@@ -99,7 +107,8 @@ async def test_control_run_without_the_guard_is_caught(monkeypatch):
                     await connection.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}"))
         await database.dispose()
         monkeypatch.setattr(posting, "_apply_leg", _unguarded_leg)
-        monkeypatch.setattr(posting, "_insert_header", _unindexed_header)
+        monkeypatch.setattr(posting, "_apply_summed_legs", _legs_one_by_one)  # every leg through _apply_leg
+        monkeypatch.setattr(posting, "_insert_headers", _unindexed_headers)
         app = fault_app(url, single_statement_transfers=False)  # every posting takes the unguarded full path
         async with committing_app(app) as client:
             if not POSTGRES:

@@ -25,7 +25,8 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, bindparam, insert, or_, select, text, update
+from sqlalchemy import BigInteger, bindparam, insert, or_, select, text, update, values
+from sqlalchemy import column as named_column
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -144,13 +145,12 @@ async def post_transfers(
     hashes = [request_hash(spec.request) for spec in specs]
     savepoint = await session.begin_nested()
     try:
-        ids = [await _insert_header(session, spec, digest, actor, now, with_links=True)
-               for spec, digest in zip(specs, hashes, strict=True)]
+        ids = await _insert_headers(session, specs, hashes, actor, now, with_links=True)
     except IntegrityError:
         await savepoint.rollback()
         failure_at = await _link_failure(session, specs)
         return await _store_rejection(session, specs, hashes, actor, now, failure_at)
-    if any(i is None for i in ids):
+    if ids is None:
         await savepoint.rollback()
         return await _replays_of_batch(session, specs, hashes)
 
@@ -164,7 +164,13 @@ async def post_transfers(
         await lock_accounts(session, {a for s in specs for a in (s.debit_account_id, s.credit_account_id)})
     applied: list[tuple[int, TransferSpec, int, list[Leg]]] = []
     failure_at: tuple[int, Failure] | None = None
-    for index, spec in enumerate(specs):
+    if await _apply_summed_legs(session, specs, accounts):
+        applied = [(transfer_id, spec, spec.amount, spec.legs(spec.amount))
+                   for transfer_id, spec in zip(ids, specs, strict=True)]
+        specs_left: Sequence[TransferSpec] = ()
+    else:
+        specs_left = specs
+    for index, spec in enumerate(specs_left):
         amount = spec.amount
         if spec.balancing:
             room = await _ceiling_room(session, accounts[spec.credit_account_id])
@@ -233,12 +239,16 @@ def header_values(spec: TransferSpec, digest: str, actor: str, now: datetime, *,
     }
 
 
-async def _insert_header(session: AsyncSession, spec: TransferSpec, digest: str, actor: str, now: datetime, *,
-                         with_links: bool) -> int | None:
-    values = header_values(spec, digest, actor, now, with_links=with_links)
-    statement = (insert_unless_present(session, TRANSFERS).values(**values)
-                 .on_conflict_do_nothing(index_elements=["key"]))
-    return (await session.execute(statement.returning(TRANSFERS.c.id))).scalar_one_or_none()
+async def _insert_headers(session: AsyncSession, specs: Sequence[TransferSpec], hashes: list[str], actor: str,
+                          now: datetime, *, with_links: bool) -> list[int] | None:
+    """The headers in one INSERT, their ids in the order of `specs`; None when a key is already taken (the
+    caller rolls back the others with its savepoint)."""
+    rows = [header_values(spec, digest, actor, now, with_links=with_links)
+            for spec, digest in zip(specs, hashes, strict=True)]
+    statement = (insert_unless_present(session, TRANSFERS).values(rows)
+                 .on_conflict_do_nothing(index_elements=["key"]).returning(TRANSFERS.c.key, TRANSFERS.c.id))
+    ids = {key: transfer_id for key, transfer_id in await session.execute(statement)}
+    return [ids[spec.key] for spec in specs] if len(ids) == len(specs) else None
 
 
 async def lock_accounts(session: AsyncSession, account_ids: set[int]) -> None:
@@ -277,11 +287,14 @@ async def _ceiling_room(session: AsyncSession, account: Any) -> int:
     return max(row.ceiling - _balances(row, account.normal_side)[1], 0)
 
 
-@lru_cache(maxsize=512)
-def _guarded_update(normal_side: str, columns: tuple[str, ...], check_open: bool, check_floor: bool,
-                    check_ceiling: bool) -> Any:
-    """The guarded UPDATE for one shape of leg, built once: amounts travel as bound parameters, so the statement
-    is compiled once per shape instead of once per request."""
+# The shape of a guarded UPDATE: (normal side, counters moved, check open, check floor, check ceiling).
+Shape = tuple[str, tuple[str, ...], bool, bool, bool]
+
+
+def _guarded_update(shape: Shape, parameter: Callable[[str], Any]) -> Any:
+    """The guarded UPDATE for one shape of leg; `parameter(name)` is where each amount comes from (a bound
+    parameter, or a column of the rows of several legs)."""
+    normal_side, columns, check_open, check_floor, check_ceiling = shape
     c = ACCOUNTS.c
     if normal_side == "credit":
         low = c.credits_posted - c.debits_posted - c.debits_pending
@@ -289,28 +302,94 @@ def _guarded_update(normal_side: str, columns: tuple[str, ...], check_open: bool
     else:
         low = c.debits_posted - c.credits_posted - c.credits_pending
         high = c.debits_posted + c.debits_pending - c.credits_posted
-    conditions = [c.id == bindparam("account_id", type_=BigInteger)]
+    conditions = [c.id == parameter("account_id")]
     if check_open:
         conditions.append(c.closed_at.is_(None))
-    conditions += [c[column] < bindparam(f"limit_{column}", type_=BigInteger) for column in columns]
+    conditions += [c[column] < parameter(f"limit_{column}") for column in columns]
     if check_floor:
-        conditions.append(or_(c.floor.is_(None), low + bindparam("low_change", type_=BigInteger) >= c.floor))
+        conditions.append(or_(c.floor.is_(None), low + parameter("low_change") >= c.floor))
     if check_ceiling:
-        conditions.append(or_(c.ceiling.is_(None), high + bindparam("high_change", type_=BigInteger) <= c.ceiling))
+        conditions.append(or_(c.ceiling.is_(None), high + parameter("high_change") <= c.ceiling))
     return (update(ACCOUNTS).where(*conditions)
-            .values({column: c[column] + bindparam(f"delta_{column}", type_=BigInteger) for column in columns})
+            .values({column: c[column] + parameter(f"delta_{column}") for column in columns})
             .returning(c.id))
 
 
-async def _apply_leg(session: AsyncSession, leg: Leg, account: Any) -> Failure | None:
+@lru_cache(maxsize=512)
+def _guarded_update_of_one(shape: Shape) -> Any:
+    """Built once per shape: amounts travel as bound parameters, so the statement is compiled once per shape
+    instead of once per request."""
+    return _guarded_update(shape, lambda name: bindparam(name, type_=BigInteger))
+
+
+def _guarded_update_of_many(shape: Shape, rows: list[dict[str, int]]) -> Any:
+    """One UPDATE moving several accounts of one shape, each by its own amounts (PostgreSQL: UPDATE … FROM
+    VALUES); it returns the ids of the accounts it moved."""
+    names = list(rows[0])
+    legs = values(*(named_column(name, BigInteger) for name in names), name="leg").data(
+        [tuple(row[name] for name in names) for row in rows])
+    return _guarded_update(shape, lambda name: legs.c[name])
+
+
+def _leg_update(leg: Leg, account: Any) -> tuple[Shape, dict[str, int], int, int]:
+    """The shape of the guarded UPDATE a leg needs and its parameters; and the leg's change of the low and high
+    balance."""
     low_change, high_change = _balance_change(leg.deltas, account.normal_side)
     columns = tuple(sorted(column for column, delta in leg.deltas.items() if delta))
-    statement = _guarded_update(account.normal_side, columns, leg.check_open, low_change < 0, high_change > 0)
     params: dict[str, int] = {"account_id": leg.account_id, "low_change": low_change, "high_change": high_change}
     for column in columns:
         params[f"delta_{column}"] = leg.deltas[column]
         # Only a growing counter can overflow; a shrinking one gets a bound it always meets.
         params[f"limit_{column}"] = MAX_COUNTER - max(leg.deltas[column], 0) if leg.deltas[column] > 0 else MAX_COUNTER
+    return (account.normal_side, columns, leg.check_open, low_change < 0, high_change > 0), params, low_change, high_change
+
+
+def _summed(legs: list[Leg], account: Any) -> Leg | None:
+    """One leg doing what `legs` (all on one account) do one after another, when each counter and each balance
+    bound moves only one way across them: then the sum within bounds means every partial sum was within them
+    too, in any order. None when they move some way both up and down."""
+    changes = [(*_balance_change(leg.deltas, account.normal_side), *leg.deltas.values()) for leg in legs]
+    if any(min(moves) < 0 < max(moves) for moves in zip(*changes, strict=False)) or \
+            any(leg.deltas.keys() != legs[0].deltas.keys() for leg in legs):
+        return None
+    return Leg(legs[0].account_id, {column: sum(leg.deltas[column] for leg in legs) for column in legs[0].deltas},
+               check_open=any(leg.check_open for leg in legs))
+
+
+async def _apply_summed_legs(session: AsyncSession, specs: Sequence[TransferSpec], accounts: dict[int, Any]) -> bool:
+    """A batch's legs applied at once, one summed leg per account (see `_summed`), and on PostgreSQL one UPDATE
+    per shape of leg instead of one per leg. False, with nothing moved, when the legs do not sum or an account
+    refuses the sum: the caller then goes leg by leg, which names the leg that fails."""
+    if len(specs) < 2 or any(spec.balancing for spec in specs):
+        return False
+    by_account: dict[int, list[Leg]] = {}
+    for spec in specs:
+        for leg in spec.legs(spec.amount):
+            by_account.setdefault(leg.account_id, []).append(leg)
+    by_shape: dict[Shape, list[dict[str, int]]] = {}
+    for account_id in sorted(by_account):
+        leg = _summed(by_account[account_id], accounts[account_id])
+        if leg is None:
+            return False
+        shape, params, _, _ = _leg_update(leg, accounts[account_id])
+        by_shape.setdefault(shape, []).append(params)
+    savepoint = await session.begin_nested()
+    for shape, rows in by_shape.items():
+        if len(rows) > 1 and is_postgresql(session):
+            moved = len((await session.execute(_guarded_update_of_many(shape, rows))).all())
+        else:
+            moved = sum([(await session.execute(_guarded_update_of_one(shape), row)).first() is not None
+                         for row in rows])
+        if moved != len(rows):
+            await savepoint.rollback()
+            return False
+    await savepoint.commit()
+    return True
+
+
+async def _apply_leg(session: AsyncSession, leg: Leg, account: Any) -> Failure | None:
+    shape, params, low_change, high_change = _leg_update(leg, account)
+    statement = _guarded_update_of_one(shape)
     for _ in range(3):
         if (await session.execute(statement, params)).first() is not None:
             return None
@@ -381,9 +460,8 @@ async def _link_failure(session: AsyncSession, specs: Sequence[TransferSpec]) ->
 async def _store_rejection(session: AsyncSession, specs: Sequence[TransferSpec], hashes: list[str], actor: str,
                            now: datetime, failure_at: tuple[int, Failure]) -> list[Posted]:
     savepoint = await session.begin_nested()
-    ids = [await _insert_header(session, spec, digest, actor, now, with_links=False)
-           for spec, digest in zip(specs, hashes, strict=True)]
-    if any(i is None for i in ids):
+    ids = await _insert_headers(session, specs, hashes, actor, now, with_links=False)
+    if ids is None:
         # Between our rollback and this insert a concurrent request with the same id committed: its outcome
         # is the id's outcome.
         await savepoint.rollback()
