@@ -20,7 +20,7 @@ from applications.decisions.schemas import ApprovalRead, DecisionOutcome, StepRe
 from applications.filings.repository import FilingRepository
 from applications.filings.service import load, release_nomination
 from applications.filings.transitions import record_event
-from applications.models import Application, Approval, AuditLog, Call, CallQuota, IdempotencyRecord, Program, SagaStep
+from applications.models import Application, Approval, AuditLog, Call, CallQuota, IdempotencyRecord, SagaStep
 from applications.programs.repository import ProgramRepository
 from applications.schemas import Label
 from applications.workflow import STATE_LABELS, State
@@ -84,7 +84,6 @@ class _KnownInBatch:
     object only while something holds it, so asking it again would read the row again)."""
 
     session: AsyncSession
-    programs: dict[int, Program] = field(default_factory=dict)
     calls: dict[int, Call] = field(default_factory=dict)
     cities: dict[tuple[str, str], str | None] = field(default_factory=dict)
     full: dict[int, CallQuota] = field(default_factory=dict)  # calls found full, with their counters then
@@ -92,11 +91,6 @@ class _KnownInBatch:
     # of the slots taken for them at once are still to be handed out.
     slots_at_once: dict[int, int] = field(default_factory=dict)
     slots_left: dict[int, int] = field(default_factory=dict)
-
-    async def program(self, program_id: int) -> Program:
-        if program_id not in self.programs:
-            self.programs[program_id] = await ProgramRepository(self.session).by_id(program_id)
-        return self.programs[program_id]
 
     async def call(self, call_id: int) -> Call:
         if call_id not in self.calls:
@@ -125,7 +119,7 @@ async def _start_one(session: AsyncSession, repo: DecisionRepository, principal:
         raise _not_decidable(application, "approve", "批准")
     if application.amount_fen is None:
         raise errors.AmountMissing()
-    program = await known.program(application.program_id)
+    program = await ProgramRepository(session).by_id(application.program_id)
     call = await known.call(application.call_id)
     if call.id in known.full:
         call_slot, allocation_slot = False, True

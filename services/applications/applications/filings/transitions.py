@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from applications import errors
-from applications.models import Application, ApplicationEvent, AuditLog, OutboxEvent, Program
+from applications.models import Application, ApplicationEvent, AuditLog, OutboxEvent
+from applications.programs.repository import ProgramRepository
 from applications.workflow import (
     ACTION_LABELS,
     STATE_LABELS,
@@ -62,7 +63,7 @@ async def record_event(session: AsyncSession, application: Application, *, actio
                         after={"state": application.state, "comment": comment}, flush=flush)
     if action in FEED_EVENTS:
         # For the program's reviewing agency and the nominating one; no personal data (the feed is the agencies').
-        program = await session.get(Program, application.program_id)
+        program = await ProgramRepository(session).by_id(application.program_id)
         add_outbox_event(session, OutboxEvent, type=FEED_EVENTS[action], subject=f"application/{application.id}",
                          agencies=[program.reviewing_agency, application.nominating_agency], occurred_at=now,
                          payload={"application_id": application.id, "program_code": program.code,

@@ -11,7 +11,12 @@ class ProgramRepository(RepositoryBase[Program]):
         return await self.one_or_none(select(Program).where(Program.code == code))
 
     async def by_id(self, program_id: int) -> Program | None:
-        return await self.session.get(Program, program_id)
+        """Read once per transaction: the session's identity map keeps an object only while something holds it,
+        so the many applications of one program in a list would each read it again."""
+        kept: dict[int, Program | None] = self.session.info.setdefault("programs_by_id", {})
+        if program_id not in kept:
+            kept[program_id] = await self.session.get(Program, program_id)
+        return kept[program_id]
 
     async def matching(self, *, plan: str | None = None, task: int | None = None, agency: str | None = None,
                        applicant_type: str | None = None, text: str | None = None) -> list[Program]:
