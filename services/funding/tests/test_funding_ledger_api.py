@@ -280,6 +280,28 @@ async def test_linked_batch_is_all_or_nothing(client, ledger):
     assert dup.status_code == 422
 
 
+async def test_a_batch_drawing_one_budget_is_refused_at_the_transfer_that_overdraws_it(client, ledger):
+    # Several transfers out of one budget move it once, by their sum; a sum it cannot take is found out transfer
+    # by transfer, so the refusal names the one that overdraws it and how much was left for it.
+    _, budget, _ = ledger
+    sinks = [await create_account(client, kind="commitment", floor=0) for _ in range(3)]
+    over = {"transfers": [{"id": f"sum-{i}", "debit_account_id": budget, "credit_account_id": sink, "amount": 400}
+                          for i, sink in enumerate(sinks)]}
+    refused = await client.post("/transfers/batch", json=over, headers=admin())
+    assert refused.status_code == 409, refused.text
+    rejections = [t["rejection"] for t in refused.json()["transfers"]]
+    assert [r["code"] for r in rejections] == ["linked_transfer_failed", "linked_transfer_failed",
+                                               "budget_insufficient"]
+    assert (rejections[2]["account_id"], rejections[2]["headroom"]) == (budget, 200)
+    assert (await read_balance(client, budget))["posted"] == 1000
+
+    fits = {"transfers": [{**t, "id": f"fits-{i}"} for i, t in enumerate(over["transfers"][:2])]}
+    assert (await client.post("/transfers/batch", json=fits, headers=admin())).status_code == 201
+    assert (await read_balance(client, budget))["posted"] == 200
+    assert [(await read_balance(client, sink))["posted"] for sink in sinks] == [400, 400, 0]
+    assert (await verify_ledger(client))["ok"]
+
+
 async def test_reversal_happens_at_most_once_and_respects_floors(client, ledger):
     _, budget, commitment = ledger
     await post_transfer(client, "t-10", budget, commitment, 400)
