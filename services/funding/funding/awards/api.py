@@ -36,6 +36,7 @@ from funding.types import ApplicationIdQuery, AwardIdPath, FiscalYearQuery, Prog
 from servicekit.idempotency import IdempotencyKeyHeader
 from servicekit.pagination import Page, PageParamsDep
 from servicekit.problems import PROBLEM_RESPONSES
+from servicekit.unit_of_work import write_transaction
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
@@ -58,22 +59,26 @@ async def create_reservation(body: ReservationCreate, request: Request, session:
 
 @router.post("/reservations/batch", response_model=ReservationBatchResult, tags=["reservations"],
              summary="Reserve several awards' money")
-async def create_reservations(body: ReservationBatchCreate, request: Request, session: WriteSession,
+async def create_reservations(body: ReservationBatchCreate, request: Request, session: ReadSession,
                               caller: SagaCaller) -> ReservationBatchResult:
     """Saga step 2 for a batch decision: each reservation as `POST /reservations` would answer it (201, flagged
     `replay` when the approval id already held it, or a refusal such as budget_insufficient with the headroom),
     all in one transaction."""
     timeout = request.app.state.settings.reservation_timeout_seconds
-    return await service.create_reservations(session, body, caller.actor, timeout)
+    async with write_transaction(request) as writing:
+        outcomes = await service.create_reservations(writing, body, caller.actor, timeout)
+    return await service.batch_answer(session, outcomes)
 
 
 @router.post("/reservations/batch/post", response_model=ReservationBatchResult, tags=["reservations"],
              summary="Commit several reserved awards")
-async def post_reservations(body: ReservationPostBatch, session: WriteSession,
+async def post_reservations(body: ReservationPostBatch, request: Request, session: ReadSession,
                             caller: SagaCaller) -> ReservationBatchResult:
     """Saga step 4 for several approvals: each as `POST /reservations/{id}/post` would answer it, in one
     transaction."""
-    return await service.post_reservations(session, body, caller.actor)
+    async with write_transaction(request) as writing:
+        outcomes = await service.post_reservations(writing, body, caller.actor)
+    return await service.batch_answer(session, outcomes)
 
 
 @router.get("/reservations/{approval_id}", response_model=ReservationRead, tags=["reservations"],

@@ -614,14 +614,22 @@ async def void_reservation(session: AsyncSession, approval_id: str, actor: str) 
     return await _reservation_answer(session, approval_id, await _void_reservation(session, approval_id, actor))
 
 
+@dataclass
+class BatchOutcomes:
+    """What a batch of reservation operations stored: per position in the batch, the outcome (replays included)
+    or the refusal. Written in the batch's transaction; answered (`batch_answer`) after its commit."""
+
+    approval_ids: Sequence[str]
+    done: dict[int, Posted]
+    problems: dict[int, DomainError]
+
+
 async def _each(session: AsyncSession, approval_ids: Sequence[str],
                 act: Callable[[str, int], Awaitable[Posted]],
-                all_at_once: Callable[[], Awaitable[dict[int, Posted] | None]] | None = None
-                ) -> ReservationBatchResult:
+                all_at_once: Callable[[], Awaitable[dict[int, Posted] | None]] | None = None) -> BatchOutcomes:
     """One outcome per approval, each under a savepoint of the batch's one transaction: a refusal undoes only
     its own approval's writes (a stored ledger rejection stays, as the single endpoint keeps it); or, when
-    `all_at_once` manages the whole batch, its outcomes. The answers are read for the whole batch at once, as
-    the single endpoint would give each."""
+    `all_at_once` manages the whole batch, its outcomes."""
     together = await all_at_once() if all_at_once is not None else None
     done: dict[int, Posted] = together or {}
     problems: dict[int, DomainError] = {}
@@ -637,6 +645,14 @@ async def _each(session: AsyncSession, approval_ids: Sequence[str],
             problems[index] = error
             continue
         await savepoint.commit()
+    return BatchOutcomes(approval_ids, done, problems)
+
+
+async def batch_answer(session: AsyncSession, outcomes: BatchOutcomes) -> ReservationBatchResult:
+    """Each outcome answered as the single endpoint would answer it, read for the whole batch at once. Read
+    after the batch's commit, so the budget's row and the journal's lock are not held while the answers are
+    built."""
+    approval_ids, done, problems = outcomes.approval_ids, outcomes.done, dict(outcomes.problems)
     indexes = sorted(done)
     awards = await AwardRepository(session).awards_by_ids(list({approval_ids[i] for i in indexes}))
     reads = {read.id: read for read in await read_awards(session, awards)}
@@ -661,7 +677,7 @@ async def _each(session: AsyncSession, approval_ids: Sequence[str],
 
 
 async def create_reservations(session: AsyncSession, body: ReservationBatchCreate, actor: str,
-                              default_timeout_seconds: int) -> ReservationBatchResult:
+                              default_timeout_seconds: int) -> BatchOutcomes:
     """Saga step 2 for several approvals in one request and one transaction (a batch decision costs one round
     trip); each reservation keyed by its approval id, with its own outcome."""
     known: dict[BudgetKey, tuple[FundingRuleVersion, Account]] = {}
@@ -686,7 +702,7 @@ async def _lock_budgets(session: AsyncSession, budget_ids: set[int]) -> None:
         await lock_accounts(session, budget_ids)
 
 
-async def post_reservations(session: AsyncSession, body: ReservationPostBatch, actor: str) -> ReservationBatchResult:
+async def post_reservations(session: AsyncSession, body: ReservationPostBatch, actor: str) -> BatchOutcomes:
     """Saga step 4 for several approvals in one request and one transaction, each with its own outcome."""
     async def act(approval_id: str, index: int) -> Posted:
         return await _post_reservation(session, approval_id, actor)
