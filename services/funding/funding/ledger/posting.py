@@ -25,8 +25,9 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, bindparam, insert, or_, select, text, update, values
+from sqlalchemy import BigInteger, bindparam, func, insert, or_, select, text, update
 from sqlalchemy import column as named_column
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -245,9 +246,11 @@ async def _insert_headers(session: AsyncSession, specs: Sequence[TransferSpec], 
     caller rolls back the others with its savepoint)."""
     rows = [header_values(spec, digest, actor, now, with_links=with_links)
             for spec, digest in zip(specs, hashes, strict=True)]
-    statement = (insert_unless_present(session, TRANSFERS).values(rows)
-                 .on_conflict_do_nothing(index_elements=["key"]).returning(TRANSFERS.c.key, TRANSFERS.c.id))
-    ids = {key: transfer_id for key, transfer_id in await session.execute(statement)}
+    # The rows as parameters, not as values of the statement: SQLAlchemy then compiles the one-row statement once
+    # and sends the rows in one INSERT ("insertmanyvalues").
+    statement = (insert_unless_present(session, TRANSFERS).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(TRANSFERS.c.key, TRANSFERS.c.id))
+    ids = {key: transfer_id for key, transfer_id in await session.execute(statement, rows)}
     return [ids[spec.key] for spec in specs] if len(ids) == len(specs) else None
 
 
@@ -322,13 +325,20 @@ def _guarded_update_of_one(shape: Shape) -> Any:
     return _guarded_update(shape, lambda name: bindparam(name, type_=BigInteger))
 
 
-def _guarded_update_of_many(shape: Shape, rows: list[dict[str, int]]) -> Any:
+@lru_cache(maxsize=512)
+def _guarded_update_of_many(shape: Shape) -> Any:
     """One UPDATE moving several accounts of one shape, each by its own amounts (PostgreSQL: UPDATE … FROM
-    VALUES); it returns the ids of the accounts it moved."""
-    names = list(rows[0])
-    legs = values(*(named_column(name, BigInteger) for name in names), name="leg").data(
-        [tuple(row[name] for name in names) for row in rows])
+    unnest of one array per amount); it returns the ids of the accounts it moved. Built once per shape, like
+    `_guarded_update_of_one`."""
+    legs = func.unnest(*(bindparam(name, type_=ARRAY(BigInteger)) for name in _parameter_names(shape))).table_valued(
+        *(named_column(name, BigInteger) for name in _parameter_names(shape))).render_derived(name="leg")
     return _guarded_update(shape, lambda name: legs.c[name])
+
+
+def _parameter_names(shape: Shape) -> list[str]:
+    columns = shape[1]
+    return ["account_id", "low_change", "high_change", *(f"delta_{c}" for c in columns),
+            *(f"limit_{c}" for c in columns)]
 
 
 def _leg_update(leg: Leg, account: Any) -> tuple[Shape, dict[str, int], int, int]:
@@ -376,7 +386,8 @@ async def _apply_summed_legs(session: AsyncSession, specs: Sequence[TransferSpec
     savepoint = await session.begin_nested()
     for shape, rows in by_shape.items():
         if len(rows) > 1 and is_postgresql(session):
-            moved = len((await session.execute(_guarded_update_of_many(shape, rows))).all())
+            arrays = {name: [row[name] for row in rows] for name in _parameter_names(shape)}
+            moved = len((await session.execute(_guarded_update_of_many(shape), arrays)).all())
         else:
             moved = sum([(await session.execute(_guarded_update_of_one(shape), row)).first() is not None
                          for row in rows])
