@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from applications_factories import drive, fund, open_call
+from applications.decisions.repository import DecisionRepository
 from applications_testkit import PROGRAM, admin, applicant, must, reviewer
 from servicekit.testing import backend_under_test
 
@@ -179,6 +180,31 @@ async def test_a_batch_answers_each_application_and_rejection_frees_the_nominati
     assert rejected["outcome"] == "rejected"
     quota = await must(await client.get(f"/calls/{call['id']}/quota"))
     assert (quota["approved"], quota["reserved"], quota["nominated"]) == (2, 0, 2)
+
+
+async def test_a_list_whose_places_were_taken_meanwhile_is_decided_again_the_locked_way(client, frozen_clock, funding,
+                                                                                         monkeypatch):
+    # A list writes everything first and takes its places last when the quota, as last committed, has room for
+    # all of it. Here that read is stale (another decider took places meanwhile): the places cannot be taken, so
+    # all of it is undone and the list decided again with the quota's row locked, exactly.
+    call = await open_call(client, total=2)
+    ids = await ready(client, frozen_clock, call, 3)
+    await fund(funding, PROGRAM, YEAR, 10 * AMOUNT)
+
+    async def stale(self, call_ids):  # noqa: ANN001, ANN202
+        return {call_id: 3 for call_id in call_ids}
+
+    monkeypatch.setattr(DecisionRepository, "free_slots", stale)
+    outcomes = await must(await client.post("/decisions", headers=admin(), json={
+        "decision": "approve", "application_ids": ids, "comment": "批量审批"}))
+    assert [(o["outcome"], o["code"]) for o in outcomes] == [("approved", None)] * 2 + [("refused", "quota_exhausted")]
+    quota = await must(await client.get(f"/calls/{call['id']}/quota"))
+    assert (quota["approved"], quota["reserved"]) == (2, 0)
+    refused = await must(await client.get(f"/applications/{ids[2]}", headers=admin()))
+    assert refused["state"] == "ready_for_decision"
+    assert await must(await client.get(f"/applications/{ids[2]}/approvals", headers=admin())) == []
+    timeline = await must(await client.get(f"/applications/{ids[2]}/timeline", headers=admin()))
+    assert "decide_approve" not in [event["action"] for event in timeline]
 
 
 async def test_a_revocation_before_the_worker_committed_gives_everything_back(client, app, frozen_clock, funding,

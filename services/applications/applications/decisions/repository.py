@@ -46,12 +46,24 @@ class DecisionRepository(RepositoryBase[Approval]):
                                        .execution_options(populate_existing=True))
         taken = min(wanted, max(0, quota.total - quota.approved - quota.reserved))
         if taken:
-            moved = await self.session.execute(
-                update(CallQuota).where(CallQuota.call_id == call_id,
-                                        CallQuota.approved + CallQuota.reserved + taken <= CallQuota.total)
-                .values(reserved=CallQuota.reserved + taken))
-            assert moved.rowcount == 1, "the quota row is locked: nothing can have taken its slots meanwhile"
+            assert await self.take_slots(call_id, taken), "the row is locked: nothing can have taken its slots"
         return taken
+
+    async def take_slots(self, call_id: int, count: int) -> bool:
+        """`count` slots of the call, all or none: one UPDATE guarded as reserve_slot's."""
+        moved = await self.session.execute(
+            update(CallQuota).where(CallQuota.call_id == call_id,
+                                    CallQuota.approved + CallQuota.reserved + count <= CallQuota.total)
+            .values(reserved=CallQuota.reserved + count))
+        return moved.rowcount == 1
+
+    async def free_slots(self, call_ids: list[int]) -> dict[int, int]:
+        """Each call's slots not taken, as last committed: read without a lock, so only a guess that
+        `take_slots` then checks."""
+        rows = await self.session.execute(select(CallQuota.call_id,
+                                                 CallQuota.total - CallQuota.approved - CallQuota.reserved)
+                                          .where(CallQuota.call_id.in_(call_ids)))
+        return {call_id: free for call_id, free in rows}
 
     async def move_slot(self, call_id: int, allocation_id: int | None, *, reserved: int, approved: int) -> None:
         """Change the held slots: confirm (reserved -1, approved +1), release (reserved -1), return (approved

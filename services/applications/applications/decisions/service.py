@@ -49,12 +49,43 @@ async def start_approvals(session: AsyncSession, principal: Principal, applicati
     quota slot (and its nominator's allocation slot) taken by a guarded UPDATE, then the application
     `approving`, its approval recorded and its next step (reserve the money) in the outbox, leased to the caller
     until `leased_until`. A refusal (not found, not ready, no place left …) is that application's outcome and
-    writes nothing. The rows are read at the start (the applications locked in id order) and written in one
-    flush at the end, so a hot quota row is locked only from the first slot taken to the commit, with little in
-    between."""
+    writes nothing. The applications are locked in id order at the start and the rows written in one flush at
+    the end.
+
+    A hot quota row is locked for as short a time as possible: when the list's calls need no allocation and,
+    as last committed, have a place for every application that wants one, everything is written first and the
+    places taken last, one guarded UPDATE per call just before the commit. Should another decider have taken
+    them meanwhile, that is undone and the list goes the locked way: each call's row locked when its first
+    application comes, which also says exactly who is refused."""
     repo = DecisionRepository(session)
     applications = await FilingRepository(session).by_ids(application_ids, lock=True)
-    known = _KnownInBatch(session, slots_at_once=_slots_at_once(applications.values()))
+    slots_at_once = _slots_at_once(applications.values())
+    if (slots_at_once and _no_allocations(applications.values())
+            and _all_places_free(slots_at_once, await repo.free_slots(list(slots_at_once)))):
+        savepoint = await session.begin_nested()
+        known = _KnownInBatch(session, slots_at_once=slots_at_once, slots_left=dict(slots_at_once))
+        results = await _start_each(session, repo, principal, application_ids, applications, comment, now,
+                                    leased_until, known)
+        for call_id in sorted(slots_at_once):
+            if not await repo.take_slots(call_id, slots_at_once[call_id]):
+                await savepoint.rollback()
+                # The rollback expired what it undid: the applications are read again as they stand.
+                applications = await FilingRepository(session).by_ids(application_ids, lock=True)
+                break
+        else:
+            await savepoint.commit()
+            return results
+    return await _start_each(session, repo, principal, application_ids, applications, comment, now, leased_until,
+                             _KnownInBatch(session, slots_at_once=slots_at_once))
+
+
+def _all_places_free(wanted: dict[int, int], free: dict[int, int]) -> bool:
+    return all(free.get(call_id, 0) >= count for call_id, count in wanted.items())
+
+
+async def _start_each(session: AsyncSession, repo: DecisionRepository, principal: Principal,
+                      application_ids: list[int], applications: dict[int, Application], comment: str, now: datetime,
+                      leased_until: datetime, known: "_KnownInBatch") -> list[tuple[Approval, SagaStep] | DomainError]:
     approvals: list[Approval] = []
     # Slots are taken call by call (in the order given within a call): two lists never take two quotas' rows in
     # opposite orders.
@@ -109,6 +140,10 @@ def _slots_at_once(applications: Iterable[Application]) -> dict[int, int]:
     wanting = [a for a in applications if a.state == DECIDABLE and a.amount_fen is not None]
     with_allocation = {a.call_id for a in wanting if a.allocation_id is not None}
     return dict(Counter(a.call_id for a in wanting if a.call_id not in with_allocation))
+
+
+def _no_allocations(applications: Iterable[Application]) -> bool:
+    return all(a.allocation_id is None for a in applications if a.state == DECIDABLE)
 
 
 async def _start_one(session: AsyncSession, repo: DecisionRepository, principal: Principal,
