@@ -229,14 +229,16 @@ async def _submit(session: AsyncSession, cipher: PersonalDataCipher, application
 async def _nominate(session: AsyncSession, application: Application, now: datetime) -> None:
     repo = CallRepository(session)
     allocations = await repo.allocations(application.call_id)
-    if allocations:
-        allocation = next((a for a in allocations if a.agency_code == application.nominating_agency), None)
-        if allocation is None:
-            raise errors.NoAllocation(application.nominating_agency)
+    allocation = next((a for a in allocations if a.agency_code == application.nominating_agency), None)
+    if allocations and allocation is None:
+        raise errors.NoAllocation(application.nominating_agency)
+    # The call's row before the allocation's, the order an allocation's resize takes them (a refusal below rolls
+    # the count back with the request).
+    await repo.count_nomination(application.call_id, 1, None)
+    if allocation is not None:
         if not await repo.take_nomination(allocation.id):
             raise errors.AllocationFull(application.nominating_agency, allocation.size)
         application.allocation_id = allocation.id
-    await repo.count_nomination(application.call_id, 1, None)
     application.counts_as_nominated = True
     application.nominated_at = now
 
